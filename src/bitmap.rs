@@ -1,0 +1,244 @@
+//! A 1-bit raster: the one image type every raster backend and every printer language reads.
+//!
+//! Rows are packed MSB first (the leftmost dot is bit 7 of the first byte of its row), and a set bit is a
+//! black dot. That is the layout of ESC/POS `GS v 0` and ZPL `^GF`; TSPL wants the opposite polarity and
+//! inverts when it encodes.
+
+/// A black-and-white raster image, one bit per dot, 1 = black.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Bitmap {
+    width: u32,
+    height: u32,
+    stride: usize,
+    data: Vec<u8>,
+}
+
+impl std::fmt::Debug for Bitmap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bitmap")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bitmap {
+    /// A white bitmap of `width` × `height` dots.
+    pub fn new(width: u32, height: u32) -> Bitmap {
+        let stride = width.div_ceil(8) as usize;
+        Bitmap {
+            width,
+            height,
+            stride,
+            data: vec![0; stride * height as usize],
+        }
+    }
+
+    /// Wraps packed rows (MSB first, 1 = black, `width.div_ceil(8)` bytes a row).
+    /// Returns `None` when `data` has the wrong length.
+    pub fn from_packed(width: u32, height: u32, data: Vec<u8>) -> Option<Bitmap> {
+        let stride = width.div_ceil(8) as usize;
+        if data.len() != stride * height as usize {
+            return None;
+        }
+        let mut bitmap = Bitmap {
+            width,
+            height,
+            stride,
+            data,
+        };
+        bitmap.clear_padding();
+        Some(bitmap)
+    }
+
+    /// Width in dots.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in dots (rows).
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Bytes per packed row: `width` rounded up to whole bytes.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// All rows, packed, top row first.
+    pub fn packed(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// One packed row.
+    pub fn row(&self, y: u32) -> &[u8] {
+        let start = y as usize * self.stride;
+        &self.data[start..start + self.stride]
+    }
+
+    /// Whether the dot at (x, y) is black; dots outside the bitmap are white.
+    pub fn get(&self, x: u32, y: u32) -> bool {
+        if x >= self.width || y >= self.height {
+            return false;
+        }
+        let byte = self.data[y as usize * self.stride + (x / 8) as usize];
+        byte & (0x80 >> (x % 8)) != 0
+    }
+
+    /// Sets the dot at (x, y) to black (`true`) or white; dots outside the bitmap are ignored.
+    pub fn set(&mut self, x: u32, y: u32, black: bool) {
+        if x >= self.width || y >= self.height {
+            return;
+        }
+        let index = y as usize * self.stride + (x / 8) as usize;
+        let mask = 0x80 >> (x % 8);
+        if black {
+            self.data[index] |= mask;
+        } else {
+            self.data[index] &= !mask;
+        }
+    }
+
+    /// Paints the rectangle `[x0, x1) × [y0, y1)` black, clipped to the bitmap.
+    pub fn fill_rect(&mut self, x0: u32, y0: u32, x1: u32, y1: u32) {
+        let x1 = x1.min(self.width);
+        let y1 = y1.min(self.height);
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        for y in y0..y1 {
+            let row = y as usize * self.stride;
+            for x in x0..x1 {
+                self.data[row + (x / 8) as usize] |= 0x80 >> (x % 8);
+            }
+        }
+    }
+
+    /// Number of black dots (handy for tests and for skipping blank bands).
+    pub fn count_black(&self) -> u64 {
+        self.data.iter().map(|b| u64::from(b.count_ones())).sum()
+    }
+
+    /// The bitmap turned a quarter turn clockwise: the top row becomes the right-most column.
+    pub fn rotate_cw(&self) -> Bitmap {
+        let mut out = Bitmap::new(self.height, self.width);
+        for y in 0..self.height {
+            for x in 0..self.width {
+                if self.get(x, y) {
+                    out.set(self.height - 1 - y, x, true);
+                }
+            }
+        }
+        out
+    }
+
+    /// Grey levels, one byte a dot, 0 = black and 255 = white (what decoders and PNG viewers expect).
+    pub fn to_luma(&self) -> Vec<u8> {
+        let mut luma = Vec::with_capacity(self.width as usize * self.height as usize);
+        for y in 0..self.height {
+            for x in 0..self.width {
+                luma.push(if self.get(x, y) { 0 } else { 255 });
+            }
+        }
+        luma
+    }
+
+    /// Encodes the bitmap as a 1-bit greyscale PNG with its resolution recorded (pHYs), so a viewer or a
+    /// print dialog knows the physical size.
+    pub fn to_png(&self, dpi: Option<u32>) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, self.width, self.height);
+            encoder.set_color(png::ColorType::Grayscale);
+            encoder.set_depth(png::BitDepth::One);
+            if let Some(dpi) = dpi {
+                // pHYs is in dots per metre.
+                let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+                encoder.set_pixel_dims(Some(png::PixelDimensions {
+                    xppu: per_metre,
+                    yppu: per_metre,
+                    unit: png::Unit::Meter,
+                }));
+            }
+            // PNG greyscale 1-bit is 1 = white: invert our 1 = black rows. Padding bits become 1 (white).
+            let inverted: Vec<u8> = self.data.iter().map(|b| !b).collect();
+            // Writing into a Vec cannot fail for a well-formed header, and the header is ours.
+            let mut writer = encoder
+                .write_header()
+                .expect("PNG header for an in-memory bitmap");
+            writer
+                .write_image_data(&inverted)
+                .expect("PNG data for an in-memory bitmap");
+        }
+        out
+    }
+
+    // Bits past `width` in each row are kept white so that equality and counting ignore them.
+    fn clear_padding(&mut self) {
+        let used = self.width % 8;
+        if used == 0 || self.stride == 0 {
+            return;
+        }
+        let mask = 0xFFu8 << (8 - used);
+        for y in 0..self.height as usize {
+            self.data[y * self.stride + self.stride - 1] &= mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_get_and_fill() {
+        let mut b = Bitmap::new(10, 3);
+        assert_eq!(b.stride(), 2);
+        b.set(9, 2, true);
+        assert!(b.get(9, 2));
+        assert!(!b.get(8, 2));
+        b.fill_rect(0, 0, 3, 1);
+        assert_eq!(b.row(0), &[0b1110_0000, 0]);
+        assert_eq!(b.count_black(), 4);
+        b.fill_rect(5, 0, 100, 100);
+        assert_eq!(b.count_black(), 3 + 5 * 3);
+    }
+
+    #[test]
+    fn from_packed_clears_padding_and_checks_length() {
+        assert!(Bitmap::from_packed(10, 1, vec![0xFF]).is_none());
+        let b = Bitmap::from_packed(10, 1, vec![0xFF, 0xFF]).unwrap();
+        assert_eq!(b.count_black(), 10);
+    }
+
+    #[test]
+    fn rotate_moves_top_left_to_top_right() {
+        let mut b = Bitmap::new(4, 2);
+        b.set(0, 0, true);
+        let r = b.rotate_cw();
+        assert_eq!((r.width(), r.height()), (2, 4));
+        assert!(r.get(1, 0));
+        assert_eq!(r.count_black(), 1);
+    }
+
+    #[test]
+    fn png_round_trips_through_the_png_decoder() {
+        let mut b = Bitmap::new(13, 5);
+        b.fill_rect(2, 1, 7, 4);
+        let bytes = b.to_png(Some(203));
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (13, 5));
+        assert_eq!(info.bit_depth, png::BitDepth::One);
+        let stride = info.line_size;
+        for y in 0..5u32 {
+            for x in 0..13u32 {
+                let bit = buf[y as usize * stride + (x / 8) as usize] & (0x80 >> (x % 8)) != 0;
+                assert_eq!(!bit, b.get(x, y), "dot {x},{y}");
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The command-line interface: one file per command, each a thin layer over the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Error type every command returns: the message is printed with its chain of causes.
+pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Turn marketplace orders into shipping labels and print them.
+#[derive(Debug, Parser)]
+#[command(name = "shiplabel", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+/// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
+/// 2 on a usage error.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            report(e.as_ref());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<ExitCode, CliError> {
+    match command {}
+}
+
+/// Prints an error and its causes on stderr, one line each.
+pub fn report(error: &(dyn std::error::Error + 'static)) {
+    eprintln!("shiplabel: error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+}

@@ -1,0 +1,12 @@
+//! shiplabel turns marketplace orders into shipping labels and gets them onto paper.
+//!
+//! The pipeline runs one way, each stage a module with a plain data type at its exit:
+//! records (Ozon Seller API JSON, neutral JSON/CSV) are imported into [`order`] postings with their
+//! lifecycle rules; a template and a posting's label data are composed into a device-independent scene;
+//! the scene is rendered to PDF, to a 1-bit [`bitmap::Bitmap`] and PNG, or encoded for a thermal printer.
+//!
+//! The `shiplabel` binary is a thin layer over this library.
+
+pub mod bitmap;
+pub mod cli;
+pub mod output;
