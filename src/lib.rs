@@ -9,4 +9,5 @@
 
 pub mod bitmap;
 pub mod cli;
+pub mod order;
 pub mod output;
