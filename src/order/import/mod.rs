@@ -33,7 +33,7 @@ pub use records::{DEFAULT_STATUS, RECORD_COLUMNS};
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read")]
     Io {
         /// The file.
         file: String,
