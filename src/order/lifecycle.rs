@@ -328,38 +328,47 @@ impl Posting {
                 });
             }
         }
-        Ok(contents
-            .iter()
-            .zip(packages)
-            .enumerate()
-            .map(|(i, (held, package))| {
-                let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                Shipment {
-                    id: format!("{}/{}", self.posting_number, number),
-                    package_number: number,
-                    products: self.share_products(held),
-                    tracking_number: package.tracking_number.clone(),
-                }
-            })
-            .collect())
+        // Units of each product line not yet given to a package: a SKU spread over several lines
+        // (different prices, say) fills them in order, across all packages.
+        let mut unshared: Vec<u32> = self.products.iter().map(|p| p.quantity).collect();
+        let mut shipments = Vec::with_capacity(packages.len());
+        for (i, (held, package)) in contents.iter().zip(packages).enumerate() {
+            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            shipments.push(Shipment {
+                id: format!("{}/{}", self.posting_number, number),
+                package_number: number,
+                products: self.share_products(held, &mut unshared),
+                tracking_number: package.tracking_number.clone(),
+            });
+        }
+        Ok(shipments)
     }
 
-    /// The posting's product lines cut down to the units a package holds (a SKU spread over several
-    /// lines fills them in order), with marking codes following their units.
-    fn share_products(&self, held: &BTreeMap<i64, u64>) -> Vec<Product> {
-        let mut left = held.clone();
+    /// The product lines a package holds, taken from the units of each line not yet shared out.
+    /// Marking codes go with their units: a line's codes are dealt out in order.
+    fn share_products(&self, held: &BTreeMap<i64, u64>, unshared: &mut [u32]) -> Vec<Product> {
+        let mut wanted = held.clone();
         let mut out = Vec::new();
-        for product in &self.products {
-            let Some(remaining) = left.get_mut(&product.sku) else {
+        for (product, left) in self.products.iter().zip(unshared.iter_mut()) {
+            let Some(want) = wanted.get_mut(&product.sku) else {
                 continue;
             };
-            let take = (*remaining).min(u64::from(product.quantity));
+            let take = u32::try_from((*want).min(u64::from(*left))).unwrap_or(0);
             if take == 0 {
                 continue;
             }
-            *remaining -= take;
+            let already = (product.quantity - *left) as usize;
+            *want -= u64::from(take);
+            *left -= take;
             let mut line = product.clone();
-            line.quantity = u32::try_from(take).unwrap_or(u32::MAX);
+            line.quantity = take;
+            line.marking_codes = product
+                .marking_codes
+                .iter()
+                .skip(already)
+                .take(take as usize)
+                .cloned()
+                .collect();
             out.push(line);
         }
         out

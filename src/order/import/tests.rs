@@ -440,3 +440,15 @@ fn load_file_detects_format_and_reports_io_and_encoding() {
         ImportError::NotUtf8 { offset: 1, .. }
     ));
 }
+
+#[test]
+fn postings_round_trip_through_serde_for_storage() {
+    let mut postings = load_file(&data("ozon_v3_list.json")).unwrap();
+    postings.extend(load_file(&data("ozon_traps.json")).unwrap());
+    postings.extend(load_file(&data("records.csv")).unwrap());
+    let json = serde_json::to_string(&postings).unwrap();
+    let back: Vec<crate::order::Posting> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, postings);
+    // Amounts stay strings, so no reader turns them into floats.
+    assert!(json.contains(r#""amount":"2490.0000""#), "{json}");
+}

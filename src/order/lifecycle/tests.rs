@@ -674,10 +674,12 @@ proptest! {
         seeds in prop::collection::vec(0usize..5, 30),
     ) {
         let mut p = posting(Status::AwaitingPackaging);
+        // SKUs repeat over lines (at most three distinct) with different prices, so a split that
+        // took units from the wrong line would change the cost.
         p.products = quantities
             .iter()
             .enumerate()
-            .map(|(i, &q)| product(100 + i as i64, q, "1.01"))
+            .map(|(i, &q)| product(100 + (i % 3) as i64, q, &format!("1.{i}1")))
             .collect();
         // Assign each unit to a package by the seeds, then number the used packages densely.
         let mut assignment: Vec<(i64, usize)> = Vec::new();
@@ -698,16 +700,18 @@ proptest! {
             })
             .collect();
         let cost_before = p.cost().unwrap();
+        let before = p.clone();
         let shipments = p.pack(&packages).unwrap().to_vec();
         prop_assert_eq!(shipments.len(), packages.len());
-        for pr in &p.products {
+        for pr in &before.products {
             let total: u32 = shipments
                 .iter()
                 .flat_map(|s| &s.products)
                 .filter(|x| x.sku == pr.sku)
                 .map(|x| x.quantity)
                 .sum();
-            prop_assert_eq!(total, pr.quantity);
+            let expected: u32 = before.products.iter().filter(|x| x.sku == pr.sku).map(|x| x.quantity).sum();
+            prop_assert_eq!(total, expected);
         }
         for s in &shipments {
             prop_assert!(s.products.iter().map(|x| x.quantity).sum::<u32>() > 0);
@@ -730,4 +734,40 @@ proptest! {
         prop_assert!(is_overlap);
         prop_assert_eq!(p.status.clone(), Status::AwaitingPackaging);
     }
+}
+
+#[test]
+fn split_over_repeated_sku_lines_keeps_prices_and_marks_with_their_units() {
+    let mut p = posting(Status::AwaitingPackaging);
+    let mut cheap = product(11, 1, "10");
+    cheap.marking_codes = vec!["MARK-A".into()];
+    let mut dear = product(11, 2, "12");
+    dear.marking_codes = vec!["MARK-B".into(), "MARK-C".into()];
+    p.products = vec![cheap, dear];
+    p.pack(&[Package::new([(11, 2)]), Package::new([(11, 1)])])
+        .unwrap();
+    let first = &p.shipments[0].products;
+    assert_eq!(first.len(), 2);
+    assert_eq!(
+        (first[0].quantity, first[0].price.amount.to_string()),
+        (1, "10".into())
+    );
+    assert_eq!(
+        (first[1].quantity, first[1].price.amount.to_string()),
+        (1, "12".into())
+    );
+    assert_eq!(first[0].marking_codes, ["MARK-A"]);
+    assert_eq!(first[1].marking_codes, ["MARK-B"]);
+    let second = &p.shipments[1].products;
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].price.amount.to_string(), "12");
+    assert_eq!(second[0].marking_codes, ["MARK-C"]);
+    assert_eq!(
+        p.shipments[0].cost().unwrap().unwrap().amount_string(),
+        "22.00"
+    );
+    assert_eq!(
+        p.shipments[1].cost().unwrap().unwrap().amount_string(),
+        "12.00"
+    );
 }
