@@ -10,8 +10,8 @@
 //! use shiplabel::barcode::{encode, fit, Symbology};
 //!
 //! let symbol = encode(Symbology::Code128, "0132112277-0101-1")?;
-//! // 66.1 mm × 20 mm box on a 203 dpi printer: the largest whole number of dots per module that fits.
-//! let size = fit(&symbol, 66.1, 20.0, Some(203), None)?;
+//! // A 75 mm × 20 mm box on a 203 dpi printer: the largest whole number of dots per module that fits.
+//! let size = fit(&symbol, 75.0, 20.0, Some(203), None)?;
 //! assert_eq!(size.module_dots, Some(3));
 //! let bitmap = symbol.to_bitmap(3, 160, true);
 //! assert_eq!(Some(bitmap.width()), size.total_width_dots);
