@@ -9,8 +9,9 @@
 //! Set selection is a dynamic programme over (position, current set): the cheapest way, in symbols, to
 //! encode the rest of the input from each state, counting latches (code A/B/C), shifts and digit pairs. It
 //! is exact, so no input gets a longer symbol than the best sequence of sets allows. Among equally short
-//! sequences it picks, in order: set C before the others, staying in the current set before changing, and a
-//! latch before a shift; see `docs/barcodes.md` for how that compares with zint.
+//! sequences it picks the one zint (the reference encoder) picks, so that where zint is optimal our bars are
+//! identical to its bars: see `start_set` and `next_set` for the rules, and `docs/barcodes.md` for the
+//! figures.
 
 use super::{widths_to_modules, BarcodeError, Symbology};
 
@@ -21,7 +22,6 @@ pub(crate) const MAX_CHARS: usize = 80;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Item {
     Char(u8),
-    #[allow(dead_code)] // used by GS1-128, which lands next
     Fnc1,
 }
 
@@ -271,9 +271,34 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     out
 }
 
-/// Digits from `i` up to the next non-digit.
+/// Digits from `i` up to the next character that is not a digit.
 fn digit_run(items: &[Item], i: usize) -> usize {
     (i..items.len()).take_while(|&k| is_digit(items, k)).count()
+}
+
+/// Whether `items[i]` belongs to a block of four or more digits and FNC1s (zint's numeric block: FNC1 is
+/// part of it in GS1 mode).
+fn in_long_digit_block(items: &[Item], i: usize) -> bool {
+    // The FNC1 that opens a GS1 symbol is not data: it does not join the block.
+    let numeric = |k: usize| (k > 0 && items.get(k) == Some(&Item::Fnc1)) || is_digit(items, k);
+    if !numeric(i) {
+        return false;
+    }
+    let before = (0..i).rev().take_while(|&k| numeric(k)).count();
+    let after = (i..items.len()).take_while(|&k| numeric(k)).count();
+    before + after >= 4
+}
+
+/// Whether `items[i]` is the first digit of an odd run of digits (between FNC1s), or an FNC1 right before
+/// one: zint encodes that digit (and the FNC1) in set B, so the rest pairs up in set C.
+fn odd_head(items: &[Item], i: usize) -> bool {
+    let first = (i..items.len())
+        .find(|&k| items.get(k) != Some(&Item::Fnc1))
+        .unwrap_or(items.len());
+    let head = first == i || i > 0;
+    head && is_digit(items, first)
+        && (first == 0 || !is_digit(items, first - 1))
+        && digit_run(items, first) % 2 == 1
 }
 
 /// Whether `items[i]` is a character set `s` can only take with a shift.
@@ -294,7 +319,7 @@ fn start_set(items: &[Item], consume: &[[u32; 3]]) -> usize {
     };
     let min = first.iter().copied().min().unwrap_or(INF);
     let lead = items.iter().take_while(|&&it| it == Item::Fnc1).count();
-    if first[C] == min && (digit_run(items, lead) >= 4 || first[A].min(first[B]) > min) {
+    if first[C] == min && (in_long_digit_block(items, lead) || first[A].min(first[B]) > min) {
         C
     } else if first[A] == min && (prefer_a(items, 0) || first[B] > min) {
         A
@@ -330,17 +355,20 @@ fn prefer_a(items: &[Item], i: usize) -> bool {
 }
 
 /// The set to encode `items[i]` in, given the active set and the optimum `best` from here. Every candidate
-/// is optimal; among equals the choice follows zint: latch to C for an even run of four digits or more (an
-/// odd run gives its first digit to the current set), latch rather than shift for two or more characters of
+/// is optimal; among equals the choice follows zint: latch to C inside a run of four digits or more (FNC1
+/// does not break a run; an odd run gives its first digit to the current set), latch rather than shift for two or more characters of
 /// the other set, otherwise stay.
 fn next_set(items: &[Item], i: usize, set: usize, consume: &[[u32; 3]], best: u32) -> usize {
     let Some(here) = consume.get(i) else {
         return set;
     };
     let optimal_latch = |t: usize| t != set && here[t] < INF && 1 + here[t] == best;
-    let run = digit_run(items, i);
-    if set != C && run >= 4 && run % 2 == 0 && optimal_latch(C) {
+    let odd = odd_head(items, i);
+    if set != C && in_long_digit_block(items, i) && !odd && optimal_latch(C) {
         return C;
+    }
+    if set == C && odd && is_digit(items, i) && optimal_latch(B) {
+        return B;
     }
     if needs_shift(items, i, set) && needs_shift(items, i + 1, set) {
         let other = if set == A { B } else { A };

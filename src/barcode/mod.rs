@@ -19,9 +19,15 @@
 //! ```
 
 mod code128;
+mod code39;
+mod ean;
 mod fit;
+mod gs1;
+mod itf;
+mod matrix;
 
 pub use fit::{fit, Fit, SizeError};
+pub use gs1::GS;
 
 use crate::bitmap::Bitmap;
 
@@ -45,11 +51,14 @@ pub enum Symbology {
     Qr,
     /// DataMatrix ECC 200, any text (UTF-8 bytes).
     DataMatrix,
+    /// GS1 DataMatrix: FNC1 first, GS separators kept (Честный ЗНАК marking codes). Input as for
+    /// [`Symbology::Gs1_128`]: AIs in parentheses, or the raw element string with GS (0x1D) separators.
+    Gs1DataMatrix,
 }
 
 impl Symbology {
     /// Every symbology, in the order the CLI lists them.
-    pub const ALL: [Symbology; 8] = [
+    pub const ALL: [Symbology; 9] = [
         Symbology::Code128,
         Symbology::Gs1_128,
         Symbology::Ean13,
@@ -58,6 +67,7 @@ impl Symbology {
         Symbology::Code39,
         Symbology::Qr,
         Symbology::DataMatrix,
+        Symbology::Gs1DataMatrix,
     ];
 
     /// The name used on the command line and in templates.
@@ -71,12 +81,16 @@ impl Symbology {
             Symbology::Code39 => "code39",
             Symbology::Qr => "qr",
             Symbology::DataMatrix => "datamatrix",
+            Symbology::Gs1DataMatrix => "gs1-datamatrix",
         }
     }
 
     /// Whether the symbol is a grid of cells (QR, DataMatrix) rather than a row of bars.
     pub fn is_matrix(self) -> bool {
-        matches!(self, Symbology::Qr | Symbology::DataMatrix)
+        matches!(
+            self,
+            Symbology::Qr | Symbology::DataMatrix | Symbology::Gs1DataMatrix
+        )
     }
 }
 
@@ -88,7 +102,7 @@ impl std::fmt::Display for Symbology {
 
 /// A symbology name that is not one of [`Symbology::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown barcode type {name:?}: expected one of code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix")]
+#[error("unknown barcode type {name:?}: expected one of code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix, gs1-datamatrix")]
 pub struct UnknownSymbology {
     /// The name as given.
     pub name: String,
@@ -162,6 +176,14 @@ pub enum BarcodeError {
         found: char,
         /// The digit the data calls for.
         expected: char,
+    },
+    /// QR or DataMatrix data that does not fit the largest symbol.
+    #[error("{symbology}: {length} bytes do not fit the largest symbol")]
+    DoesNotFitSymbol {
+        /// The symbology asked for.
+        symbology: Symbology,
+        /// Bytes of data given.
+        length: usize,
     },
     /// A GS1 element string that is not well formed: unknown application identifier, wrong value.
     #[error("{symbology}: {message} (at position {position})")]
@@ -406,11 +428,108 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             let modules = code128::encode_text(data)?;
             Ok(linear(symbology, modules, (10, 10), data.to_string()))
         }
-        _ => Err(BarcodeError::Gs1 {
+        Symbology::Gs1_128 => {
+            let elements = gs1::parse(symbology, data)?;
+            let mut items = vec![code128::Item::Fnc1];
+            for (i, e) in elements.iter().enumerate() {
+                items.extend(e.ai.bytes().chain(e.value.bytes()).map(code128::Item::Char));
+                if e.needs_separator() && i + 1 < elements.len() {
+                    items.push(code128::Item::Fnc1);
+                }
+            }
+            let chars = items
+                .iter()
+                .filter(|&&it| it != code128::Item::Fnc1)
+                .count();
+            if chars > gs1::MAX_GS1_128_CHARS {
+                return Err(BarcodeError::TooLong {
+                    symbology,
+                    length: chars,
+                    max: gs1::MAX_GS1_128_CHARS,
+                });
+            }
+            let modules = code128::modules(&code128::values(&items));
+            Ok(linear(
+                symbology,
+                modules,
+                (10, 10),
+                gs1::human_readable(&elements),
+            ))
+        }
+        Symbology::Ean13 | Symbology::Ean8 => {
+            let (full, expected, quiet) = if symbology == Symbology::Ean13 {
+                (
+                    13,
+                    "12 (check digit computed) or 13 (check digit verified)",
+                    (11, 7),
+                )
+            } else {
+                (
+                    8,
+                    "7 (check digit computed) or 8 (check digit verified)",
+                    (7, 7),
+                )
+            };
+            let digits = ean::complete_digits(symbology, data, full, expected)?;
+            Ok(linear(
+                symbology,
+                ean::modules(&digits),
+                quiet,
+                digit_text(&digits),
+            ))
+        }
+        Symbology::Itf14 => {
+            let digits = ean::complete_digits(
+                symbology,
+                data,
+                14,
+                "13 (check digit computed) or 14 (check digit verified)",
+            )?;
+            Ok(linear(
+                symbology,
+                itf::modules(&digits),
+                (10, 10),
+                digit_text(&digits),
+            ))
+        }
+        Symbology::Code39 => {
+            let modules = code39::encode(data)?;
+            Ok(linear(symbology, modules, (10, 10), data.to_string()))
+        }
+        Symbology::Qr => Ok(matrix(symbology, matrix::qr(data)?, 4, data.to_string())),
+        Symbology::DataMatrix => Ok(matrix(
             symbology,
-            message: "not implemented yet".into(),
-            position: 1,
-        }),
+            matrix::datamatrix(symbology, data, false)?,
+            1,
+            data.to_string(),
+        )),
+        Symbology::Gs1DataMatrix => {
+            let elements = gs1::parse(symbology, data)?;
+            let content = gs1::element_string(&elements);
+            let shape = matrix::datamatrix(symbology, &content, true)?;
+            Ok(matrix(symbology, shape, 1, gs1::human_readable(&elements)))
+        }
+    }
+}
+
+fn digit_text(digits: &[u32]) -> String {
+    digits
+        .iter()
+        .filter_map(|&d| char::from_digit(d, 10))
+        .collect()
+}
+
+fn matrix(symbology: Symbology, shape: Shape, quiet: u32, text: String) -> Symbol {
+    Symbol {
+        symbology,
+        shape,
+        quiet_zone: QuietZone {
+            left: quiet,
+            right: quiet,
+            top: quiet,
+            bottom: quiet,
+        },
+        text,
     }
 }
 
