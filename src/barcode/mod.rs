@@ -25,6 +25,7 @@ mod fit;
 mod gs1;
 mod itf;
 mod matrix;
+pub mod render;
 
 pub use fit::{fit, Fit, SizeError};
 pub use gs1::GS;
