@@ -33,13 +33,18 @@ pub(crate) fn datamatrix(
     let builder = datamatrix::DataMatrixBuilder::new()
         .with_symbol_list(symbols)
         .with_fnc1_start(gs1);
-    // Text outside Latin-1 goes with a UTF-8 ECI; GS1 data is ASCII, checked by the GS1 parser.
-    let code = builder
-        .encode_str(data)
-        .map_err(|_| BarcodeError::DoesNotFitSymbol {
-            symbology,
-            length: data.len(),
-        })?;
+    // GS1 data is ASCII (the GS1 parser checked it) and goes as is: `encode_str` would add a UTF-8 ECI
+    // for the GS character, which GS1 scanners report as a different symbology (`]d5` instead of `]d2`).
+    // Other text outside Latin-1 needs that ECI.
+    let encoded = if gs1 {
+        builder.encode(data.as_bytes())
+    } else {
+        builder.encode_str(data)
+    };
+    let code = encoded.map_err(|_| BarcodeError::DoesNotFitSymbol {
+        symbology,
+        length: data.len(),
+    })?;
     let bitmap = code.bitmap();
     Ok(Shape::Matrix {
         width: bitmap.width() as u32,
