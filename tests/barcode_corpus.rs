@@ -65,6 +65,13 @@ fn code128_corpus_is_never_longer_than_zint_and_identical_on_equal_length() {
         );
         if a.len() < b.len() {
             shorter += 1;
+            if shorter <= 3 {
+                eprintln!(
+                    "  shorter than zint: {v:?} {} vs {} modules",
+                    a.len(),
+                    b.len()
+                );
+            }
         } else if a == b {
             equal += 1;
         } else {
@@ -190,6 +197,13 @@ fn gs1_128_corpus_matches_zint() {
         );
         if a.len() < b.len() {
             shorter += 1;
+            if shorter <= 3 {
+                eprintln!(
+                    "  shorter than zint: {v:?} {} vs {} modules",
+                    a.len(),
+                    b.len()
+                );
+            }
         } else if a != b {
             tie_differs.push(format!("{v:?}\n ours {}\n zint {}", bits(a), bits(b)));
         }

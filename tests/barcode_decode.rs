@@ -325,3 +325,49 @@ fn every_symbology_round_trips_through_zbar_and_rxing_at_203_and_300_dpi() {
         decoded.0, decoded.1
     );
 }
+
+#[test]
+fn svg_bars_are_the_modules_at_whole_printer_dots() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("x.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .args(["barcode", "0132112277-0101-1", "--type", "code128"])
+        .args(["--dpi", "203", "--module-dots", "3", "--text", "-o"])
+        .arg(&path)
+        .output()
+        .expect("shiplabel runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&path).expect("svg written");
+    let symbol = encode(Symbology::Code128, "0132112277-0101-1").expect("encodes");
+    let module_mm = 3.0 * 25.4 / 203.0;
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!(" {name}=\"")).expect("attribute") + name.len() + 3;
+        let end = start + tag[start..].find('"').expect("closing quote");
+        tag[start..end].parse().expect("number")
+    };
+    let bars: Vec<(u32, u32)> = svg
+        .split("<rect x=")
+        .skip(1)
+        .map(|rest| {
+            let tag = format!(" x={}", &rest[..rest.find("/>").expect("tag end")]);
+            let x = attr(&tag, "x") / module_mm - 10.0;
+            let w = attr(&tag, "width") / module_mm;
+            assert!(
+                (x - x.round()).abs() < 1e-3 && (w - w.round()).abs() < 1e-3,
+                "{tag}"
+            );
+            (x.round() as u32, w.round() as u32)
+        })
+        .collect();
+    let expected: Vec<(u32, u32)> = symbol
+        .dark_runs()
+        .iter()
+        .map(|r| (r.start, r.width))
+        .collect();
+    assert_eq!(bars, expected);
+    assert!(svg.contains(">0132112277-0101-1</text>"));
+}
