@@ -319,7 +319,8 @@ impl Symbol {
     ///
     /// Linear symbols are `bar_height_dots` tall; matrix symbols are square cells and ignore
     /// `bar_height_dots`. With `with_quiet_zone` the required quiet zone is included as white dots (left and
-    /// right for linear symbols, all four sides for matrix ones).
+    /// right for linear symbols, all four sides for matrix ones). Take `module_dots` from [`fit`]: the bitmap
+    /// is allocated whole, so an absurd module size is an absurd allocation.
     pub fn to_bitmap(
         &self,
         module_dots: u32,
@@ -339,7 +340,7 @@ impl Symbol {
         };
         match &self.shape {
             Shape::Linear { modules } => {
-                let width = (modules.len() as u32 + qz.left + qz.right) * x;
+                let width = (modules.len() as u32 + qz.left + qz.right).saturating_mul(x);
                 let mut bitmap = Bitmap::new(width, bar_height_dots);
                 for run in dark_runs(modules) {
                     let x0 = (qz.left + run.start) * x;
@@ -353,8 +354,8 @@ impl Symbol {
                 cells,
             } => {
                 let mut bitmap = Bitmap::new(
-                    (width + qz.left + qz.right) * x,
-                    (height + qz.top + qz.bottom) * x,
+                    (width + qz.left + qz.right).saturating_mul(x),
+                    (height + qz.top + qz.bottom).saturating_mul(x),
                 );
                 for (row, line) in cells.chunks(*width as usize).enumerate() {
                     let y0 = (qz.top + row as u32) * x;
