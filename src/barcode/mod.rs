@@ -341,12 +341,15 @@ impl Symbol {
         match &self.shape {
             Shape::Linear { modules } => {
                 let width = (modules.len() as u32 + qz.left + qz.right).saturating_mul(x);
-                let mut bitmap = Bitmap::new(width, bar_height_dots);
+                // Draw one row, then repeat its packed bytes: every row of a linear symbol is the same.
+                let mut row = Bitmap::new(width, 1);
                 for run in dark_runs(modules) {
                     let x0 = (qz.left + run.start) * x;
-                    bitmap.fill_rect(x0, 0, x0 + run.width * x, bar_height_dots);
+                    row.fill_rect(x0, 0, x0 + run.width * x, 1);
                 }
-                bitmap
+                let rows = row.packed().repeat(bar_height_dots as usize);
+                Bitmap::from_packed(width, bar_height_dots, rows)
+                    .unwrap_or_else(|| Bitmap::new(width, bar_height_dots))
             }
             Shape::Matrix {
                 width,
