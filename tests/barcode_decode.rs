@@ -284,6 +284,13 @@ fn every_symbology_round_trips_through_zbar_and_rxing_at_203_and_300_dpi() {
                     assert_whole_dots(case, module_dots(case.symbology, dpi), width, height, &luma);
                 }
 
+                let symbol = encode(case.symbology, case.input).expect("encodes");
+                assert_eq!(
+                    symbol.content(),
+                    case.content,
+                    "Symbol::content of {:?}",
+                    case.input
+                );
                 let (got, id) = rxing_decode(case, width, height, luma);
                 match case.symbology {
                     Symbology::Gs1_128 => {

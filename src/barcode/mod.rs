@@ -246,6 +246,7 @@ pub struct Symbol {
     shape: Shape,
     quiet_zone: QuietZone,
     text: String,
+    content: String,
 }
 
 impl Symbol {
@@ -276,6 +277,13 @@ impl Symbol {
     /// check digit).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What a scanner returns when it reads the symbol: the value itself, the complete digits for EAN and
+    /// ITF-14, and for GS1 the element string with GS (0x1D) where a separator stands (without the `]C1` or
+    /// `]d2` symbology identifier). Tests compare decoders' output with it.
+    pub fn content(&self) -> &str {
+        &self.content
     }
 
     /// Width of the symbol in modules, quiet zones excluded.
@@ -416,6 +424,7 @@ fn linear(symbology: Symbology, modules: Vec<bool>, quiet: (u32, u32), text: Str
             top: 0,
             bottom: 0,
         },
+        content: text.clone(),
         text,
     }
 }
@@ -454,12 +463,9 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
                 });
             }
             let modules = code128::modules(&code128::values(&items));
-            Ok(linear(
-                symbology,
-                modules,
-                (10, 10),
-                gs1::human_readable(&elements),
-            ))
+            let mut symbol = linear(symbology, modules, (10, 10), gs1::human_readable(&elements));
+            symbol.content = gs1::element_string(&elements);
+            Ok(symbol)
         }
         Symbology::Ean13 | Symbology::Ean8 => {
             let (full, expected, quiet) = if symbology == Symbology::Ean13 {
@@ -512,7 +518,9 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             let elements = gs1::parse(symbology, data)?;
             let content = gs1::element_string(&elements);
             let shape = matrix::datamatrix(symbology, &content, true)?;
-            Ok(matrix(symbology, shape, 1, gs1::human_readable(&elements)))
+            let mut symbol = matrix(symbology, shape, 1, gs1::human_readable(&elements));
+            symbol.content = content;
+            Ok(symbol)
         }
     }
 }
@@ -534,6 +542,7 @@ fn matrix(symbology: Symbology, shape: Shape, quiet: u32, text: String) -> Symbo
             top: quiet,
             bottom: quiet,
         },
+        content: text.clone(),
         text,
     }
 }
