@@ -7,6 +7,7 @@
 //!
 //! The `shiplabel` binary is a thin layer over this library.
 
+pub mod barcode;
 pub mod bitmap;
 pub mod cli;
 pub mod order;

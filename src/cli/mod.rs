@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod orders;
+pub mod barcode;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// List postings: status, items, cost, whether a label can be made and why not.
     Orders(orders::OrdersArgs),
+    /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
+    Barcode(barcode::BarcodeArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -49,6 +52,7 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args),
+        Command::Barcode(args) => barcode::run(args),
     }
 }
 
