@@ -23,6 +23,7 @@
 //! ```
 
 mod cost;
+mod delivery;
 mod error;
 pub mod import;
 mod label;
@@ -32,13 +33,19 @@ pub mod money;
 mod report;
 pub mod status;
 
+pub use delivery::{
+    ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
+    DISPUTE_WINDOW,
+};
 pub use error::{Action, OrderError};
 pub use import::{load_file, parse_csv, parse_json, ImportError};
 pub use label::{NotLabelable, NotLabelableReason};
 pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
 };
-pub use model::{Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment};
+pub use model::{
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+};
 pub use money::{Money, MoneyError};
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
