@@ -32,6 +32,7 @@ mod model;
 pub mod money;
 mod report;
 pub mod status;
+mod tracking;
 
 pub use delivery::{
     ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
@@ -49,3 +50,4 @@ pub use model::{
 pub use money::{Money, MoneyError};
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
+pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};
