@@ -23,6 +23,7 @@
 //! ```
 
 mod cost;
+pub mod deadline;
 mod delivery;
 mod error;
 pub mod import;
