@@ -1,7 +1,6 @@
 //! Exact money: a decimal amount with its currency code. Never `f64`: `0.1 + 0.2` must be `0.3`.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -109,12 +108,13 @@ impl fmt::Display for Money {
 }
 
 /// Parses a decimal written as the API writes prices. Plain notation first, scientific as a fallback.
+/// A value that needs more than 28 significant digits is refused rather than rounded.
 pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(MoneyError::NotADecimal(text.to_owned()));
     }
-    Decimal::from_str(trimmed)
+    Decimal::from_str_exact(trimmed)
         .or_else(|_| Decimal::from_scientific(trimmed))
         .map_err(|_| MoneyError::NotADecimal(text.to_owned()))
 }
@@ -150,6 +150,14 @@ mod tests {
             Money::parse("abc", "RUB"),
             Err(MoneyError::NotADecimal(_))
         ));
+        assert!(matches!(
+            Money::parse("0.00000000000000000000000000001", "RUB"),
+            Err(MoneyError::NotADecimal(_))
+        ));
+        assert_eq!(
+            Money::parse("1.5e3", "RUB").unwrap().amount_string(),
+            "1500.00"
+        );
         assert!(matches!(
             Money::parse("", "RUB"),
             Err(MoneyError::NotADecimal(_))
