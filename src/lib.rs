@@ -12,3 +12,4 @@ pub mod bitmap;
 pub mod cli;
 pub mod order;
 pub mod output;
+pub mod report;

@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub mod orders;
 pub mod barcode;
+mod due;
+pub mod orders;
+pub mod remind;
+mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -24,6 +27,8 @@ enum Command {
     Orders(orders::OrdersArgs),
     /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
     Barcode(barcode::BarcodeArgs),
+    /// List postings waiting for passport data, hours left, and a chat message for each.
+    Remind(remind::RemindArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -53,6 +58,7 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args),
         Command::Barcode(args) => barcode::run(args),
+        Command::Remind(args) => remind::run(args),
     }
 }
 

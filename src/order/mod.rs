@@ -31,6 +31,7 @@ mod label;
 mod lifecycle;
 mod model;
 pub mod money;
+pub mod remind;
 mod report;
 pub mod status;
 mod tracking;

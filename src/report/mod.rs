@@ -1,0 +1,5 @@
+//! Documents a seller needs around the labels: the sales summary and the handover sheet.
+
+pub mod sales;
+
+pub use sales::{sales_report, SalesReport};
