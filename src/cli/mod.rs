@@ -8,6 +8,7 @@ pub mod barcode;
 mod due;
 pub mod orders;
 pub mod remind;
+pub mod report;
 mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
@@ -29,6 +30,8 @@ enum Command {
     Barcode(barcode::BarcodeArgs),
     /// List postings waiting for passport data, hours left, and a chat message for each.
     Remind(remind::RemindArgs),
+    /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
+    Report(report::ReportArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -59,6 +62,7 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Orders(args) => orders::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 
