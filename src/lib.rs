@@ -10,4 +10,9 @@
 pub mod barcode;
 pub mod bitmap;
 pub mod cli;
+pub mod compose;
+pub mod font;
 pub mod output;
+pub mod render;
+pub mod scene;
+pub mod template;
