@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod orders;
+
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -16,7 +18,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// List postings: status, items, cost, whether a label can be made and why not.
+    Orders(orders::OrdersArgs),
+}
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
 /// 2 on a usage error.
@@ -42,7 +47,9 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
-    match command {}
+    match command {
+        Command::Orders(args) => orders::run(args),
+    }
 }
 
 /// Prints an error and its causes on stderr, one line each.
