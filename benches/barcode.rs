@@ -16,13 +16,17 @@ fn encode_and_fit(c: &mut Criterion) {
             })
         });
     }
-    c.bench_function("code128 encode+fit+to_bitmap 203dpi 0132112277-0101-1", |b| {
-        b.iter(|| {
-            let symbol = encode(Symbology::Code128, black_box("0132112277-0101-1")).expect("encodes");
-            let size = fit(&symbol, 75.0, 20.0, Some(203), None).expect("fits");
-            black_box(symbol.to_bitmap(size.module_dots.unwrap_or(1), 160, true))
-        })
-    });
+    c.bench_function(
+        "code128 encode+fit+to_bitmap 203dpi 0132112277-0101-1",
+        |b| {
+            b.iter(|| {
+                let symbol =
+                    encode(Symbology::Code128, black_box("0132112277-0101-1")).expect("encodes");
+                let size = fit(&symbol, 75.0, 20.0, Some(203), None).expect("fits");
+                black_box(symbol.to_bitmap(size.module_dots.unwrap_or(1), 160, true))
+            })
+        },
+    );
     c.bench_function("gs1-datamatrix encode+fit 203dpi marking code", |b| {
         b.iter(|| {
             let symbol = encode(

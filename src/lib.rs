@@ -10,6 +10,11 @@
 pub mod barcode;
 pub mod bitmap;
 pub mod cli;
+pub mod compose;
+pub mod font;
 pub mod order;
 pub mod output;
+pub mod render;
 pub mod report;
+pub mod scene;
+pub mod template;
