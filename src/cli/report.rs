@@ -68,7 +68,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
             .iter()
             .map(|d| {
                 vec![
-                    d.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                    d.date
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "undated".into()),
                     d.delivered.to_string(),
                     d.items.to_string(),
                     amounts(&d.revenue),
@@ -88,7 +90,14 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
         print!(
             "{}",
             text_table::render(
-                &["DAY", "DELIVERED", "ITEMS", "REVENUE", "CANCELLED", "DISPUTED"],
+                &[
+                    "DAY",
+                    "DELIVERED",
+                    "ITEMS",
+                    "REVENUE",
+                    "CANCELLED",
+                    "DISPUTED"
+                ],
                 &rows
             )
         );
