@@ -35,13 +35,25 @@ pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> 
                 },
                 d.items.to_string(),
                 d.warehouse.clone().unwrap_or_default(),
+                d.blocked
+                    .clone()
+                    .map(|b| format!("blocked: {b}"))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
     print!(
         "{}",
         text_table::render(
-            &["DUE", "POSTING", "PACK BY", "TIME", "ITEMS", "WAREHOUSE"],
+            &[
+                "DUE",
+                "POSTING",
+                "PACK BY",
+                "TIME",
+                "ITEMS",
+                "WAREHOUSE",
+                "NOTE"
+            ],
             &rows
         )
     );

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub mod barcode;
 mod due;
+pub mod handover;
 pub mod orders;
 pub mod remind;
 pub mod report;
@@ -30,6 +31,8 @@ enum Command {
     Barcode(barcode::BarcodeArgs),
     /// List postings waiting for passport data, hours left, and a chat message for each.
     Remind(remind::RemindArgs),
+    /// Make the handover sheet (A4 PDF) for the packed postings, with a barcode per posting.
+    Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
 }
@@ -62,6 +65,7 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Orders(args) => orders::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),
+        Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
     }
 }

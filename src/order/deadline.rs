@@ -9,6 +9,9 @@
 //! - **today**: due later on the same calendar day as `now`, in the seller's time zone (Moscow,
 //!   UTC+3, unless told otherwise);
 //! - **later**: any other day; **unknown**: no `shipment_date`.
+//!
+//! A cross-border posting still waiting for passport data is listed with the reason it cannot be
+//! packed yet (`blocked`); one whose passport deadline has passed is cancelled and not listed.
 
 use std::fmt;
 
@@ -70,6 +73,8 @@ pub struct Due {
     pub items: u64,
     /// The warehouse.
     pub warehouse: Option<String>,
+    /// Why it cannot be packed yet, when it cannot (the passport gate), else `null`.
+    pub blocked: Option<String>,
 }
 
 /// Whether a posting still has to be packed.
@@ -113,7 +118,12 @@ pub fn due_list(
 ) -> Vec<Due> {
     let mut list: Vec<(Option<DateTime<Utc>>, Due)> = postings
         .iter()
-        .filter(|p| to_be_packed(&p.status))
+        .filter(|p| {
+            // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
+            let mut judged = (*p).clone();
+            judged.apply_passport_deadline(now);
+            to_be_packed(&judged.status)
+        })
         .map(|p| {
             let deadline = p.shipment_date;
             (
@@ -126,6 +136,10 @@ pub fn due_list(
                     minutes_left: deadline.map(|d| (d - now).num_minutes()),
                     items: p.unit_count(),
                     warehouse: p.delivery_method.warehouse.clone(),
+                    blocked: p.awaiting_passport().then(|| match p.passport_deadline() {
+                        Some(d) => format!("awaiting passport data until {}", rfc3339(&d)),
+                        None => "awaiting passport data".to_owned(),
+                    }),
                 },
             )
         })
@@ -309,6 +323,34 @@ mod tests {
                 ("E-1-1", Urgency::Unknown, None),
             ]
         );
+    }
+
+    #[test]
+    fn passport_postings_are_blocked_until_their_deadline_then_gone() {
+        let mut p = posting(
+            "P-1-1",
+            Status::AwaitingPackaging,
+            Some("2026-11-23T15:00:00Z"),
+        );
+        p.substatus = Some(crate::order::Substatus::PostingAwaitingPassportData);
+        p.in_process_at = Some(t("2026-11-22T12:00:00Z"));
+        let list = due_list(
+            &[p.clone()],
+            t("2026-11-23T11:59:59Z"),
+            Duration::hours(2),
+            moscow(),
+        );
+        assert_eq!(
+            list[0].blocked.as_deref(),
+            Some("awaiting passport data until 2026-11-23T12:00:00Z")
+        );
+        assert!(due_list(
+            &[p],
+            t("2026-11-23T12:00:00Z"),
+            Duration::hours(2),
+            moscow()
+        )
+        .is_empty());
     }
 
     #[test]
