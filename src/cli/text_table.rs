@@ -18,6 +18,9 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
                 out.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
             }
         }
+        // An empty last cell would leave the padding of the column before it.
+        let kept = out.trim_end_matches(' ').len();
+        out.truncate(kept);
         out.push('\n');
     };
     line(&mut header.iter().copied());

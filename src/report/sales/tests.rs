@@ -67,7 +67,8 @@ fn totals_per_day_and_currency_are_exact() {
     assert_eq!(r.items, 3 + 3 + 3 + 2);
     assert_eq!((r.cancelled, r.disputed), (1, 1));
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    let days: Vec<(Option<NaiveDate>, u64, Vec<(String, String)>, u64, u64)> = r
+    type DayRow = (Option<NaiveDate>, u64, Vec<(String, String)>, u64, u64);
+    let days: Vec<DayRow> = r
         .days
         .iter()
         .map(|d| {
