@@ -246,6 +246,7 @@ pub struct Symbol {
     shape: Shape,
     quiet_zone: QuietZone,
     text: String,
+    content: String,
 }
 
 impl Symbol {
@@ -276,6 +277,13 @@ impl Symbol {
     /// check digit).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What a scanner returns when it reads the symbol: the value itself, the complete digits for EAN and
+    /// ITF-14, and for GS1 the element string with GS (0x1D) where a separator stands (without the `]C1` or
+    /// `]d2` symbology identifier). Tests compare decoders' output with it.
+    pub fn content(&self) -> &str {
+        &self.content
     }
 
     /// Width of the symbol in modules, quiet zones excluded.
@@ -319,7 +327,8 @@ impl Symbol {
     ///
     /// Linear symbols are `bar_height_dots` tall; matrix symbols are square cells and ignore
     /// `bar_height_dots`. With `with_quiet_zone` the required quiet zone is included as white dots (left and
-    /// right for linear symbols, all four sides for matrix ones).
+    /// right for linear symbols, all four sides for matrix ones). Take `module_dots` from [`fit`]: the bitmap
+    /// is allocated whole, so an absurd module size is an absurd allocation.
     pub fn to_bitmap(
         &self,
         module_dots: u32,
@@ -339,13 +348,16 @@ impl Symbol {
         };
         match &self.shape {
             Shape::Linear { modules } => {
-                let width = (modules.len() as u32 + qz.left + qz.right) * x;
-                let mut bitmap = Bitmap::new(width, bar_height_dots);
+                let width = (modules.len() as u32 + qz.left + qz.right).saturating_mul(x);
+                // Draw one row, then repeat its packed bytes: every row of a linear symbol is the same.
+                let mut row = Bitmap::new(width, 1);
                 for run in dark_runs(modules) {
                     let x0 = (qz.left + run.start) * x;
-                    bitmap.fill_rect(x0, 0, x0 + run.width * x, bar_height_dots);
+                    row.fill_rect(x0, 0, x0 + run.width * x, 1);
                 }
-                bitmap
+                let rows = row.packed().repeat(bar_height_dots as usize);
+                Bitmap::from_packed(width, bar_height_dots, rows)
+                    .unwrap_or_else(|| Bitmap::new(width, bar_height_dots))
             }
             Shape::Matrix {
                 width,
@@ -353,8 +365,8 @@ impl Symbol {
                 cells,
             } => {
                 let mut bitmap = Bitmap::new(
-                    (width + qz.left + qz.right) * x,
-                    (height + qz.top + qz.bottom) * x,
+                    (width + qz.left + qz.right).saturating_mul(x),
+                    (height + qz.top + qz.bottom).saturating_mul(x),
                 );
                 for (row, line) in cells.chunks(*width as usize).enumerate() {
                     let y0 = (qz.top + row as u32) * x;
@@ -412,6 +424,7 @@ fn linear(symbology: Symbology, modules: Vec<bool>, quiet: (u32, u32), text: Str
             top: 0,
             bottom: 0,
         },
+        content: text.clone(),
         text,
     }
 }
@@ -450,12 +463,9 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
                 });
             }
             let modules = code128::modules(&code128::values(&items));
-            Ok(linear(
-                symbology,
-                modules,
-                (10, 10),
-                gs1::human_readable(&elements),
-            ))
+            let mut symbol = linear(symbology, modules, (10, 10), gs1::human_readable(&elements));
+            symbol.content = gs1::element_string(&elements);
+            Ok(symbol)
         }
         Symbology::Ean13 | Symbology::Ean8 => {
             let (full, expected, quiet) = if symbology == Symbology::Ean13 {
@@ -508,7 +518,9 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             let elements = gs1::parse(symbology, data)?;
             let content = gs1::element_string(&elements);
             let shape = matrix::datamatrix(symbology, &content, true)?;
-            Ok(matrix(symbology, shape, 1, gs1::human_readable(&elements)))
+            let mut symbol = matrix(symbology, shape, 1, gs1::human_readable(&elements));
+            symbol.content = content;
+            Ok(symbol)
         }
     }
 }
@@ -530,6 +542,7 @@ fn matrix(symbology: Symbology, shape: Shape, quiet: u32, text: String) -> Symbo
             top: quiet,
             bottom: quiet,
         },
+        content: text.clone(),
         text,
     }
 }

@@ -22,7 +22,7 @@ fn printable(text: &str) -> String {
 
 /// Rasterises `symbol` with its quiet zones, `module_dots` dots per module and, for linear symbols, bars
 /// `bar_height_dots` tall. With `text`, the human-readable line goes under the symbol, centred, digits
-/// [`TEXT_HEIGHT_MM`] tall at `dpi`.
+/// [`TEXT_HEIGHT_MM`] tall at `dpi`, smaller (down to 60 %) when the line would be wider than the symbol.
 pub fn raster(
     symbol: &Symbol,
     module_dots: u32,
@@ -40,11 +40,21 @@ pub fn raster(
     let Ok(font) = fontdue::Font::from_bytes(FONT, fontdue::FontSettings::default()) else {
         return bars;
     };
-    let px = (f64::from(cap) / CAP_HEIGHT_EM) as f32;
-    let glyphs: Vec<(fontdue::Metrics, Vec<u8>)> = printable(symbol.text())
+    let text = printable(symbol.text());
+    let mut px = (f64::from(cap) / CAP_HEIGHT_EM) as f32;
+    // Shrink the line to the symbol's width (quiet zones included) when it is wider, down to 60 % of the
+    // nominal size; past that the image grows instead, so the text stays legible.
+    let nominal: f32 = text
         .chars()
-        .map(|c| font.rasterize(c, px))
-        .collect();
+        .map(|c| font.metrics(c, px).advance_width)
+        .sum();
+    let room = bars.width().saturating_sub(2 * gap) as f32;
+    if nominal > room && nominal > 0.0 {
+        px *= (room / nominal).max(0.6);
+    }
+    let cap = (f64::from(px) * CAP_HEIGHT_EM).ceil() as u32;
+    let glyphs: Vec<(fontdue::Metrics, Vec<u8>)> =
+        text.chars().map(|c| font.rasterize(c, px)).collect();
     let text_width: f32 = glyphs.iter().map(|(m, _)| m.advance_width).sum();
     // Room below the baseline for descenders and parentheses.
     let descent = (px * 0.25).ceil() as u32;
@@ -140,7 +150,16 @@ pub fn svg(symbol: &Symbol, module_mm: f64, bar_height_mm: f64, text: bool) -> S
     }
     out.push_str("</g>\n");
     if text {
-        let font_size = TEXT_HEIGHT_MM / CAP_HEIGHT_EM;
+        // DejaVu Sans digits advance 0.636 em; shrink a line that would be wider than the symbol, as the
+        // raster does, down to 60 %.
+        let nominal = TEXT_HEIGHT_MM / CAP_HEIGHT_EM;
+        let estimate = nominal * 0.636 * printable(symbol.text()).chars().count() as f64;
+        let room = width - 2.0 * TEXT_GAP_MM;
+        let font_size = if estimate > room && estimate > 0.0 {
+            nominal * (room / estimate).max(0.6)
+        } else {
+            nominal
+        };
         out.push_str(&format!(
             "<text x=\"{:.4}\" y=\"{:.4}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"{font_size:.4}\" text-anchor=\"middle\">{}</text>\n",
             width / 2.0,

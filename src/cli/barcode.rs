@@ -12,6 +12,8 @@ use crate::barcode::{encode, fit, render, Symbology, GS};
 /// symbols, 0.5 mm for QR and DataMatrix.
 const DEFAULT_MODULE_MM: f64 = 0.25;
 const DEFAULT_MATRIX_MODULE_MM: f64 = 0.5;
+/// The box a symbol must fit when the command is not given one: a metre, far beyond any label.
+const MAX_BOX_MM: f64 = 1000.0;
 
 /// Arguments of `shiplabel barcode`.
 #[derive(Debug, Args)]
@@ -91,6 +93,17 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
         args.data.clone()
     };
     let symbol = encode(symbology, &data)?;
+    // Bounds that keep a typo from asking for a gigabyte bitmap.
+    if let Some(dpi) = args.dpi.filter(|d| !(50..=2400).contains(d)) {
+        return Err(format!("--dpi {dpi} is outside 50..=2400").into());
+    }
+    if !(args.height_mm > 0.0 && args.height_mm <= MAX_BOX_MM) {
+        return Err(format!(
+            "--height-mm {} is outside (0, {MAX_BOX_MM}]",
+            args.height_mm
+        )
+        .into());
+    }
 
     let dpi = match (format, args.dpi) {
         (Format::Png, None) => Some(203),
@@ -102,11 +115,11 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
         DEFAULT_MODULE_MM
     };
     let (module_dots, box_mm) = match (args.width_mm, args.module_dots, dpi) {
-        (Some(width), dots, _) => (dots, width),
-        (None, Some(dots), _) => (Some(dots), f64::from(u32::MAX)),
+        (Some(width), dots, _) => (dots, width.min(MAX_BOX_MM)),
+        (None, Some(dots), _) => (Some(dots), MAX_BOX_MM),
         (None, None, Some(dpi)) => {
             let dots = (default_mm * f64::from(dpi) / 25.4).round().max(1.0) as u32;
-            (Some(dots), f64::from(u32::MAX))
+            (Some(dots), MAX_BOX_MM)
         }
         (None, None, None) => (None, default_mm * f64::from(symbol.total_width_modules())),
     };
