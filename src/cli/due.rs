@@ -13,7 +13,9 @@ use crate::order::{self, deadline};
 pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> {
     let mut postings = Vec::new();
     for file in &args.files {
-        postings.extend(order::load_file(file)?);
+        postings.extend(order::load_file(file)?.into_iter().filter(|p| {
+            args.statuses.is_empty() || args.statuses.iter().any(|s| s == p.status.as_str())
+        }));
     }
     let tz = args.tz.unwrap_or_else(deadline::moscow);
     let list = deadline::due_list(&postings, now, args.warn, tz);

@@ -29,7 +29,7 @@ pub struct OrdersArgs {
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// List what must be packed: late, due within --warn, due today, later (by shipment_date).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "labelable")]
     pub due: bool,
     /// With --due: how long before its deadline a posting counts as due soon (e.g. 2h, 90m, 1h30m).
     #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = deadline::parse_duration, requires = "due")]
