@@ -423,6 +423,24 @@ fn handover_skips_what_cannot_be_handed_over_and_fails_on_nothing() {
     ]);
     // The two packed postings are still packed in 2030: the rules do not expire them.
     assert!(out.status.success());
+    // An unwritable target fails cleanly and leaves nothing behind.
+    let missing_dir = dir.path().join("no-such-dir").join("act.pdf");
+    let out = shiplabel(&[
+        "handover",
+        &day,
+        "-o",
+        missing_dir.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!missing_dir.exists());
+
     let empty = dir.path().join("empty.json");
     std::fs::write(&empty, "[]").unwrap();
     let out = shiplabel(&[
