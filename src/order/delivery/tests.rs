@@ -294,3 +294,16 @@ fn imported_analytics_delivery_type_and_region_are_kept() {
     assert_eq!(p.delivery_kind(), Some(DeliveryKind::PickupPoint));
     assert_eq!(p.customer_region.as_deref(), Some("Свердловская область"));
 }
+
+proptest::proptest! {
+    /// At any moment exactly one of "dispute" and "confirm" is accepted, switching at +15:00.
+    #[test]
+    fn exactly_one_of_dispute_and_confirm_is_accepted(offset_ms in 0i64..(30 * 60 * 1000)) {
+        let now = t(HANDED_TO_CUSTOMER) + Duration::milliseconds(offset_ms);
+        let in_window = offset_ms < 15 * 60 * 1000;
+        let mut a = at(DeliveryStage::PresumablyDelivered, None);
+        let mut b = a.clone();
+        proptest::prop_assert_eq!(a.dispute_receipt(now).is_ok(), in_window);
+        proptest::prop_assert_eq!(b.confirm_delivered(now).is_ok(), !in_window);
+    }
+}
