@@ -17,3 +17,5 @@ pub mod output;
 pub mod render;
 pub mod scene;
 pub mod template;
+
+pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
