@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod barcode;
 pub mod orders;
 pub mod render;
 pub mod templates;
@@ -27,6 +28,8 @@ enum Command {
     Render(render::RenderArgs),
     /// List the built-in label templates.
     Templates(templates::TemplatesArgs),
+    /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
+    Barcode(barcode::BarcodeArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -57,6 +60,7 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Orders(args) => orders::run(args),
         Command::Render(args) => render::run(args),
         Command::Templates(args) => templates::run(args),
+        Command::Barcode(args) => barcode::run(args),
     }
 }
 
