@@ -18,3 +18,5 @@ pub mod render;
 pub mod report;
 pub mod scene;
 pub mod template;
+
+pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};

@@ -9,7 +9,9 @@ mod due;
 pub mod handover;
 pub mod orders;
 pub mod remind;
+pub mod render;
 pub mod report;
+pub mod templates;
 mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
@@ -27,6 +29,10 @@ pub struct Cli {
 enum Command {
     /// List postings: status, items, cost, whether a label can be made and why not.
     Orders(orders::OrdersArgs),
+    /// Render labels for postings to PDF (one page per label) or PNG.
+    Render(render::RenderArgs),
+    /// List the built-in label templates.
+    Templates(templates::TemplatesArgs),
     /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
     Barcode(barcode::BarcodeArgs),
     /// List postings waiting for passport data, hours left, and a chat message for each.
@@ -63,6 +69,8 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Templates(args) => templates::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
