@@ -10,7 +10,7 @@ pub const BOTTOM: &str = "751420599146000";
 
 /// Draws a Code 128 symbol with `module` dots per module, its top-left corner at (x, y).
 pub fn draw_code128(bitmap: &mut Bitmap, value: &str, x: u32, y: u32, module: u32, height: u32) {
-    let modules = Code128Writer::default()
+    let modules = Code128Writer
         .encode_oned(value)
         .expect("rxing encodes Code 128");
     for (i, &bar) in modules.iter().enumerate() {
