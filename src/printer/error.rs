@@ -68,6 +68,14 @@ pub enum PrinterError {
         /// Height in dots.
         height: u32,
     },
+    /// A label image file could not be read.
+    #[error("label {name}: not a readable PNG image: {message}")]
+    LabelImage {
+        /// The file or label name.
+        name: String,
+        /// What the decoder said.
+        message: String,
+    },
     /// The printer reported a condition it cannot print in (paper out, head open, error).
     #[error("printer {printer} is not ready: {status}; nothing was sent")]
     NotReady {
@@ -77,7 +85,7 @@ pub enum PrinterError {
         status: PrinterStatus,
     },
     /// Talking to the printer failed.
-    #[error("printer {printer}: {source}")]
+    #[error("printer {printer}")]
     Transport {
         /// The printer URI.
         printer: String,

@@ -26,11 +26,13 @@
 mod error;
 pub mod lang;
 pub mod place;
+mod png_label;
 pub mod profile;
 pub mod status;
 pub mod transport;
 
 pub use error::PrinterError;
+pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
 pub use transport::{PrinterUri, Timeouts, Transport, TransportError};

@@ -132,12 +132,16 @@ fn serve(
         // Handle every whole item in the buffer.
         loop {
             let jobs = received.lock().unwrap().pages.len();
-            let is_query = match behaviour.lang {
-                Lang::Tspl => buf.starts_with(b"\x1b!"),
-                Lang::Zpl => buf.trim_ascii_start().starts_with(b"~HS"),
-                Lang::EscPos => buf.first() == Some(&0x10),
+            // Only the first bytes of a new job trigger the hang-up, not stray whitespace or queries.
+            let job_starts = match behaviour.lang {
+                Lang::Tspl => buf.starts_with(b"SIZE"),
+                Lang::Zpl => {
+                    let t = buf.trim_ascii_start();
+                    t.starts_with(b"^XA") || t.starts_with(b"~SD")
+                }
+                Lang::EscPos => buf.starts_with(b"\x1b@"),
             };
-            if !buf.is_empty() && !is_query && behaviour.hang_up_after == Some(jobs) {
+            if job_starts && behaviour.hang_up_after == Some(jobs) {
                 // Job number n + 1 is arriving: hang up without reading it.
                 let _ = stream.shutdown(std::net::Shutdown::Both);
                 return true;

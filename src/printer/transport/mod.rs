@@ -212,7 +212,7 @@ impl PrinterUri {
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     /// The host name did not resolve or the connection was refused or timed out.
-    #[error("cannot connect to {address}: {source}")]
+    #[error("cannot connect to {address}")]
     Connect {
         /// `host:port`.
         address: String,
@@ -221,7 +221,7 @@ pub enum TransportError {
         source: std::io::Error,
     },
     /// The device or file could not be opened.
-    #[error("cannot open {path}: {source}")]
+    #[error("cannot open {path}")]
     Open {
         /// The path.
         path: String,
@@ -230,7 +230,7 @@ pub enum TransportError {
         source: std::io::Error,
     },
     /// Writing failed part way.
-    #[error("write failed after {written} of {total} bytes: {source}")]
+    #[error("write failed after {written} of {total} bytes")]
     Write {
         /// Bytes the link took before it failed.
         written: usize,
@@ -262,10 +262,10 @@ pub enum TransportError {
         total: usize,
     },
     /// Reading a status reply failed.
-    #[error("reading from the printer failed: {0}")]
+    #[error("reading from the printer failed")]
     Read(#[source] std::io::Error),
     /// libusb could not start: the machine has no USB (a container, a CI runner).
-    #[error("USB is not available on this machine (libusb: {0}); use a tcp:// or file:// printer")]
+    #[error("USB is not available on this machine; use a tcp:// or file:// printer")]
     NoUsb(#[source] rusb::Error),
     /// No USB device with that id (and serial) is connected.
     #[error("no USB printer {wanted} is connected{}", if found.is_empty() { String::new() } else { format!(" (found: {})", found.join(", ")) })]
@@ -284,7 +284,7 @@ pub enum TransportError {
         reason: String,
     },
     /// A USB operation failed.
-    #[error("USB {action} failed: {}", usb_reason(*source))]
+    #[error("USB {action} failed{}", usb_reason(*source))]
     Usb {
         /// What was being done, e.g. "claiming interface 0 of 0416:5011".
         action: String,
@@ -293,7 +293,7 @@ pub enum TransportError {
         source: rusb::Error,
     },
     /// A bulk write to the printer did not complete.
-    #[error("USB write failed after {written} of {total} bytes: {}", usb_reason(*source))]
+    #[error("USB write failed after {written} of {total} bytes{}", usb_reason(*source))]
     UsbWrite {
         /// Bytes the printer took.
         written: usize,
@@ -305,23 +305,17 @@ pub enum TransportError {
     },
 }
 
-/// What a libusb error means for someone at a packing station.
-fn usb_reason(error: rusb::Error) -> String {
-    let hint = match error {
-        rusb::Error::Timeout => "timed out: the printer took no data (off line, out of paper, or busy)",
-        rusb::Error::Pipe => "endpoint stalled: the printer refused the data (error state or paper empty)",
+/// What a libusb error means for someone at a packing station (libusb's own words follow as the cause).
+fn usb_reason(error: rusb::Error) -> &'static str {
+    match error {
+        rusb::Error::Timeout => ": timed out: the printer took no data (off line, out of paper, or busy)",
+        rusb::Error::Pipe => ": endpoint stalled: the printer refused the data (error state or paper empty)",
         rusb::Error::Access => {
-            "permission denied: install the udev rule from docs/printing.md or add the user to group lp"
+            ": permission denied: install the udev rule from docs/printing.md or add the user to group lp"
         }
-        rusb::Error::Busy => "the interface is busy: another program is using the printer",
-        rusb::Error::NoDevice => "the printer was disconnected",
-        rusb::Error::NotFound => "not found",
+        rusb::Error::Busy => ": the interface is busy: another program is using the printer",
+        rusb::Error::NoDevice => ": the printer was disconnected",
         _ => "",
-    };
-    if hint.is_empty() {
-        error.to_string()
-    } else {
-        hint.to_string()
     }
 }
 

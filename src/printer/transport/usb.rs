@@ -162,13 +162,12 @@ pub fn list_printers() -> Result<Vec<UsbPrinterInfo>, TransportError> {
                 }
             }
             Err(e) => {
-                info.note = Some(
-                    TransportError::Usb {
-                        action: "opening the device".into(),
-                        source: e,
-                    }
-                    .to_string(),
-                )
+                let hint = if e == rusb::Error::Access {
+                    " (install the udev rule from docs/printing.md)"
+                } else {
+                    ""
+                };
+                info.note = Some(format!("cannot open the device: {e}{hint}"))
             }
         }
         found.push(info);
