@@ -121,8 +121,7 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
         Media::Continuous => bitmap.height(),
         _ => profile.label_length_dots(),
     };
-    let total = bitmap.packed().len();
-    let mut out = String::with_capacity(total / 4 + 256);
+    let mut out = String::with_capacity(bitmap.packed().len() / 4 + 256);
     if let Some(d) = profile.darkness {
         let _ = write!(out, "~SD{d:02}");
     }
@@ -140,16 +139,27 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
     if let Some(s) = profile.speed {
         let _ = write!(out, "^PR{s}");
     }
-    let _ = write!(
-        out,
-        "\n^FO{},0^GFA,{total},{total},{},",
-        placed.x,
-        bitmap.stride()
-    );
-    acs_encode(bitmap.packed(), bitmap.stride(), &mut out);
-    let _ = write!(out, "^FS\n^PQ{copies}\n^XZ\n");
+    // ^GF counts are at most 99999 bytes: taller or wider labels go as several graphic fields.
+    let stride = bitmap.stride().max(1);
+    let rows_per_field = (ZPL_MAX_GRAPHIC_BYTES / stride).max(1);
+    for (i, block) in bitmap.packed().chunks(stride * rows_per_field).enumerate() {
+        let _ = write!(
+            out,
+            "\n^FO{},{}^GFA,{},{},{stride},",
+            placed.x,
+            i * rows_per_field,
+            block.len(),
+            block.len()
+        );
+        acs_encode(block, stride, &mut out);
+        out.push_str("^FS");
+    }
+    let _ = write!(out, "\n^PQ{copies}\n^XZ\n");
     out.into_bytes()
 }
+
+/// Largest byte count a `^GF` field takes.
+const ZPL_MAX_GRAPHIC_BYTES: usize = 99_999;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -271,6 +281,16 @@ mod tests {
         assert_eq!(headers.len(), 3);
         assert_eq!(&job[headers[2] + 4..headers[2] + 8], &[72, 0, 50, 0]);
         assert!(job.ends_with(&[0x1b, 0x4a, 24, 0x1d, 0x56, 0x42, 0x00]));
+    }
+
+    #[test]
+    fn zpl_splits_graphics_above_99999_bytes() {
+        let mut p = builtin("zebra-gk420d").unwrap();
+        p.media = Media::Continuous;
+        let b = Bitmap::new(800, 1100); // 100 bytes a row, 110 000 bytes
+        let job = String::from_utf8(encode(&place(&b, &p).unwrap(), &p, 1)).unwrap();
+        assert!(job.contains("^FO16,0^GFA,99900,99900,100,"), "{job}");
+        assert!(job.contains("^FO16,999^GFA,10100,10100,100,"), "{job}");
     }
 
     #[test]
