@@ -374,3 +374,72 @@ fn labelize_renders_our_zpl_and_tspl_with_the_same_barcodes() {
         assert_eq!(read_luma(luma, w, h), expected(), "{name}: labelize image");
     }
 }
+
+/// Native barcode commands: labelize draws our ^BC and TSPL BARCODE, rxing reads them.
+#[test]
+fn native_barcode_commands_render_in_labelize() {
+    use common::label::{BOTTOM, TOP};
+    use shiplabel::printer::{encode_label_with_barcodes, NativeBarcode};
+    // The label without its raster barcodes: the printer draws them.
+    let mut label = Bitmap::new(600, 960);
+    label.fill_rect(40, 300, 400, 330);
+    let barcodes = [
+        NativeBarcode {
+            value: TOP.into(),
+            x: 60,
+            y: 40,
+            module_dots: 3,
+            height_dots: 160,
+        },
+        NativeBarcode {
+            value: BOTTOM.into(),
+            x: 80,
+            y: 700,
+            module_dots: 3,
+            height_dots: 160,
+        },
+    ];
+    for (name, language, width_mm) in [
+        ("zebra-gk420d", labelize::Language::Zpl, 104.0),
+        ("xprinter-xp420b", labelize::Language::Tspl, 75.0),
+    ] {
+        let profile = builtin(name).unwrap();
+        let job = encode_label_with_barcodes(&label, &barcodes, &profile, 1).unwrap();
+        let text = String::from_utf8_lossy(&job);
+        match language {
+            labelize::Language::Zpl => {
+                assert!(text.contains("^FO176,40^BY3^BCN,160,N,N,N,A^FD%101%806044518^FS"))
+            }
+            _ => {
+                assert!(text
+                    .contains("BARCODE 60,40,\"128\",160,0,0,3,3,\"%101%806044518\"\r\nBARCODE"))
+            }
+        }
+        let rendered = labelize::render_png(
+            &job,
+            labelize::RenderOptions {
+                language: Some(language),
+                width_mm: Some(width_mm),
+                height_mm: Some(120.0),
+                dpmm: 8,
+                antialias: false,
+            },
+        )
+        .unwrap();
+        let (luma, w, h) = png_to_luma(&rendered.bytes);
+        assert_eq!(read_luma(luma, w, h), expected(), "{name}: native barcodes");
+    }
+    // ESC/POS cannot place them; bad data is refused with its position.
+    let err = encode_label_with_barcodes(&label, &barcodes, &builtin("escpos-80mm").unwrap(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ESC/POS"), "{err}");
+    let bad = [NativeBarcode {
+        value: "AB^C".into(),
+        ..barcodes[0].clone()
+    }];
+    let err = encode_label_with_barcodes(&label, &bad, &builtin("zebra-gk420d").unwrap(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("'^' at position 3"), "{err}");
+}

@@ -32,6 +32,7 @@ pub mod status;
 pub mod transport;
 
 pub use error::PrinterError;
+pub use lang::NativeBarcode;
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
@@ -48,6 +49,18 @@ pub fn encode_label(
 ) -> Result<Vec<u8>, PrinterError> {
     let placed = place::place(label, profile)?;
     Ok(lang::encode(&placed, profile, copies))
+}
+
+/// Like [`encode_label`], with Code 128 symbols drawn by the printer's own barcode command (ZPL `^BC`,
+/// TSPL `BARCODE`) at the given label coordinates. ESC/POS and turned labels are refused.
+pub fn encode_label_with_barcodes(
+    label: &Bitmap,
+    barcodes: &[lang::NativeBarcode],
+    profile: &Profile,
+    copies: u32,
+) -> Result<Vec<u8>, PrinterError> {
+    let placed = place::place(label, profile)?;
+    lang::encode_with_barcodes(&placed, profile, copies, barcodes)
 }
 
 /// How jobs are sent.
@@ -262,6 +275,16 @@ impl Printer {
     /// reports what the printer said afterwards.
     pub fn print(&mut self, label: &Bitmap) -> Result<PrintReport, PrinterError> {
         let job = encode_label(label, &self.profile, self.options.copies)?;
+        self.send(&job).map_err(|(e, _)| e)
+    }
+
+    /// Prints one label whose barcodes the printer draws itself (see [`encode_label_with_barcodes`]).
+    pub fn print_with_barcodes(
+        &mut self,
+        label: &Bitmap,
+        barcodes: &[lang::NativeBarcode],
+    ) -> Result<PrintReport, PrinterError> {
+        let job = encode_label_with_barcodes(label, barcodes, &self.profile, self.options.copies)?;
         self.send(&job).map_err(|(e, _)| e)
     }
 
