@@ -443,3 +443,70 @@ fn native_barcode_commands_render_in_labelize() {
         .to_string();
     assert!(err.contains("'^' at position 3"), "{err}");
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random sparse and dense rows, repeated rows and runs: every language decodes back to the label.
+    fn bitmap() -> impl Strategy<Value = Bitmap> {
+        (
+            prop_oneof![1u32..=64, 560u32..=600],
+            1u32..=120,
+            any::<u64>(),
+            0u8..4,
+        )
+            .prop_map(|(w, h, seed, style)| {
+                let mut b = Bitmap::new(w, h);
+                let mut s = seed | 1;
+                for y in 0..h {
+                    // style 0: noise, 1: long runs, 2: every row like the first, 3: blank with a block.
+                    for x in 0..w {
+                        s ^= s << 13;
+                        s ^= s >> 7;
+                        s ^= s << 17;
+                        let black = match style {
+                            0 => s % 3 == 0,
+                            1 => (x / (1 + (s % 97) as u32)) % 2 == 0,
+                            2 => y == 0 && s % 2 == 0 || y > 0 && b.get(x, 0),
+                            _ => x > w / 3 && x < w / 2 && y > h / 4,
+                        };
+                        b.set(x, y, black);
+                    }
+                }
+                b
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn every_language_decodes_back_to_the_label(label in bitmap()) {
+            for (profile, frame) in profiles() {
+                let mut profile = profile;
+                profile.media = shiplabel::printer::Media::Continuous;
+                let bytes = match encode_label(&label, &profile, 1) {
+                    Ok(bytes) => bytes,
+                    Err(PrinterError::TooWide { content, printable, .. }) => {
+                        // Refused only when the black content really is wider than the head.
+                        let first = (0..label.width()).find(|&x| (0..label.height()).any(|y| label.get(x, y)));
+                        let last = (0..label.width()).rev().find(|&x| (0..label.height()).any(|y| label.get(x, y)));
+                        prop_assert_eq!(Some(content), first.zip(last).map(|(a, b)| b - a + 1));
+                        prop_assert!(content > printable);
+                        continue;
+                    }
+                    Err(e) => panic!("{}: {e}", profile.name),
+                };
+                let pages = decode_all(lang_of(&profile), &bytes);
+                prop_assert_eq!(pages.len(), 1);
+                // Dot for dot where the label fits the frame; a trimmed receipt label (576-dot head) is
+                // checked dot for dot in the test above, here by its black dots.
+                if label.width() <= frame {
+                    let page = crop(&pages[0], frame, label.height());
+                    prop_assert_eq!(&page, &centred(&label, frame), "{}", profile.name);
+                }
+                prop_assert_eq!(pages[0].count_black(), label.count_black(), "{}", profile.name);
+            }
+        }
+    }
+}
