@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod orders;
 mod print;
 mod printers;
+pub mod render;
+pub mod templates;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -20,6 +23,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List postings: status, items, cost, whether a label can be made and why not.
+    Orders(orders::OrdersArgs),
+    /// Render labels for postings to PDF (one page per label) or PNG.
+    Render(render::RenderArgs),
+    /// List the built-in label templates.
+    Templates(templates::TemplatesArgs),
     /// List the USB printers connected to this machine, with the URI to print to.
     Printers(printers::PrintersArgs),
     /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
@@ -51,6 +60,9 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
+        Command::Orders(args) => orders::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Templates(args) => templates::run(args),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args),
     }

@@ -1,22 +1,35 @@
 //! `shiplabel print`: labels to a printer, one job per label, a progress line per label.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::CliError;
 use crate::bitmap::Bitmap;
+use crate::order;
 use crate::output::write_atomic_with;
 use crate::printer::{
     bitmap_from_png, encode_label, BatchError, PrintOptions, Printer, Profile, Timeouts,
 };
+use crate::render;
+use crate::template::{Template, DEFAULT_TEMPLATE};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
 pub struct PrintArgs {
-    /// Label files: rendered label images (PNG), one label each, named by the file name.
-    #[arg(required = true)]
+    /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
+    /// printer's resolution and printed, named by its posting number. A .png file is a label already
+    /// rendered, named by its file name.
+    #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
+    #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
+    template: String,
+    /// The time that decides whether a posting can be labelled (RFC 3339); now by default.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
     /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
     /// or a path.
     #[arg(long)]
@@ -38,27 +51,57 @@ pub struct PrintArgs {
     timeout: u64,
 }
 
-/// Loads the labels and prints them.
+/// Renders (or loads) the labels and prints them.
 pub fn run(args: PrintArgs) -> Result<ExitCode, CliError> {
-    let mut labels = Vec::with_capacity(args.files.len());
+    let profile = Profile::resolve(&args.profile)?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    let mut template = None;
+    let mut labels = Vec::new();
     for file in &args.files {
-        labels.push(load(file)?);
+        if is_png(file) {
+            labels.push(load_png(file)?);
+            continue;
+        }
+        let template = match &mut template {
+            Some(t) => t,
+            None => template.insert(Template::load(&args.template)?),
+        };
+        for posting in order::load_file(file)? {
+            if let Err(reason) = posting.labelable(now) {
+                eprintln!("skipped: {reason}");
+                continue;
+            }
+            let bitmaps = render::label_bitmaps(&posting, template, profile.dpi)?;
+            let boxes = bitmaps.len();
+            for (n, bitmap) in bitmaps.into_iter().enumerate() {
+                let name = if boxes > 1 {
+                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
+                } else {
+                    posting.posting_number.clone()
+                };
+                labels.push((name, bitmap));
+            }
+        }
     }
-    print_labels(&args, &labels)
+    if labels.is_empty() {
+        return Err("no labelable postings in the given files: nothing to print".into());
+    }
+    print_labels(&args, &profile, labels.as_slice())
 }
 
-fn load(file: &PathBuf) -> Result<(String, Bitmap), CliError> {
+fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
+}
+
+fn is_png(file: &Path) -> bool {
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
-    let is_png = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if !is_png {
-        return Err(format!(
-            "{shown}: only rendered label images (.png) can be printed by this build; printing postings \
-             directly needs the label renderer"
-        )
-        .into());
-    }
     let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
     let name = file
         .file_stem()
@@ -68,10 +111,13 @@ fn load(file: &PathBuf) -> Result<(String, Bitmap), CliError> {
     Ok((name, bitmap))
 }
 
-/// Prints (or writes with `--output`) labels already rendered at the printer's resolution: the seam the
-/// posting → label renderer plugs into.
-pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<ExitCode, CliError> {
-    let profile = Profile::resolve(&args.profile)?;
+/// Prints (or writes with `--output`) labels already rendered at the printer's resolution, one job each.
+pub fn print_labels(
+    args: &PrintArgs,
+    profile: &Profile,
+    labels: &[(String, Bitmap)],
+) -> Result<ExitCode, CliError> {
+    let profile = profile.clone();
     if let Some(output) = &args.output {
         let mut jobs = Vec::with_capacity(labels.len());
         for (name, bitmap) in labels {
