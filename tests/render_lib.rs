@@ -98,3 +98,34 @@ fn render_pdf_makes_one_page_per_label_and_the_same_bytes_twice() {
     // One embedded font program per style used, however many pages.
     assert_eq!(text.matches("/FontFile2").count(), 2);
 }
+
+#[test]
+fn images_are_drawn_in_pdf_and_bitmap() {
+    use shiplabel::bitmap::Bitmap;
+    let dir = tempfile::tempdir().unwrap();
+    let mut logo = Bitmap::new(8, 8);
+    logo.fill_rect(0, 0, 8, 8);
+    std::fs::write(dir.path().join("logo.png"), logo.to_png(None)).unwrap();
+    let path = dir.path().join("t.toml");
+    std::fs::write(
+        &path,
+        "[page]\nsize = [58, 40]\n\
+         [[element]]\ntype = \"image\"\nname = \"logo\"\nx = 2\ny = 2\nwidth = 10\nheight = 10\nfile = \"logo.png\"\n\
+         [[element]]\ntype = \"barcode\"\nname = \"bc\"\nx = 2\ny = 14\nwidth = 54\nheight = 20\nvalue = \"{posting_number}\"\n",
+    )
+    .unwrap();
+    let template = Template::from_file(&path).unwrap();
+    let posting = sample();
+    // 10 mm square at 203 dpi: about 80 × 80 black dots.
+    let bitmap = shiplabel::label_bitmap(&posting, &template, 203).unwrap();
+    let black_in_logo = (16..95)
+        .flat_map(|y| (16..95).map(move |x| (x, y)))
+        .filter(|&(x, y)| bitmap.get(x, y))
+        .count();
+    assert!(black_in_logo > 70 * 70, "{black_in_logo}");
+    let pdf = shiplabel::render_pdf(&[posting.clone(), posting], &template).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    // Written once, used by both pages.
+    assert_eq!(text.matches("/Subtype/Image").count(), 1);
+    assert_eq!(text.matches("/Im0").count(), 2);
+}

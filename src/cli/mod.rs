@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod barcode;
 pub mod orders;
 mod print;
 mod printers;
@@ -29,6 +30,8 @@ enum Command {
     Render(render::RenderArgs),
     /// List the built-in label templates.
     Templates(templates::TemplatesArgs),
+    /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
+    Barcode(barcode::BarcodeArgs),
     /// List the USB printers connected to this machine, with the URI to print to.
     Printers(printers::PrintersArgs),
     /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
@@ -63,6 +66,7 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Orders(args) => orders::run(args),
         Command::Render(args) => render::run(args),
         Command::Templates(args) => templates::run(args),
+        Command::Barcode(args) => barcode::run(args),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args),
     }

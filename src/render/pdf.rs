@@ -176,6 +176,9 @@ impl PreparedPage {
             }
         }
         c.restore_state();
+        // The writer only needs each glyph of the page once.
+        glyphs.sort_unstable_by_key(|&(style, gid, _)| (style, gid));
+        glyphs.dedup_by_key(|&mut (style, gid, _)| (style, gid));
         let raw = c.finish();
         let content = deflate(raw.as_slice());
         PreparedPage {
