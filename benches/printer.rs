@@ -1,4 +1,5 @@
-//! One 75 × 120 mm label at 203 dpi (600 × 960 dots) → printer bytes, for each language.
+//! One 75 × 120 mm label at 203 dpi (600 × 960 dots) → printer bytes, for each language: from the
+//! posting (rendered by the label renderer) and from a ready bitmap.
 //!
 //! Run: `cargo bench --bench printer`. Target: under 5 ms median per label and language.
 
@@ -41,6 +42,23 @@ fn label() -> Bitmap {
 }
 
 fn bench(c: &mut Criterion) {
+    // From posting to printer bytes: render the Ozon label at 203 dpi, then encode it.
+    let postings = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ozon_posting.json");
+    let posting = shiplabel::order::load_file(postings.as_ref())
+        .expect("test posting")
+        .remove(0);
+    let template = shiplabel::template::Template::builtin("ozon-fbs").expect("built-in template");
+    for name in ["escpos-80mm", "xprinter-xp420b", "zebra-gk420d"] {
+        let profile = builtin(name).expect("built-in profile");
+        c.bench_function(&format!("posting -> {} ({name})", profile.language), |b| {
+            b.iter(|| {
+                let bitmap =
+                    shiplabel::label_bitmap(black_box(&posting), &template, 203).expect("label");
+                encode_label(&bitmap, &profile, 1).expect("label fits")
+            })
+        });
+    }
+
     let label = label();
     for name in [
         "escpos-80mm",
