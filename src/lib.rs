@@ -14,6 +14,7 @@ pub mod compose;
 pub mod font;
 pub mod order;
 pub mod output;
+pub mod printer;
 pub mod render;
 pub mod report;
 pub mod scene;

@@ -8,6 +8,8 @@ pub mod barcode;
 mod due;
 pub mod handover;
 pub mod orders;
+mod print;
+mod printers;
 pub mod remind;
 pub mod render;
 pub mod report;
@@ -41,6 +43,10 @@ enum Command {
     Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
+    /// List the USB printers connected to this machine, with the URI to print to.
+    Printers(printers::PrintersArgs),
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    Print(print::PrintArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -75,6 +81,8 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
+        Command::Printers(args) => printers::run(args),
+        Command::Print(args) => print::run(args),
     }
 }
 

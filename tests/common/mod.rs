@@ -1,5 +1,11 @@
-//! Helpers shared by the barcode integration tests: external tools, a deterministic value generator.
+//! Helpers shared by the integration tests: external tools and a deterministic value generator (barcode
+//! tests); a label with two Code 128 symbols drawn by rxing's own writer, a stream decoder for the three
+//! printer languages written for the tests, and a fake printer on a loopback TCP port (printer tests).
 #![allow(dead_code)]
+
+pub mod decode;
+pub mod fake_printer;
+pub mod label;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

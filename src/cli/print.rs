@@ -1,0 +1,172 @@
+//! `shiplabel print`: labels to a printer, one job per label, a progress line per label.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use std::process::ExitCode;
+
+use super::CliError;
+use crate::bitmap::Bitmap;
+use crate::order;
+use crate::output::write_atomic_with;
+use crate::printer::{
+    bitmap_from_png, encode_label, BatchError, PrintOptions, Printer, Profile, Timeouts,
+};
+use crate::render;
+use crate::template::{Template, DEFAULT_TEMPLATE};
+
+/// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
+pub struct PrintArgs {
+    /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
+    /// printer's resolution and printed, named by its posting number. A .png file is a label already
+    /// rendered, named by its file name.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
+    #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
+    template: String,
+    /// The time that decides whether a posting can be labelled (RFC 3339); now by default.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
+    /// or a path.
+    #[arg(long)]
+    printer: Option<String>,
+    /// Write the printer bytes to this file instead of printing (for inspection).
+    #[arg(long, conflicts_with = "printer")]
+    output: Option<PathBuf>,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
+    #[arg(long, default_value = "xprinter-xp365b")]
+    profile: String,
+    /// Copies of each label.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=999))]
+    copies: u32,
+    /// Do not ask the printer for its status (for firmware that reports nonsense).
+    #[arg(long)]
+    no_status: bool,
+    /// Seconds to wait for the printer to take more data before giving up on a label.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
+}
+
+/// Renders (or loads) the labels and prints them.
+pub fn run(args: PrintArgs) -> Result<ExitCode, CliError> {
+    let profile = Profile::resolve(&args.profile)?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    let mut template = None;
+    let mut labels = Vec::new();
+    for file in &args.files {
+        if is_png(file) {
+            labels.push(load_png(file)?);
+            continue;
+        }
+        let template = match &mut template {
+            Some(t) => t,
+            None => template.insert(Template::load(&args.template)?),
+        };
+        for posting in order::load_file(file)? {
+            if let Err(reason) = posting.labelable(now) {
+                eprintln!("skipped: {reason}");
+                continue;
+            }
+            let bitmaps = render::label_bitmaps(&posting, template, profile.dpi)?;
+            let boxes = bitmaps.len();
+            for (n, bitmap) in bitmaps.into_iter().enumerate() {
+                let name = if boxes > 1 {
+                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
+                } else {
+                    posting.posting_number.clone()
+                };
+                labels.push((name, bitmap));
+            }
+        }
+    }
+    if labels.is_empty() {
+        return Err("no labelable postings in the given files: nothing to print".into());
+    }
+    print_labels(&args, &profile, labels.as_slice())
+}
+
+fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
+}
+
+fn is_png(file: &Path) -> bool {
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
+    let shown = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or(shown);
+    let bitmap = bitmap_from_png(&bytes, &name)?;
+    Ok((name, bitmap))
+}
+
+/// Prints (or writes with `--output`) labels already rendered at the printer's resolution, one job each.
+pub fn print_labels(
+    args: &PrintArgs,
+    profile: &Profile,
+    labels: &[(String, Bitmap)],
+) -> Result<ExitCode, CliError> {
+    let profile = profile.clone();
+    if let Some(output) = &args.output {
+        let mut jobs = Vec::with_capacity(labels.len());
+        for (name, bitmap) in labels {
+            jobs.push(
+                encode_label(bitmap, &profile, args.copies)
+                    .map_err(|e| format!("label {name}: {e}"))?,
+            );
+        }
+        write_atomic_with(output, |w| {
+            use std::io::Write;
+            jobs.iter().try_for_each(|job| w.write_all(job))
+        })
+        .map_err(|e| format!("{}: {e}", output.display()))?;
+        let bytes: usize = jobs.iter().map(Vec::len).sum();
+        eprintln!(
+            "wrote {} label(s), {bytes} bytes of {} for profile {} to {}",
+            labels.len(),
+            profile.language,
+            profile.name,
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let uri = args.printer.as_deref().unwrap_or_default();
+    let options = PrintOptions {
+        copies: args.copies,
+        check_status: !args.no_status,
+        timeouts: Timeouts {
+            write: std::time::Duration::from_secs(args.timeout),
+            ..Timeouts::default()
+        },
+    };
+    let mut printer = Printer::open_with(uri, profile, options).map_err(|cause| BatchError {
+        printed: Vec::new(),
+        failed: None,
+        partly_sent: false,
+        not_printed: labels.iter().map(|(name, _)| name.clone()).collect(),
+        cause: Box::new(cause),
+    })?;
+    printer.print_batch(labels, |p| {
+        eprintln!(
+            "[{}/{}] {}: sent {} bytes; printer: {}",
+            p.index + 1,
+            p.total,
+            p.name,
+            p.report.bytes,
+            p.report.printer_said()
+        );
+    })?;
+    eprintln!("printed {} label(s) on {uri}", labels.len());
+    Ok(ExitCode::SUCCESS)
+}
