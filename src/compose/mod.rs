@@ -127,30 +127,12 @@ pub fn compose(
                 let item = place_barcode(&element.name, spec, buf.trim(), dpi, &scene.label_name)?;
                 scene.items.push(Item::Barcode(item));
             }
-            ElementKind::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                thickness,
-            } => {
-                if x1 == x2 || y1 == y2 {
+            ElementKind::Line(line) => {
+                if line.x1 == line.x2 || line.y1 == line.y2 {
                     // Axis-aligned: a rectangle, which snaps to the grid like everything else.
-                    let half = thickness / 2.0;
-                    let rect = if y1 == y2 {
-                        Rect::new(x1.min(*x2), y1 - half, (x2 - x1).abs(), *thickness)
-                    } else {
-                        Rect::new(x1 - half, y1.min(*y2), *thickness, (y2 - y1).abs())
-                    };
-                    scene.items.push(Item::Fill(snap(rect, dpi)));
+                    scene.items.push(Item::Fill(snap(line.bounds(), dpi)));
                 } else {
-                    scene.items.push(Item::Line {
-                        x1: *x1,
-                        y1: *y1,
-                        x2: *x2,
-                        y2: *y2,
-                        thickness: *thickness,
-                    });
+                    scene.items.push(Item::Line(*line));
                 }
             }
             ElementKind::Box {

@@ -25,7 +25,7 @@ use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::compose::{Field, FieldKind};
 use crate::font::FontStyle;
-use crate::scene::Rect;
+use crate::scene::{Rect, Segment};
 
 pub use builtin::{builtin_names, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};
@@ -109,18 +109,7 @@ pub enum ElementKind {
     /// Text fitted into a box.
     Text(TextSpec),
     /// A straight line.
-    Line {
-        /// Start x (mm).
-        x1: f64,
-        /// Start y (mm).
-        y1: f64,
-        /// End x (mm).
-        x2: f64,
-        /// End y (mm).
-        y2: f64,
-        /// Thickness (mm).
-        thickness: f64,
-    },
+    Line(Segment),
     /// A rectangle, outlined or filled.
     Box {
         /// The rectangle.
@@ -494,24 +483,7 @@ impl Element {
             ElementKind::Barcode(b) => b.rect,
             ElementKind::Text(t) => t.rect,
             ElementKind::Box { rect, .. } | ElementKind::Image { rect, .. } => *rect,
-            ElementKind::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                thickness,
-            } => {
-                // A line's thickness sticks out across its direction only; the ends are flat.
-                let half = thickness / 2.0;
-                let (hx, hy) = if (x2 - x1).abs() >= (y2 - y1).abs() {
-                    (0.0, half)
-                } else {
-                    (half, 0.0)
-                };
-                let x = x1.min(*x2) - hx;
-                let y = y1.min(*y2) - hy;
-                Rect::new(x, y, (x2 - x1).abs() + 2.0 * hx, (y2 - y1).abs() + 2.0 * hy)
-            }
+            ElementKind::Line(segment) => segment.bounds(),
         }
     }
 }
@@ -756,13 +728,13 @@ fn element_from_raw(
                 max_lines: raw.max_lines.unwrap_or(u32::MAX).max(1),
             })
         }
-        "line" => ElementKind::Line {
+        "line" => ElementKind::Line(Segment {
             x1: length("x", raw.x)?,
             y1: length("y", raw.y)?,
             x2: length("x2", raw.x2)?,
             y2: length("y2", raw.y2)?,
             thickness,
-        },
+        }),
         "box" => ElementKind::Box {
             rect: rect(&raw)?,
             thickness,
