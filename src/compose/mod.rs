@@ -258,15 +258,7 @@ fn place_barcode(
             element: element.to_string(),
         });
     }
-    let placement = BarcodeBox {
-        symbology: spec.symbology,
-        rect: spec.rect,
-        align: spec.align,
-        max_module_dots: spec.max_module_dots,
-        min_module_dots: spec.min_module_dots,
-        max_module_mm: spec.max_module_mm,
-    };
-    barcode_item(element, value, &placement, dpi).map_err(|err| match err {
+    barcode_item(element, value, &spec.placement, dpi).map_err(|err| match err {
         PlaceError::Encode(source) => ComposeError::Encode {
             label: label.to_string(),
             element: element.to_string(),

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
-use crate::compose::{Field, FieldKind};
+use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
 use crate::scene::{Rect, Segment};
 
@@ -131,20 +131,10 @@ pub enum ElementKind {
 /// A barcode element.
 #[derive(Debug, Clone)]
 pub struct BarcodeSpec {
-    /// The box: symbol and quiet zones must fit inside.
-    pub rect: Rect,
     /// The value.
     pub value: Expr,
-    /// The symbology.
-    pub symbology: Symbology,
-    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
-    pub max_module_dots: Option<u32>,
-    /// Smallest acceptable module in dots; below it the label fails rather than print an unreadable code.
-    pub min_module_dots: u32,
-    /// Largest module in millimetres when composing without a target resolution.
-    pub max_module_mm: Option<f64>,
-    /// Placement of the symbol in the box.
-    pub align: Align,
+    /// Symbology, box (symbol and quiet zones must fit inside), alignment and module limits.
+    pub placement: BarcodeBox,
 }
 
 /// A text element.
@@ -445,7 +435,11 @@ impl Template {
                 );
                 // Two barcodes are reported once, by the later one.
                 let already = matches!(other.kind, ElementKind::Barcode(_)) && j < i;
-                if i != j && draws_inside && !already && spec.rect.overlaps(&other.bounds()) {
+                if i != j
+                    && draws_inside
+                    && !already
+                    && spec.placement.rect.overlaps(&other.bounds())
+                {
                     return Err(TemplateError::OverlapsBarcode {
                         origin: self.origin.clone(),
                         element: other.name.clone(),
@@ -480,7 +474,7 @@ impl Element {
     /// The area the element covers on the page, in millimetres.
     pub fn bounds(&self) -> Rect {
         match &self.kind {
-            ElementKind::Barcode(b) => b.rect,
+            ElementKind::Barcode(b) => b.placement.rect,
             ElementKind::Text(t) => t.rect,
             ElementKind::Box { rect, .. } | ElementKind::Image { rect, .. } => *rect,
             ElementKind::Line(segment) => segment.bounds(),
@@ -668,13 +662,15 @@ fn element_from_raw(
                 return Err(err("`value` is empty".into()));
             }
             ElementKind::Barcode(BarcodeSpec {
-                rect: rect(&raw)?,
                 value,
-                symbology,
-                max_module_dots: raw.module_dots,
-                min_module_dots,
-                max_module_mm: raw.module_mm,
-                align: align.unwrap_or(Align::Center),
+                placement: BarcodeBox {
+                    symbology,
+                    rect: rect(&raw)?,
+                    align: align.unwrap_or(Align::Center),
+                    max_module_dots: raw.module_dots,
+                    min_module_dots,
+                    max_module_mm: raw.module_mm,
+                },
             })
         }
         "text" => {
