@@ -125,3 +125,32 @@ fn an_empty_reminder_template_is_refused() {
         format!("shiplabel: error: {t}: the template is empty\n")
     );
 }
+
+#[test]
+fn a_label_folder_that_fails_part_way_gets_no_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    // The last label's file name is taken by a folder, so that one write fails after the others.
+    let blocked = dir.path().join("0249917350-0012-1-3.png");
+    std::fs::create_dir(&blocked).unwrap();
+    let out = format!("{}/", path(dir.path()));
+    let stderr = failure(&shiplabel(&[
+        "render",
+        &data_arg("ozon_v3_list.json"),
+        "-o",
+        &out,
+        "--only-labelable",
+        NOW,
+    ]));
+    assert!(
+        stderr.starts_with(&format!(
+            "shiplabel: error: cannot write {}",
+            path(&blocked)
+        )),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [blocked.file_name().unwrap()]);
+}

@@ -10,7 +10,7 @@ use clap::Args;
 use super::CliError;
 use crate::compose::compose_posting;
 use crate::order::{self, Posting};
-use crate::output::{write_atomic, write_atomic_with};
+use crate::output::{write_all_atomic, write_atomic_with};
 use crate::render::{self, raster, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
@@ -196,9 +196,8 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
             }
             let labels = files.len();
-            for (path, png) in files {
-                write_atomic(&path, &png).map_err(|e| cannot_write(&path, e))?;
-            }
+            // All or nothing: a failure part-way leaves no mix of new and old labels.
+            write_all_atomic(&files).map_err(|(path, e)| cannot_write(&path, e))?;
             (labels, warnings, failed)
         }
     };
