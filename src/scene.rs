@@ -73,19 +73,8 @@ pub struct Scene {
 pub enum Item {
     /// A solid black rectangle (also lines and box outlines, which compose turns into rectangles).
     Fill(Rect),
-    /// A slanted line of the given thickness, centred on the segment.
-    Line {
-        /// Start x.
-        x1: f64,
-        /// Start y.
-        y1: f64,
-        /// End x.
-        x2: f64,
-        /// End y.
-        y2: f64,
-        /// Thickness in millimetres.
-        thickness: f64,
-    },
+    /// A slanted line (compose turns axis-aligned ones into [`Item::Fill`]).
+    Line(Segment),
     /// A barcode: its bars (or matrix cells) as black rectangles.
     Barcode(BarcodeItem),
     /// One line of text.
@@ -97,6 +86,44 @@ pub enum Item {
         /// The image; shared between all labels of a template so a PDF embeds it once.
         bitmap: Arc<Bitmap>,
     },
+}
+
+/// A straight line of some thickness, centred on the segment between its ends; millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    /// Start x.
+    pub x1: f64,
+    /// Start y.
+    pub y1: f64,
+    /// End x.
+    pub x2: f64,
+    /// End y.
+    pub y2: f64,
+    /// Thickness.
+    pub thickness: f64,
+}
+
+impl Segment {
+    /// The area the line covers: its thickness sticks out across its main direction only, the ends
+    /// are flat.
+    pub fn bounds(&self) -> Rect {
+        let Segment {
+            x1,
+            y1,
+            x2,
+            y2,
+            thickness,
+        } = *self;
+        let half = thickness / 2.0;
+        let (hx, hy) = if (x2 - x1).abs() >= (y2 - y1).abs() {
+            (0.0, half)
+        } else {
+            (half, 0.0)
+        };
+        let x = x1.min(x2) - hx;
+        let y = y1.min(y2) - hy;
+        Rect::new(x, y, (x2 - x1).abs() + 2.0 * hx, (y2 - y1).abs() + 2.0 * hy)
+    }
 }
 
 /// A placed barcode symbol.

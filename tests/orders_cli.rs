@@ -1,28 +1,14 @@
 //! `shiplabel orders` end to end: the built binary on the sample files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::cli::{data_arg, shiplabel};
 use serde_json::Value;
 
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn shiplabel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-        .args(args)
-        .output()
-        .expect("run shiplabel")
-}
-
 fn orders(files: &[&str], extra: &[&str]) -> Output {
-    let paths: Vec<String> = files
-        .iter()
-        .map(|f| data(f).display().to_string())
-        .collect();
+    let paths: Vec<String> = files.iter().map(|f| data_arg(f)).collect();
     let mut args = vec!["orders"];
     args.extend(paths.iter().map(String::as_str));
     args.extend_from_slice(extra);

@@ -1,27 +1,17 @@
 //! `shiplabel render` end to end, checked by tools that were not written here: poppler (`pdfinfo`,
 //! `pdffonts`, `pdftotext`, `pdftoppm`), zbar (`zbarimg`) and the rxing decoder.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::cli::{data, data_arg, shiplabel};
 use shiplabel::compose::labels_for_posting;
 use shiplabel::order::{load_file, Posting};
 use shiplabel::template::Template;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
-
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn shiplabel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-        .args(args)
-        .output()
-        .expect("run shiplabel")
-}
 
 fn tool(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
@@ -100,10 +90,7 @@ const FILES: [&str; 2] = ["ozon_v3_list.json", "ozon_v4_list.json"];
 fn pdf_pages_fonts_text_and_barcodes() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("labels.pdf");
-    let files: Vec<String> = FILES
-        .iter()
-        .map(|f| data(f).display().to_string())
-        .collect();
+    let files: Vec<String> = FILES.iter().map(|f| data_arg(f)).collect();
     let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
     let pdf_arg = pdf.display().to_string();
     args.extend(["-o", &pdf_arg]);
@@ -180,13 +167,7 @@ fn png_directory_at_203_and_300_dpi() {
     for (dpi, size) in [("203", (599, 959)), ("300", (886, 1417))] {
         let dir = tempfile::tempdir().unwrap();
         let out_dir = format!("{}/", dir.path().join("png").display());
-        render(&[
-            &data("ozon_v3_list.json").display().to_string(),
-            "--dpi",
-            dpi,
-            "-o",
-            &out_dir,
-        ]);
+        render(&[&data_arg("ozon_v3_list.json"), "--dpi", dpi, "-o", &out_dir]);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -219,12 +200,12 @@ fn png_directory_at_203_and_300_dpi() {
 fn single_png_and_landscape_page_size() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("one.png").display().to_string();
-    render(&[&data("ozon_posting.json").display().to_string(), "-o", &png]);
+    render(&[&data_arg("ozon_posting.json"), "-o", &png]);
     assert_eq!(zbar(Path::new(&png)).len(), 2);
 
     let pdf = dir.path().join("l.pdf").display().to_string();
     render(&[
-        &data("ozon_posting.json").display().to_string(),
+        &data_arg("ozon_posting.json"),
         "--template",
         "ozon-fbs-landscape",
         "-o",
@@ -244,7 +225,7 @@ fn output_is_deterministic() {
     let b = dir.path().join("b.pdf");
     for out in [&a, &b] {
         render(&[
-            &data("ozon_v3_list.json").display().to_string(),
+            &data_arg("ozon_v3_list.json"),
             "-o",
             &out.display().to_string(),
         ]);
@@ -261,7 +242,7 @@ fn strict_refuses_skips_and_writes_nothing() {
         "--now",
         NOW,
         "--strict",
-        &data("ozon_v3_list.json").display().to_string(),
+        &data_arg("ozon_v3_list.json"),
         "-o",
         &pdf.display().to_string(),
     ]);
@@ -302,7 +283,7 @@ fn template_errors_name_the_element() {
     .unwrap();
     let out = shiplabel(&[
         "render",
-        &data("ozon_posting.json").display().to_string(),
+        &data_arg("ozon_posting.json"),
         "--template",
         &path.display().to_string(),
         "-o",

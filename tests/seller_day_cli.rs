@@ -1,37 +1,14 @@
 //! The seller's day end to end: `orders --due`, `remind`, `report`, `handover`, run as the built
 //! binary; the handover PDF checked with poppler (`pdfinfo`, `pdftotext`, `pdftoppm`) and `zbarimg`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::cli::{data_arg, ok, shiplabel};
 use serde_json::Value;
-
-fn data(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn shiplabel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-        .args(args)
-        .output()
-        .expect("run shiplabel")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
 
 fn json(out: &Output) -> Value {
     serde_json::from_str(&ok(out)).expect("JSON output")
@@ -41,7 +18,7 @@ const NOW: &str = "2026-11-23T10:00:00Z";
 
 #[test]
 fn orders_due_lists_late_soon_today_and_later() {
-    let day = data("seller_day.json");
+    let day = data_arg("seller_day.json");
     let text = ok(&shiplabel(&["orders", &day, "--due", "--now", NOW]));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("DUE"), "{text}");
@@ -97,7 +74,7 @@ fn orders_due_lists_late_soon_today_and_later() {
 
 #[test]
 fn remind_before_at_and_after_the_deadline() {
-    let day = data("seller_day.json");
+    let day = data_arg("seller_day.json");
     let v = json(&shiplabel(&[
         "remind", &day, "--now", NOW, "--json", "--lang", "en",
     ]));
@@ -191,7 +168,7 @@ fn remind_with_a_user_template_and_bad_templates() {
         "Заказ {order_number}: до {deadline} ({timezone}), осталось {time_left}.",
     )
     .unwrap();
-    let day = data("seller_day.json");
+    let day = data_arg("seller_day.json");
     let out = ok(&shiplabel(&[
         "remind",
         &day,
@@ -215,7 +192,7 @@ fn remind_with_a_user_template_and_bad_templates() {
 
 #[test]
 fn report_totals_in_table_json_and_csv() {
-    let day = data("seller_day.json");
+    let day = data_arg("seller_day.json");
     let table = ok(&shiplabel(&["report", &day]));
     assert!(
         table.contains("TOTAL       3          14     3662.2999 RUB  1          1"),
@@ -396,7 +373,7 @@ fn handover_of_250_postings_paginates_and_every_number_and_barcode_reads_back() 
 #[test]
 fn handover_skips_what_cannot_be_handed_over_and_fails_on_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let day = data("seller_day.json");
+    let day = data_arg("seller_day.json");
     let pdf = dir.path().join("act.pdf");
     let out = shiplabel(&["handover", &day, "-o", pdf.to_str().unwrap(), "--now", NOW]);
     let stdout = ok(&out);
@@ -415,7 +392,7 @@ fn handover_skips_what_cannot_be_handed_over_and_fails_on_nothing() {
     let none = dir.path().join("none.pdf");
     let out = shiplabel(&[
         "handover",
-        &data("seller_day.json"),
+        &data_arg("seller_day.json"),
         "-o",
         none.to_str().unwrap(),
         "--now",

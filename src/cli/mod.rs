@@ -89,9 +89,15 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
 /// Prints an error and its causes on stderr, one line each.
 pub fn report(error: &(dyn std::error::Error + 'static)) {
     eprintln!("shiplabel: error: {error}");
+    let mut said = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
-        eprintln!("  caused by: {cause}");
+        let text = cause.to_string();
+        // Some messages already end with their cause; saying it twice helps nobody.
+        if !said.contains(&text) {
+            eprintln!("  caused by: {text}");
+        }
+        said = text;
         source = cause.source();
     }
 }

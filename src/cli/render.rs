@@ -10,8 +10,8 @@ use clap::Args;
 use super::CliError;
 use crate::compose::compose_posting;
 use crate::order::{self, Posting};
-use crate::output::{write_atomic, write_atomic_with};
-use crate::render::{self, raster, RenderOptions, DEFAULT_DPI, DPI_RANGE};
+use crate::output::{write_all_atomic, write_atomic_with};
+use crate::render::{self, raster, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
@@ -124,20 +124,36 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
     let (labels, warnings, failed) = match target {
         Target::Pdf => {
             let mut report = None;
+            // Errors other than writing come out of the writer as io::Errors; keep the real one here.
+            let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let (_, r) = render::render_pdf_with_progress(
+                let rendered = render::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,
                     out,
                     &mut |done| progress.set_position(done as u64),
-                )
-                .map_err(std::io::Error::other)?;
-                check_strict(args.strict, &r.warnings).map_err(std::io::Error::other)?;
+                );
+                let r = match rendered {
+                    Ok((_, r)) => r,
+                    Err(RenderError::Io(e)) => return Err(e),
+                    Err(e) => {
+                        failure = Some(e.into());
+                        return Err(std::io::Error::other("rendering failed"));
+                    }
+                };
+                if let Err(e) = check_strict(args.strict, &r.warnings) {
+                    failure = Some(e.into());
+                    return Err(std::io::Error::other("--strict"));
+                }
                 report = Some(r);
                 Ok(())
             })
-            .map_err(unwrap_io)?;
+            .map_err(|e| {
+                failure
+                    .take()
+                    .unwrap_or_else(|| cannot_write(&args.output, e))
+            })?;
             let r = report.unwrap_or_default();
             (r.labels, r.warnings, r.failed)
         }
@@ -177,12 +193,11 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 .into());
             }
             if !single {
-                std::fs::create_dir_all(&args.output)?;
+                std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
             }
             let labels = files.len();
-            for (path, png) in files {
-                write_atomic(&path, &png)?;
-            }
+            // All or nothing: a failure part-way leaves no mix of new and old labels.
+            write_all_atomic(&files).map_err(|(path, e)| cannot_write(&path, e))?;
             (labels, warnings, failed)
         }
     };
@@ -210,12 +225,9 @@ fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Re
     }
 }
 
-/// Errors from inside the streaming writer come back as `io::Error`s; show the original message.
-fn unwrap_io(e: std::io::Error) -> CliError {
-    match e.into_inner() {
-        Some(inner) => inner,
-        None => "writing the output failed".into(),
-    }
+/// A failed write, naming the file.
+fn cannot_write(path: &Path, e: std::io::Error) -> CliError {
+    format!("cannot write {}: {e}", path.display()).into()
 }
 
 /// A file name from a posting number: characters that are unsafe in file names become `_`.

@@ -15,14 +15,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod barcode;
 mod data;
 mod posting;
 pub mod text;
 
-use crate::barcode::{self, BarcodeError, Shape, SizeError};
+use crate::barcode::{BarcodeError, SizeError};
 use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{Align, BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
+pub use barcode::{barcode_item, BarcodeBox, PlaceError};
 pub use data::{Field, FieldKind, LabelData, ProductData, Value};
 pub use posting::{compose_posting, labels_for_posting, MAX_BOXES};
 
@@ -125,30 +127,12 @@ pub fn compose(
                 let item = place_barcode(&element.name, spec, buf.trim(), dpi, &scene.label_name)?;
                 scene.items.push(Item::Barcode(item));
             }
-            ElementKind::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                thickness,
-            } => {
-                if x1 == x2 || y1 == y2 {
+            ElementKind::Line(line) => {
+                if line.x1 == line.x2 || line.y1 == line.y2 {
                     // Axis-aligned: a rectangle, which snaps to the grid like everything else.
-                    let half = thickness / 2.0;
-                    let rect = if y1 == y2 {
-                        Rect::new(x1.min(*x2), y1 - half, (x2 - x1).abs(), *thickness)
-                    } else {
-                        Rect::new(x1 - half, y1.min(*y2), *thickness, (y2 - y1).abs())
-                    };
-                    scene.items.push(Item::Fill(snap(rect, dpi)));
+                    scene.items.push(Item::Fill(snap(line.bounds(), dpi)));
                 } else {
-                    scene.items.push(Item::Line {
-                        x1: *x1,
-                        y1: *y1,
-                        x2: *x2,
-                        y2: *y2,
-                        thickness: *thickness,
-                    });
+                    scene.items.push(Item::Line(*line));
                 }
             }
             ElementKind::Box {
@@ -274,130 +258,19 @@ fn place_barcode(
             element: element.to_string(),
         });
     }
-    let symbol = barcode::encode(spec.symbology, value).map_err(|source| ComposeError::Encode {
-        label: label.to_string(),
-        element: element.to_string(),
-        value: value.to_string(),
-        source: Box::new(source),
-    })?;
-    let size_err = |source: SizeError| ComposeError::Size {
-        label: label.to_string(),
-        element: element.to_string(),
-        value: value.to_string(),
-        source: Box::new(source),
-    };
-    // The box, shrunk to whole dots with a grid: the symbol must not spill past the template's box.
-    let r = spec.rect;
-    let (left, top, avail_w, avail_h, unit) = match dpi {
-        Some(dpi) => {
-            let l = (mm_to_dots(r.x, dpi) - 1e-6).ceil();
-            let t = (mm_to_dots(r.y, dpi) - 1e-6).ceil();
-            let rr = (mm_to_dots(r.right(), dpi) + 1e-6).floor();
-            let b = (mm_to_dots(r.bottom(), dpi) + 1e-6).floor();
-            (l, t, rr - l, b - t, dots_to_mm(1.0, dpi))
-        }
-        None => (r.x, r.y, r.w, r.h, 1.0),
-    };
-    // All geometry below is in grid units: dots with a dpi, millimetres without.
-    let (module, total_w, total_h) = match dpi {
-        Some(dpi) => {
-            let (w_mm, h_mm) = (avail_w * unit, avail_h * unit);
-            let preferred = spec
-                .max_module_dots
-                .map(|x| barcode::fit(&symbol, w_mm, h_mm, Some(dpi), Some(x)));
-            let fit = match preferred {
-                Some(Ok(fit)) => fit,
-                _ => barcode::fit(&symbol, w_mm, h_mm, Some(dpi), None).map_err(size_err)?,
-            };
-            let x = fit.module_dots.unwrap_or(1);
-            if x < spec.min_module_dots {
-                // Report the room the smallest allowed module would need.
-                barcode::fit(&symbol, w_mm, h_mm, Some(dpi), Some(spec.min_module_dots))
-                    .map_err(size_err)?;
-            }
-            let m = f64::from(x);
-            let height = match symbol.shape() {
-                Shape::Linear { .. } => avail_h,
-                Shape::Matrix { .. } => m * f64::from(symbol.total_height_modules()),
-            };
-            (m, m * f64::from(symbol.total_width_modules()), height)
-        }
-        None => {
-            let fit = barcode::fit(&symbol, avail_w, avail_h, None, None).map_err(size_err)?;
-            let m = spec
-                .max_module_mm
-                .map_or(fit.module_mm, |max| fit.module_mm.min(max));
-            let height = match symbol.shape() {
-                Shape::Linear { .. } => avail_h,
-                Shape::Matrix { .. } => m * f64::from(symbol.total_height_modules()),
-            };
-            (m, m * f64::from(symbol.total_width_modules()), height)
-        }
-    };
-    let slack = (avail_w - total_w).max(0.0);
-    let offset = match spec.align {
-        Align::Left => 0.0,
-        Align::Center if dpi.is_some() => (slack / 2.0).floor(),
-        Align::Center => slack / 2.0,
-        Align::Right => slack,
-    };
-    let qz = symbol.quiet_zone();
-    let x0 = left + offset + module * f64::from(qz.left);
-    let y0 = top + module * f64::from(qz.top);
-    let mut bars = Vec::new();
-    match symbol.shape() {
-        Shape::Linear { .. } => {
-            for run in symbol.dark_runs() {
-                bars.push(Rect::new(
-                    (x0 + module * f64::from(run.start)) * unit,
-                    top * unit,
-                    module * f64::from(run.width) * unit,
-                    total_h * unit,
-                ));
-            }
-        }
-        Shape::Matrix {
-            width,
-            height,
-            cells,
-        } => {
-            // One rectangle per horizontal run of dark cells.
-            let w = *width as usize;
-            for row in 0..*height as usize {
-                let row_cells = cells.get(row * w..(row + 1) * w).unwrap_or(&[]);
-                let mut col = 0;
-                while col < row_cells.len() {
-                    if !row_cells[col] {
-                        col += 1;
-                        continue;
-                    }
-                    let start = col;
-                    while col < row_cells.len() && row_cells[col] {
-                        col += 1;
-                    }
-                    bars.push(Rect::new(
-                        (x0 + module * start as f64) * unit,
-                        (y0 + module * row as f64) * unit,
-                        module * (col - start) as f64 * unit,
-                        module * unit,
-                    ));
-                }
-            }
-        }
-    }
-    Ok(BarcodeItem {
-        element: element.to_string(),
-        value: value.to_string(),
-        symbology: spec.symbology.name().to_string(),
-        module_mm: module * unit,
-        module_dots: dpi.map(|_| module as u32),
-        bounds: Rect::new(
-            (left + offset) * unit,
-            top * unit,
-            total_w * unit,
-            total_h * unit,
-        ),
-        bars,
+    barcode_item(element, value, &spec.placement, dpi).map_err(|err| match err {
+        PlaceError::Encode(source) => ComposeError::Encode {
+            label: label.to_string(),
+            element: element.to_string(),
+            value: value.to_string(),
+            source: Box::new(source),
+        },
+        PlaceError::Size(source) => ComposeError::Size {
+            label: label.to_string(),
+            element: element.to_string(),
+            value: value.to_string(),
+            source: Box::new(source),
+        },
     })
 }
 

@@ -208,6 +208,18 @@ pub enum OrderError {
         /// The id given.
         reason_id: i64,
     },
+    /// Handed over to Ozon's own logistics: only Ozon can cancel it now.
+    #[error("posting {posting}: in transit with Ozon's logistics; a posting Ozon ships cannot be cancelled by the seller once handed over")]
+    OzonInTransit {
+        /// The posting number.
+        posting: String,
+    },
+    /// Presumably delivered (`posting_conditionally_delivered`): the API refuses to cancel it.
+    #[error("posting {posting}: presumably delivered (substatus posting_conditionally_delivered); it can no longer be cancelled")]
+    PresumablyDelivered {
+        /// The posting number.
+        posting: String,
+    },
     /// The cost cannot be computed (mixed currencies, overflow).
     #[error("posting {posting}: cost: {source}")]
     Cost {

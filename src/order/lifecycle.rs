@@ -443,9 +443,25 @@ impl Posting {
     }
 
     /// Cancels the posting with a reason id from the reference's list; 402 needs a message.
+    ///
+    /// Every seller cancellation goes through here, so the in-transit rules hold for all callers: a
+    /// `delivering` posting Ozon ships cannot be cancelled by the seller, one the seller ships itself
+    /// can (reasons 402 with a message, 665, 666, 667), and a presumably delivered one cannot.
     pub fn cancel(&mut self, reason_id: i64, message: Option<&str>) -> Result<(), OrderError> {
         if self.status.is_final() {
             return Err(self.illegal(Action::Cancel));
+        }
+        if self.status == Status::Delivering {
+            if self.delivered_by_ozon() {
+                return Err(OrderError::OzonInTransit {
+                    posting: self.posting_number.clone(),
+                });
+            }
+            if self.substatus == Some(Substatus::PostingConditionallyDelivered) {
+                return Err(OrderError::PresumablyDelivered {
+                    posting: self.posting_number.clone(),
+                });
+            }
         }
         let reason =
             CancelReason::from_id(reason_id).ok_or_else(|| OrderError::UnknownCancelReason {

@@ -237,6 +237,12 @@ pub enum TemplateError {
         /// The name inside the braces.
         name: String,
     },
+    /// The template has no text at all: every reminder would be blank.
+    #[error("{template}: the template is empty")]
+    Empty {
+        /// The template's name.
+        template: String,
+    },
     /// A `{` without its `}` or a lone `}`.
     #[error("{template}: line {line}, column {column}: unbalanced brace (write {{{{ or }}}} for a literal one)")]
     Unbalanced {
@@ -264,6 +270,11 @@ pub struct Template {
 impl Template {
     /// Parses `text`; `name` is used in errors. Every placeholder must be one of [`PLACEHOLDERS`].
     pub fn parse(name: &str, text: &str) -> Result<Template, TemplateError> {
+        if text.trim().is_empty() {
+            return Err(TemplateError::Empty {
+                template: name.to_owned(),
+            });
+        }
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let (mut line, mut column) = (1usize, 0usize);

@@ -15,9 +15,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use super::error::OrderError;
 use super::model::{Posting, TrackingChange};
-use super::status::{Status, Substatus};
+use super::status::Status;
 
 /// The longest free-text tracking number accepted.
 pub const MAX_TRACKING_LEN: usize = 64;
@@ -211,25 +210,6 @@ pub enum TrackingError {
         /// The status.
         status: Status,
     },
-    /// In transit with Ozon's logistics: only Ozon can cancel now.
-    #[error("posting {posting}: in transit with Ozon's logistics; a posting Ozon ships cannot be cancelled by the seller once handed over")]
-    OzonInTransit {
-        /// The posting number.
-        posting: String,
-    },
-    /// Not in transit: use the ordinary cancel.
-    #[error("posting {posting}: not in transit (status {status}{}); in-transit cancellation applies to delivering postings", substatus.as_ref().map(|s| format!(", substatus {s}")).unwrap_or_default())]
-    NotInTransit {
-        /// The posting number.
-        posting: String,
-        /// The status.
-        status: Status,
-        /// The substatus.
-        substatus: Option<Substatus>,
-    },
-    /// The cancellation itself was refused by the order rules (reason id, message).
-    #[error(transparent)]
-    Order(#[from] OrderError),
 }
 
 impl Posting {
@@ -318,32 +298,6 @@ impl Posting {
             at,
         });
         self.tracking_number = Some(number);
-        Ok(())
-    }
-
-    /// Cancels a posting that is in transit (`delivering`, not yet presumably delivered). Refused
-    /// when Ozon ships it; for the seller's own delivery the order rules apply (reasons 402 with a
-    /// message, 665, 666, 667).
-    pub fn cancel_in_transit(
-        &mut self,
-        reason_id: i64,
-        message: Option<&str>,
-    ) -> Result<(), TrackingError> {
-        let in_transit = self.status == Status::Delivering
-            && self.substatus != Some(Substatus::PostingConditionallyDelivered);
-        if !in_transit {
-            return Err(TrackingError::NotInTransit {
-                posting: self.posting_number.clone(),
-                status: self.status.clone(),
-                substatus: self.substatus.clone(),
-            });
-        }
-        if self.delivered_by_ozon() {
-            return Err(TrackingError::OzonInTransit {
-                posting: self.posting_number.clone(),
-            });
-        }
-        self.cancel(reason_id, message)?;
         Ok(())
     }
 }

@@ -139,16 +139,10 @@ impl PreparedPage {
                     c.show(Str(&gid_bytes));
                     c.end_text();
                 }
-                Item::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    thickness,
-                } => {
-                    c.set_line_width(u(*thickness));
-                    c.move_to(u(*x1), y_up(*y1));
-                    c.line_to(u(*x2), y_up(*y2));
+                Item::Line(line) => {
+                    c.set_line_width(u(line.thickness));
+                    c.move_to(u(line.x1), y_up(line.y1));
+                    c.line_to(u(line.x2), y_up(line.y2));
                     c.stroke();
                 }
                 Item::Image { rect, bitmap } => {

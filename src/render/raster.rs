@@ -88,13 +88,11 @@ pub fn rasterize(scene: &Scene, dpi: u32) -> Bitmap {
                     );
                 }
             }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                thickness,
-            } => line(&mut bitmap, [d(*x1), d(*y1), d(*x2), d(*y2)], d(*thickness)),
+            Item::Line(l) => line(
+                &mut bitmap,
+                [d(l.x1), d(l.y1), d(l.x2), d(l.y2)],
+                d(l.thickness),
+            ),
             Item::Image {
                 rect,
                 bitmap: image,

@@ -13,11 +13,13 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::barcode::{self, Symbology};
+use crate::barcode::Symbology;
+use crate::compose::{barcode_item, BarcodeBox};
 use crate::font::FontStyle;
 use crate::order::{Money, OrderError, Posting};
 use crate::render::pdf::{PdfOptions, PdfWriter};
-use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Item, Rect, Scene, TextRun};
+use crate::scene::{Item, Rect, Scene, TextRun};
+use crate::template::Align;
 
 /// A4 in millimetres.
 pub const PAGE_W: f64 = 210.0;
@@ -566,46 +568,15 @@ impl Page {
 
     /// A Code 128 of `value` in `area`, left-aligned, with whole-dot modules on the grid.
     fn barcode(&mut self, value: &str, area: Rect) -> Result<(), HandoverError> {
-        let err = |message: String| HandoverError::Barcode {
-            posting: value.to_owned(),
-            message,
-        };
-        let symbol = barcode::encode(Symbology::Code128, value).map_err(|e| err(e.to_string()))?;
-        let fit = barcode::fit(&symbol, area.w, area.h, Some(GRID_DPI), None)
-            .map_err(|e| err(e.to_string()))?;
-        let module_dots = fit.module_dots.unwrap_or(1);
-        let module = f64::from(module_dots);
-        let left = mm_to_dots(area.x, GRID_DPI).ceil();
-        let top = mm_to_dots(area.y, GRID_DPI).ceil();
-        let height = mm_to_dots(area.bottom(), GRID_DPI).floor() - top;
-        let x0 = left + module * f64::from(symbol.quiet_zone().left);
-        let bars = symbol
-            .dark_runs()
-            .into_iter()
-            .map(|run| {
-                Rect::new(
-                    dots_to_mm(x0 + module * f64::from(run.start), GRID_DPI),
-                    dots_to_mm(top, GRID_DPI),
-                    dots_to_mm(module * f64::from(run.width), GRID_DPI),
-                    dots_to_mm(height, GRID_DPI),
-                )
-            })
-            .collect();
-        let total_w = module * f64::from(symbol.total_width_modules());
-        self.scene.items.push(Item::Barcode(BarcodeItem {
-            element: "posting_number".to_owned(),
-            value: value.to_owned(),
-            symbology: Symbology::Code128.name().to_owned(),
-            module_mm: dots_to_mm(module, GRID_DPI),
-            module_dots: Some(module_dots),
-            bounds: Rect::new(
-                dots_to_mm(left, GRID_DPI),
-                dots_to_mm(top, GRID_DPI),
-                dots_to_mm(total_w, GRID_DPI),
-                dots_to_mm(height, GRID_DPI),
-            ),
-            bars,
-        }));
+        let placement = BarcodeBox::new(Symbology::Code128, area, Align::Left);
+        let item =
+            barcode_item("posting_number", value, &placement, Some(GRID_DPI)).map_err(|e| {
+                HandoverError::Barcode {
+                    posting: value.to_owned(),
+                    message: e.to_string(),
+                }
+            })?;
+        self.scene.items.push(Item::Barcode(item));
         Ok(())
     }
 }

@@ -23,9 +23,9 @@ use serde::Deserialize;
 
 use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
-use crate::compose::{Field, FieldKind};
+use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
-use crate::scene::Rect;
+use crate::scene::{Rect, Segment};
 
 pub use builtin::{builtin_names, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};
@@ -109,18 +109,7 @@ pub enum ElementKind {
     /// Text fitted into a box.
     Text(TextSpec),
     /// A straight line.
-    Line {
-        /// Start x (mm).
-        x1: f64,
-        /// Start y (mm).
-        y1: f64,
-        /// End x (mm).
-        x2: f64,
-        /// End y (mm).
-        y2: f64,
-        /// Thickness (mm).
-        thickness: f64,
-    },
+    Line(Segment),
     /// A rectangle, outlined or filled.
     Box {
         /// The rectangle.
@@ -142,20 +131,10 @@ pub enum ElementKind {
 /// A barcode element.
 #[derive(Debug, Clone)]
 pub struct BarcodeSpec {
-    /// The box: symbol and quiet zones must fit inside.
-    pub rect: Rect,
     /// The value.
     pub value: Expr,
-    /// The symbology.
-    pub symbology: Symbology,
-    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
-    pub max_module_dots: Option<u32>,
-    /// Smallest acceptable module in dots; below it the label fails rather than print an unreadable code.
-    pub min_module_dots: u32,
-    /// Largest module in millimetres when composing without a target resolution.
-    pub max_module_mm: Option<f64>,
-    /// Placement of the symbol in the box.
-    pub align: Align,
+    /// Symbology, box (symbol and quiet zones must fit inside), alignment and module limits.
+    pub placement: BarcodeBox,
 }
 
 /// A text element.
@@ -456,7 +435,11 @@ impl Template {
                 );
                 // Two barcodes are reported once, by the later one.
                 let already = matches!(other.kind, ElementKind::Barcode(_)) && j < i;
-                if i != j && draws_inside && !already && spec.rect.overlaps(&other.bounds()) {
+                if i != j
+                    && draws_inside
+                    && !already
+                    && spec.placement.rect.overlaps(&other.bounds())
+                {
                     return Err(TemplateError::OverlapsBarcode {
                         origin: self.origin.clone(),
                         element: other.name.clone(),
@@ -491,27 +474,10 @@ impl Element {
     /// The area the element covers on the page, in millimetres.
     pub fn bounds(&self) -> Rect {
         match &self.kind {
-            ElementKind::Barcode(b) => b.rect,
+            ElementKind::Barcode(b) => b.placement.rect,
             ElementKind::Text(t) => t.rect,
             ElementKind::Box { rect, .. } | ElementKind::Image { rect, .. } => *rect,
-            ElementKind::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                thickness,
-            } => {
-                // A line's thickness sticks out across its direction only; the ends are flat.
-                let half = thickness / 2.0;
-                let (hx, hy) = if (x2 - x1).abs() >= (y2 - y1).abs() {
-                    (0.0, half)
-                } else {
-                    (half, 0.0)
-                };
-                let x = x1.min(*x2) - hx;
-                let y = y1.min(*y2) - hy;
-                Rect::new(x, y, (x2 - x1).abs() + 2.0 * hx, (y2 - y1).abs() + 2.0 * hy)
-            }
+            ElementKind::Line(segment) => segment.bounds(),
         }
     }
 }
@@ -696,13 +662,15 @@ fn element_from_raw(
                 return Err(err("`value` is empty".into()));
             }
             ElementKind::Barcode(BarcodeSpec {
-                rect: rect(&raw)?,
                 value,
-                symbology,
-                max_module_dots: raw.module_dots,
-                min_module_dots,
-                max_module_mm: raw.module_mm,
-                align: align.unwrap_or(Align::Center),
+                placement: BarcodeBox {
+                    symbology,
+                    rect: rect(&raw)?,
+                    align: align.unwrap_or(Align::Center),
+                    max_module_dots: raw.module_dots,
+                    min_module_dots,
+                    max_module_mm: raw.module_mm,
+                },
             })
         }
         "text" => {
@@ -756,13 +724,13 @@ fn element_from_raw(
                 max_lines: raw.max_lines.unwrap_or(u32::MAX).max(1),
             })
         }
-        "line" => ElementKind::Line {
+        "line" => ElementKind::Line(Segment {
             x1: length("x", raw.x)?,
             y1: length("y", raw.y)?,
             x2: length("x2", raw.x2)?,
             y2: length("y2", raw.y2)?,
             thickness,
-        },
+        }),
         "box" => ElementKind::Box {
             rect: rect(&raw)?,
             thickness,

@@ -10,6 +10,8 @@ pub mod label;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+pub mod cli;
+
 /// Whether an external tool is usable. Missing tools fail the test under CI (`CI` set) and skip it, loudly,
 /// elsewhere.
 pub fn tool_available(tool: &str) -> bool {

@@ -62,6 +62,12 @@ pub enum ImportError {
         /// What is wrong there.
         message: String,
     },
+    /// The file holds nothing but white space.
+    #[error("{file}: the file is empty")]
+    Empty {
+        /// The file.
+        file: String,
+    },
     /// The JSON is well-formed but none of the known shapes.
     #[error("{file}: {message}")]
     Shape {
@@ -133,6 +139,9 @@ pub fn load_file(path: &Path) -> Result<Vec<Posting>, ImportError> {
         file: name.clone(),
         offset: e.valid_up_to(),
     })?;
+    if strip_bom(text).trim().is_empty() {
+        return Err(ImportError::Empty { file: name });
+    }
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -289,7 +298,8 @@ fn json_error(name: &str, e: &serde_json::Error) -> ImportError {
     ImportError::Json {
         file: name.to_owned(),
         line: e.line(),
-        column: e.column(),
+        // serde_json says column 0 at the end of a line (or of the input); columns here start at 1.
+        column: e.column().max(1),
         message,
     }
 }

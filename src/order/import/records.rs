@@ -47,15 +47,8 @@ pub const RECORD_COLUMNS: &[&str] = &[
     "marking_codes",
 ];
 
-/// The columns a record must fill.
-const REQUIRED: &[&str] = &[
-    "shipment_id",
-    "sku",
-    "name",
-    "quantity",
-    "price",
-    "currency",
-];
+/// How many of [`RECORD_COLUMNS`], from the first, a record must fill.
+const REQUIRED: usize = 6;
 
 /// The status of a record that gives none: records from non-Ozon sources describe packed parcels
 /// waiting for their labels.
@@ -160,7 +153,7 @@ pub(super) fn from_csv(name: &str, text: &str) -> Result<Vec<Posting>, ImportErr
         }
         columns.push(known);
     }
-    for &required in REQUIRED {
+    for &required in RECORD_COLUMNS.iter().take(REQUIRED) {
         if !columns.contains(&Some(required)) {
             return Err(ImportError::Csv {
                 file: name.to_owned(),

@@ -771,3 +771,86 @@ fn split_over_repeated_sku_lines_keeps_prices_and_marks_with_their_units() {
         "12.00"
     );
 }
+
+fn in_transit(integration: Option<&str>) -> Posting {
+    let mut p = posting(Status::Delivering);
+    p.substatus = Some(Substatus::PostingTransferredToCourierService);
+    p.tpl_integration_type = integration.map(str::to_owned);
+    p
+}
+
+/// Issue 8: in-transit postings shipped by Ozon cannot be cancelled; those the seller ships itself
+/// can, with a reason.
+#[test]
+fn in_transit_cancellation_depends_on_who_ships() {
+    for reason in [402, 665, 666, 667] {
+        let mut ozon = in_transit(Some("ozon"));
+        let before = ozon.clone();
+        let e = ozon.cancel(reason, Some("курьер попал в ДТП")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "posting 0132112277-0101-1: in transit with Ozon's logistics; a posting Ozon ships cannot be cancelled by the seller once handed over"
+        );
+        assert_eq!(ozon, before);
+    }
+    // Spelling of the integration type does not matter.
+    let mut ozon = in_transit(Some(" OZON "));
+    assert!(matches!(
+        ozon.cancel(667, None),
+        Err(OrderError::OzonInTransit { .. })
+    ));
+    // Before the handover an Ozon-shipped posting is the seller's to cancel.
+    let mut packed = in_transit(Some("ozon"));
+    packed.status = Status::AwaitingDeliver;
+    packed.cancel(352, None).unwrap();
+    assert_eq!(packed.status, Status::Cancelled);
+
+    for integration in [
+        None,
+        Some("non_integrated"),
+        Some("aggregator"),
+        Some("hybryd"),
+    ] {
+        let mut own = in_transit(integration);
+        // Reason 402 needs the message; out of stock is not a reason once shipped.
+        assert!(matches!(
+            own.cancel(402, None),
+            Err(OrderError::MessageRequired { .. })
+        ));
+        assert!(matches!(
+            own.cancel(352, None),
+            Err(OrderError::CancelReasonNotAllowed { .. })
+        ));
+        own.cancel(402, Some("курьер попал в ДТП, товар повреждён"))
+            .unwrap();
+        assert_eq!(own.status, Status::Cancelled);
+        let c = own.cancellation.as_ref().unwrap();
+        assert!(c.cancelled_after_ship);
+        assert_eq!(
+            c.message.as_deref(),
+            Some("курьер попал в ДТП, товар повреждён")
+        );
+        let mut lost = in_transit(integration);
+        lost.cancel(667, None).unwrap();
+        assert_eq!(lost.status, Status::Cancelled);
+    }
+}
+
+#[test]
+fn presumably_delivered_cannot_be_cancelled() {
+    for integration in [None, Some("non_integrated"), Some("ozon")] {
+        let mut done = in_transit(integration);
+        done.substatus = Some(Substatus::PostingConditionallyDelivered);
+        let before = done.clone();
+        let e = done.cancel(665, None).unwrap_err();
+        if integration == Some("ozon") {
+            assert!(matches!(e, OrderError::OzonInTransit { .. }));
+        } else {
+            assert_eq!(
+                e.to_string(),
+                "posting 0132112277-0101-1: presumably delivered (substatus posting_conditionally_delivered); it can no longer be cancelled"
+            );
+        }
+        assert_eq!(done, before);
+    }
+}

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::order::Posting;
+use crate::order::{Posting, Substatus};
 
 fn t(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -170,42 +170,4 @@ fn change_without_a_number_and_after_delivery_are_refused() {
         e.to_string(),
         "posting 0249917350-0012-1: cannot set a tracking number in status delivered"
     );
-}
-
-#[test]
-fn in_transit_cancellation_depends_on_who_ships() {
-    let mut ozon = seller_posting("ozon", "Доставка Ozon");
-    let e = ozon.cancel_in_transit(667, None).unwrap_err();
-    assert!(matches!(e, TrackingError::OzonInTransit { .. }));
-    assert_eq!(ozon.status, Status::Delivering);
-
-    let mut own = seller_posting("non_integrated", "Курьер продавца");
-    // Reason 402 needs the message; the order rules answer.
-    assert!(matches!(
-        own.cancel_in_transit(402, None),
-        Err(TrackingError::Order(OrderError::MessageRequired { .. }))
-    ));
-    own.cancel_in_transit(402, Some("курьер попал в ДТП, товар повреждён"))
-        .unwrap();
-    assert_eq!(own.status, Status::Cancelled);
-    let c = own.cancellation.as_ref().unwrap();
-    assert!(c.cancelled_after_ship);
-    assert_eq!(
-        c.message.as_deref(),
-        Some("курьер попал в ДТП, товар повреждён")
-    );
-
-    // Presumably delivered is no longer in transit (the API refuses to cancel it).
-    let mut done = seller_posting("non_integrated", "Курьер продавца");
-    done.substatus = Some(Substatus::PostingConditionallyDelivered);
-    assert!(matches!(
-        done.cancel_in_transit(665, None),
-        Err(TrackingError::NotInTransit { .. })
-    ));
-    let mut packed = seller_posting("non_integrated", "Курьер продавца");
-    packed.status = Status::AwaitingDeliver;
-    assert!(matches!(
-        packed.cancel_in_transit(402, Some("x")),
-        Err(TrackingError::NotInTransit { .. })
-    ));
 }

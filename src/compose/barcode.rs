@@ -1,0 +1,178 @@
+//! Placing one barcode symbol in a box: the one routine behind template barcodes and the handover sheet.
+
+use crate::barcode::{self, BarcodeError, Shape, SizeError, Symbology};
+use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Rect};
+use crate::template::Align;
+
+/// Where and how a barcode is placed, independent of where its value comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarcodeBox {
+    /// The symbology.
+    pub symbology: Symbology,
+    /// The box in millimetres: symbol and quiet zones stay inside it.
+    pub rect: Rect,
+    /// Horizontal placement of the symbol in the box.
+    pub align: Align,
+    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
+    pub max_module_dots: Option<u32>,
+    /// Smallest acceptable module in dots; below it placing fails rather than give an unreadable code.
+    pub min_module_dots: u32,
+    /// Largest module in millimetres when placing without a target resolution.
+    pub max_module_mm: Option<f64>,
+}
+
+impl BarcodeBox {
+    /// A box that takes the largest module that fits, at least one dot, with no upper limit.
+    pub fn new(symbology: Symbology, rect: Rect, align: Align) -> BarcodeBox {
+        BarcodeBox {
+            symbology,
+            rect,
+            align,
+            max_module_dots: None,
+            min_module_dots: 1,
+            max_module_mm: None,
+        }
+    }
+}
+
+/// Why a barcode could not be placed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlaceError {
+    /// The value cannot be encoded in the symbology.
+    #[error(transparent)]
+    Encode(BarcodeError),
+    /// The symbol does not fit the box at the smallest allowed module.
+    #[error(transparent)]
+    Size(SizeError),
+}
+
+/// Encodes `value` and lays its bars out in `placement.rect`.
+///
+/// With `dpi`, the module is a whole number of dots and every bar edge lies on that dot grid, inside the
+/// box shrunk to whole dots; without, the geometry is in plain millimetres. `element` names the item in
+/// the scene.
+pub fn barcode_item(
+    element: &str,
+    value: &str,
+    placement: &BarcodeBox,
+    dpi: Option<u32>,
+) -> Result<BarcodeItem, PlaceError> {
+    let symbol = barcode::encode(placement.symbology, value).map_err(PlaceError::Encode)?;
+    // The box, shrunk to whole dots with a grid: the symbol must not spill past it.
+    let r = placement.rect;
+    let (left, top, avail_w, avail_h, unit) = match dpi {
+        Some(dpi) => {
+            let l = (mm_to_dots(r.x, dpi) - 1e-6).ceil();
+            let t = (mm_to_dots(r.y, dpi) - 1e-6).ceil();
+            let rr = (mm_to_dots(r.right(), dpi) + 1e-6).floor();
+            let b = (mm_to_dots(r.bottom(), dpi) + 1e-6).floor();
+            (l, t, rr - l, b - t, dots_to_mm(1.0, dpi))
+        }
+        None => (r.x, r.y, r.w, r.h, 1.0),
+    };
+    // All geometry below is in grid units: dots with a dpi, millimetres without.
+    let module = match dpi {
+        Some(dpi) => {
+            let (w_mm, h_mm) = (avail_w * unit, avail_h * unit);
+            let preferred = placement
+                .max_module_dots
+                .map(|x| barcode::fit(&symbol, w_mm, h_mm, Some(dpi), Some(x)));
+            let fit = match preferred {
+                Some(Ok(fit)) => fit,
+                _ => {
+                    barcode::fit(&symbol, w_mm, h_mm, Some(dpi), None).map_err(PlaceError::Size)?
+                }
+            };
+            let x = fit.module_dots.unwrap_or(1);
+            if x < placement.min_module_dots {
+                // Report the room the smallest allowed module would need.
+                barcode::fit(
+                    &symbol,
+                    w_mm,
+                    h_mm,
+                    Some(dpi),
+                    Some(placement.min_module_dots),
+                )
+                .map_err(PlaceError::Size)?;
+            }
+            f64::from(x)
+        }
+        None => {
+            let fit =
+                barcode::fit(&symbol, avail_w, avail_h, None, None).map_err(PlaceError::Size)?;
+            placement
+                .max_module_mm
+                .map_or(fit.module_mm, |max| fit.module_mm.min(max))
+        }
+    };
+    let total_w = module * f64::from(symbol.total_width_modules());
+    let total_h = match symbol.shape() {
+        Shape::Linear { .. } => avail_h,
+        Shape::Matrix { .. } => module * f64::from(symbol.total_height_modules()),
+    };
+    let slack = (avail_w - total_w).max(0.0);
+    let offset = match placement.align {
+        Align::Left => 0.0,
+        Align::Center if dpi.is_some() => (slack / 2.0).floor(),
+        Align::Center => slack / 2.0,
+        Align::Right => slack,
+    };
+    let qz = symbol.quiet_zone();
+    let x0 = left + offset + module * f64::from(qz.left);
+    let y0 = top + module * f64::from(qz.top);
+    let mut bars = Vec::new();
+    match symbol.shape() {
+        Shape::Linear { .. } => {
+            for run in symbol.dark_runs() {
+                bars.push(Rect::new(
+                    (x0 + module * f64::from(run.start)) * unit,
+                    top * unit,
+                    module * f64::from(run.width) * unit,
+                    total_h * unit,
+                ));
+            }
+        }
+        Shape::Matrix {
+            width,
+            height,
+            cells,
+        } => {
+            // One rectangle per horizontal run of dark cells.
+            let w = *width as usize;
+            for row in 0..*height as usize {
+                let row_cells = cells.get(row * w..(row + 1) * w).unwrap_or(&[]);
+                let mut col = 0;
+                while col < row_cells.len() {
+                    if !row_cells[col] {
+                        col += 1;
+                        continue;
+                    }
+                    let start = col;
+                    while col < row_cells.len() && row_cells[col] {
+                        col += 1;
+                    }
+                    bars.push(Rect::new(
+                        (x0 + module * start as f64) * unit,
+                        (y0 + module * row as f64) * unit,
+                        module * (col - start) as f64 * unit,
+                        module * unit,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(BarcodeItem {
+        element: element.to_string(),
+        value: value.to_string(),
+        symbology: placement.symbology.name().to_string(),
+        module_mm: module * unit,
+        module_dots: dpi.map(|_| module as u32),
+        bounds: Rect::new(
+            (left + offset) * unit,
+            top * unit,
+            total_w * unit,
+            total_h * unit,
+        ),
+        bars,
+    })
+}
