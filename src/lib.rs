@@ -14,6 +14,8 @@ pub mod compose;
 pub mod font;
 pub mod order;
 pub mod output;
+pub mod printer;
 pub mod render;
 pub mod scene;
+pub mod store;
 pub mod template;

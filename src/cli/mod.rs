@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod orders;
+mod print;
+mod printers;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -21,6 +23,10 @@ pub struct Cli {
 enum Command {
     /// List postings: status, items, cost, whether a label can be made and why not.
     Orders(orders::OrdersArgs),
+    /// List the USB printers connected to this machine, with the URI to print to.
+    Printers(printers::PrintersArgs),
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    Print(print::PrintArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -49,6 +55,8 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args),
+        Command::Printers(args) => printers::run(args),
+        Command::Print(args) => print::run(args),
     }
 }
 
