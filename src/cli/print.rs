@@ -15,8 +15,21 @@ use crate::printer::{
 #[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
 pub struct PrintArgs {
     /// Label files: rendered label images (PNG), one label each, named by the file name.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "pending", conflicts_with = "pending")]
     files: Vec<PathBuf>,
+    /// Print every labelable posting in the station store that has no label printed yet, through the
+    /// print journal (see docs/station.md).
+    #[arg(long, requires = "printer")]
+    pending: bool,
+    /// With --pending: also print again the jobs an interrupted run left uncertain.
+    #[arg(long, requires = "pending")]
+    reprint_uncertain: bool,
+    /// With --pending: the label template, a built-in name or a TOML file.
+    #[arg(long, default_value = "ozon-fbs")]
+    template: String,
+    /// With --pending: the time to judge labelability against (RFC 3339); default: now.
+    #[arg(long, value_name = "RFC3339", value_parser = super::station::parse_now)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
     /// or a path.
     #[arg(long)]
@@ -35,8 +48,11 @@ pub struct PrintArgs {
     no_status: bool,
 }
 
-/// Loads the labels and prints them.
-pub fn run(args: PrintArgs) -> Result<ExitCode, CliError> {
+/// Loads the labels and prints them; with `--pending`, prints the station store's pending labels.
+pub fn run(args: PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
+    if args.pending {
+        return run_pending(&args, db);
+    }
     let mut labels = Vec::with_capacity(args.files.len());
     for file in &args.files {
         labels.push(load(file)?);
@@ -117,4 +133,53 @@ pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<Exi
     })?;
     eprintln!("printed {} label(s) on {uri}", labels.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `print --pending`: the journal run over the station store.
+fn run_pending(args: &PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
+    use super::station::{open_store, PrinterOpts};
+    let opts = PrinterOpts {
+        printer: args.printer.clone().unwrap_or_default(),
+        profile: args.profile.clone(),
+        template: args.template.clone(),
+        no_status: args.no_status,
+    };
+    let (profile, template, mut options) = opts.resolve()?;
+    options.copies = args.copies;
+    let mut store = open_store(db, "print")?;
+    let now = args.now.unwrap_or_else(chrono::Utc::now);
+    let mut station =
+        crate::store::Station::new(&mut store, template, &opts.printer, profile, options);
+    let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(e) => {
+            let left = station
+                .store()
+                .jobs(Some(crate::store::JobState::Queued), None)?
+                .len();
+            eprintln!("stopped: {left} label(s) left queued for the next run");
+            return Err(e.into());
+        }
+    };
+    for (name, why) in &summary.uncertain {
+        println!("uncertain: {name}: {why}");
+    }
+    println!(
+        "printed {} label(s) on {}; {} failed; {} uncertain{}",
+        summary.sent.len(),
+        opts.printer,
+        summary.failed.len(),
+        summary.uncertain.len(),
+        if summary.uncertain.is_empty() {
+            String::new()
+        } else {
+            " (check them, then --reprint-uncertain prints them again)".to_string()
+        }
+    );
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
