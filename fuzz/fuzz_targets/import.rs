@@ -24,8 +24,11 @@ fuzz_target!(|data: &[u8]| {
             // Split one unit off into its own package, the rest into another.
             let packages: Vec<Package> = match posting.products.first() {
                 Some(first) if posting.unit_count() > 1 => {
-                    let mut rest: Vec<(i64, u32)> =
-                        posting.products.iter().map(|p| (p.sku, p.quantity)).collect();
+                    let mut rest: Vec<(i64, u32)> = posting
+                        .products
+                        .iter()
+                        .map(|p| (p.sku, p.quantity))
+                        .collect();
                     if let Some(head) = rest.first_mut() {
                         head.1 = head.1.saturating_sub(1);
                     }

@@ -9,8 +9,9 @@
 //! Set selection is a dynamic programme over (position, current set): the cheapest way, in symbols, to
 //! encode the rest of the input from each state, counting latches (code A/B/C), shifts and digit pairs. It
 //! is exact, so no input gets a longer symbol than the best sequence of sets allows. Among equally short
-//! sequences it picks, in order: set C before the others, staying in the current set before changing, and a
-//! latch before a shift; see `docs/barcodes.md` for how that compares with zint.
+//! sequences it picks the one zint (the reference encoder) picks, so that where zint is optimal our bars are
+//! identical to its bars: see `start_set` and `next_set` for the rules, and `docs/barcodes.md` for the
+//! figures.
 
 use super::{widths_to_modules, BarcodeError, Symbology};
 
@@ -21,7 +22,6 @@ pub(crate) const MAX_CHARS: usize = 80;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Item {
     Char(u8),
-    #[allow(dead_code)] // used by GS1-128, which lands next
     Fnc1,
 }
 
@@ -252,28 +252,17 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     }
 
     let mut out = Vec::with_capacity(n + 4);
-    let mut set = [C, B, A]
-        .into_iter()
-        .min_by_key(|&s| consume[0][s])
-        .unwrap_or(B);
+    let mut set = start_set(items, &consume);
     out.push(START[set]);
     let mut i = 0;
     while i < n {
-        if best[i][set] < consume[i][set] || consume[i][set] >= INF {
-            // A latch is strictly better here (or the only way): pick the cheapest target, C first.
-            let target = [C, B, A]
-                .into_iter()
-                .filter(|&t| t != set)
-                .min_by_key(|&t| consume[i][t])
-                .unwrap_or(B);
-            out.push(latch(set, target));
-            set = target;
-        } else if let Some(target) = prefer_c(items, i, set, &consume, &best) {
+        let target = next_set(items, i, set, &consume, best[i][set]);
+        if target != set {
             out.push(latch(set, target));
             set = target;
         }
         let Some((_, used, symbols)) = step(items, i, set) else {
-            // Unreachable for valid input: the latch above makes `set` able to take items[i].
+            // Unreachable: `next_set` only returns a set that can take items[i].
             break;
         };
         out.extend(symbols.into_iter().flatten());
@@ -282,20 +271,120 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     out
 }
 
-/// Tie-break: when latching to set C now costs exactly as much as staying, latch (what zint does for
-/// digit runs of four in the middle of a value).
-fn prefer_c(
-    items: &[Item],
-    i: usize,
-    set: usize,
-    consume: &[[u32; 3]],
-    best: &[[u32; 3]],
-) -> Option<usize> {
-    if set != C && is_digit(items, i) && is_digit(items, i + 1) && 1 + consume[i][C] == best[i][set]
-    {
-        Some(C)
+/// Digits from `i` up to the next character that is not a digit.
+fn digit_run(items: &[Item], i: usize) -> usize {
+    (i..items.len()).take_while(|&k| is_digit(items, k)).count()
+}
+
+/// Whether `items[i]` belongs to a block of four or more digits and FNC1s (zint's numeric block: FNC1 is
+/// part of it in GS1 mode).
+fn in_long_digit_block(items: &[Item], i: usize) -> bool {
+    // The FNC1 that opens a GS1 symbol is not data: it does not join the block.
+    let numeric = |k: usize| (k > 0 && items.get(k) == Some(&Item::Fnc1)) || is_digit(items, k);
+    if !numeric(i) {
+        return false;
+    }
+    let before = (0..i).rev().take_while(|&k| numeric(k)).count();
+    let after = (i..items.len()).take_while(|&k| numeric(k)).count();
+    before + after >= 4
+}
+
+/// Whether `items[i]` is the first digit of an odd run of digits (between FNC1s), or an FNC1 right before
+/// one: zint encodes that digit (and the FNC1) in set B, so the rest pairs up in set C.
+fn odd_head(items: &[Item], i: usize) -> bool {
+    let first = (i..items.len())
+        .find(|&k| items.get(k) != Some(&Item::Fnc1))
+        .unwrap_or(items.len());
+    let head = first == i || i > 0;
+    head && is_digit(items, first)
+        && (first == 0 || !is_digit(items, first - 1))
+        && digit_run(items, first) % 2 == 1
+}
+
+/// Whether `items[i]` is a character set `s` can only take with a shift.
+fn needs_shift(items: &[Item], i: usize, s: usize) -> bool {
+    match (s, items.get(i)) {
+        (A, Some(Item::Char(c))) => *c >= 96,
+        (B, Some(Item::Char(c))) => *c < 32,
+        _ => false,
+    }
+}
+
+/// The start set: the cheapest, and on a tie the one zint picks: C only for a leading run of four digits or
+/// more (two or three leading digits stay in B), A when the first character only one of A and B can take is a control
+/// character.
+fn start_set(items: &[Item], consume: &[[u32; 3]]) -> usize {
+    let Some(first) = consume.first() else {
+        return B;
+    };
+    let min = first.iter().copied().min().unwrap_or(INF);
+    let lead = items.iter().take_while(|&&it| it == Item::Fnc1).count();
+    if first[C] == min && (in_long_digit_block(items, lead) || first[A].min(first[B]) > min) {
+        C
+    } else if first[A] == min && (prefer_a(items, 0) || first[B] > min) {
+        A
+    } else if first[B] == min {
+        B
     } else {
-        None
+        C
+    }
+}
+
+/// zint's choice between sets A and B when both are equally short: A when the characters from `i` are
+/// control characters, or when the block of characters both sets take (or of digits) that starts at `i`
+/// is followed right away by a control character.
+fn prefer_a(items: &[Item], i: usize) -> bool {
+    let class = |k: usize| match items.get(k) {
+        Some(Item::Char(c)) if *c < 32 => 0,  // set A only
+        Some(Item::Char(c)) if *c >= 96 => 1, // set B only
+        Some(Item::Char(c)) if c.is_ascii_digit() => 2,
+        Some(_) => 3, // either set (FNC1 goes anywhere)
+        None => 4,
+    };
+    let first = class(i);
+    if first == 0 {
+        return true;
+    }
+    if first == 1 || first == 4 {
+        return false;
+    }
+    let end = (i..=items.len())
+        .find(|&k| class(k) != first)
+        .unwrap_or(items.len());
+    class(end) == 0
+}
+
+/// The set to encode `items[i]` in, given the active set and the optimum `best` from here. Every candidate
+/// is optimal; among equals the choice follows zint: latch to C inside a run of four digits or more (FNC1
+/// does not break a run; an odd run gives its first digit to the current set), latch rather than shift for two or more characters of
+/// the other set, otherwise stay.
+fn next_set(items: &[Item], i: usize, set: usize, consume: &[[u32; 3]], best: u32) -> usize {
+    let Some(here) = consume.get(i) else {
+        return set;
+    };
+    let optimal_latch = |t: usize| t != set && here[t] < INF && 1 + here[t] == best;
+    let odd = odd_head(items, i);
+    if set != C && in_long_digit_block(items, i) && !odd && optimal_latch(C) {
+        return C;
+    }
+    if set == C && odd && is_digit(items, i) && optimal_latch(B) {
+        return B;
+    }
+    if needs_shift(items, i, set) && needs_shift(items, i + 1, set) {
+        let other = if set == A { B } else { A };
+        if optimal_latch(other) {
+            return other;
+        }
+    }
+    if here[set] == best {
+        return set;
+    }
+    if optimal_latch(C) {
+        C
+    } else if optimal_latch(A) && (prefer_a(items, i) || !optimal_latch(B)) {
+        A
+    } else {
+        B
     }
 }
 

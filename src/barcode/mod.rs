@@ -10,8 +10,8 @@
 //! use shiplabel::barcode::{encode, fit, Symbology};
 //!
 //! let symbol = encode(Symbology::Code128, "0132112277-0101-1")?;
-//! // 66.1 mm × 20 mm box on a 203 dpi printer: the largest whole number of dots per module that fits.
-//! let size = fit(&symbol, 66.1, 20.0, Some(203), None)?;
+//! // A 75 mm × 20 mm box on a 203 dpi printer: the largest whole number of dots per module that fits.
+//! let size = fit(&symbol, 75.0, 20.0, Some(203), None)?;
 //! assert_eq!(size.module_dots, Some(3));
 //! let bitmap = symbol.to_bitmap(3, 160, true);
 //! assert_eq!(Some(bitmap.width()), size.total_width_dots);
@@ -19,9 +19,16 @@
 //! ```
 
 mod code128;
+mod code39;
+mod ean;
 mod fit;
+mod gs1;
+mod itf;
+mod matrix;
+pub mod render;
 
 pub use fit::{fit, Fit, SizeError};
+pub use gs1::GS;
 
 use crate::bitmap::Bitmap;
 
@@ -45,11 +52,14 @@ pub enum Symbology {
     Qr,
     /// DataMatrix ECC 200, any text (UTF-8 bytes).
     DataMatrix,
+    /// GS1 DataMatrix: FNC1 first, GS separators kept (Честный ЗНАК marking codes). Input as for
+    /// [`Symbology::Gs1_128`]: AIs in parentheses, or the raw element string with GS (0x1D) separators.
+    Gs1DataMatrix,
 }
 
 impl Symbology {
     /// Every symbology, in the order the CLI lists them.
-    pub const ALL: [Symbology; 8] = [
+    pub const ALL: [Symbology; 9] = [
         Symbology::Code128,
         Symbology::Gs1_128,
         Symbology::Ean13,
@@ -58,6 +68,7 @@ impl Symbology {
         Symbology::Code39,
         Symbology::Qr,
         Symbology::DataMatrix,
+        Symbology::Gs1DataMatrix,
     ];
 
     /// The name used on the command line and in templates.
@@ -71,12 +82,16 @@ impl Symbology {
             Symbology::Code39 => "code39",
             Symbology::Qr => "qr",
             Symbology::DataMatrix => "datamatrix",
+            Symbology::Gs1DataMatrix => "gs1-datamatrix",
         }
     }
 
     /// Whether the symbol is a grid of cells (QR, DataMatrix) rather than a row of bars.
     pub fn is_matrix(self) -> bool {
-        matches!(self, Symbology::Qr | Symbology::DataMatrix)
+        matches!(
+            self,
+            Symbology::Qr | Symbology::DataMatrix | Symbology::Gs1DataMatrix
+        )
     }
 }
 
@@ -88,7 +103,7 @@ impl std::fmt::Display for Symbology {
 
 /// A symbology name that is not one of [`Symbology::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown barcode type {name:?}: expected one of code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix")]
+#[error("unknown barcode type {name:?}: expected one of code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix, gs1-datamatrix")]
 pub struct UnknownSymbology {
     /// The name as given.
     pub name: String,
@@ -163,6 +178,14 @@ pub enum BarcodeError {
         /// The digit the data calls for.
         expected: char,
     },
+    /// QR or DataMatrix data that does not fit the largest symbol.
+    #[error("{symbology}: {length} bytes do not fit the largest symbol")]
+    DoesNotFitSymbol {
+        /// The symbology asked for.
+        symbology: Symbology,
+        /// Bytes of data given.
+        length: usize,
+    },
     /// A GS1 element string that is not well formed: unknown application identifier, wrong value.
     #[error("{symbology}: {message} (at position {position})")]
     Gs1 {
@@ -223,6 +246,7 @@ pub struct Symbol {
     shape: Shape,
     quiet_zone: QuietZone,
     text: String,
+    content: String,
 }
 
 impl Symbol {
@@ -253,6 +277,13 @@ impl Symbol {
     /// check digit).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What a scanner returns when it reads the symbol: the value itself, the complete digits for EAN and
+    /// ITF-14, and for GS1 the element string with GS (0x1D) where a separator stands (without the `]C1` or
+    /// `]d2` symbology identifier). Tests compare decoders' output with it.
+    pub fn content(&self) -> &str {
+        &self.content
     }
 
     /// Width of the symbol in modules, quiet zones excluded.
@@ -296,7 +327,8 @@ impl Symbol {
     ///
     /// Linear symbols are `bar_height_dots` tall; matrix symbols are square cells and ignore
     /// `bar_height_dots`. With `with_quiet_zone` the required quiet zone is included as white dots (left and
-    /// right for linear symbols, all four sides for matrix ones).
+    /// right for linear symbols, all four sides for matrix ones). Take `module_dots` from [`fit`]: the bitmap
+    /// is allocated whole, so an absurd module size is an absurd allocation.
     pub fn to_bitmap(
         &self,
         module_dots: u32,
@@ -316,13 +348,16 @@ impl Symbol {
         };
         match &self.shape {
             Shape::Linear { modules } => {
-                let width = (modules.len() as u32 + qz.left + qz.right) * x;
-                let mut bitmap = Bitmap::new(width, bar_height_dots);
+                let width = (modules.len() as u32 + qz.left + qz.right).saturating_mul(x);
+                // Draw one row, then repeat its packed bytes: every row of a linear symbol is the same.
+                let mut row = Bitmap::new(width, 1);
                 for run in dark_runs(modules) {
                     let x0 = (qz.left + run.start) * x;
-                    bitmap.fill_rect(x0, 0, x0 + run.width * x, bar_height_dots);
+                    row.fill_rect(x0, 0, x0 + run.width * x, 1);
                 }
-                bitmap
+                let rows = row.packed().repeat(bar_height_dots as usize);
+                Bitmap::from_packed(width, bar_height_dots, rows)
+                    .unwrap_or_else(|| Bitmap::new(width, bar_height_dots))
             }
             Shape::Matrix {
                 width,
@@ -330,8 +365,8 @@ impl Symbol {
                 cells,
             } => {
                 let mut bitmap = Bitmap::new(
-                    (width + qz.left + qz.right) * x,
-                    (height + qz.top + qz.bottom) * x,
+                    (width + qz.left + qz.right).saturating_mul(x),
+                    (height + qz.top + qz.bottom).saturating_mul(x),
                 );
                 for (row, line) in cells.chunks(*width as usize).enumerate() {
                     let y0 = (qz.top + row as u32) * x;
@@ -389,6 +424,7 @@ fn linear(symbology: Symbology, modules: Vec<bool>, quiet: (u32, u32), text: Str
             top: 0,
             bottom: 0,
         },
+        content: text.clone(),
         text,
     }
 }
@@ -406,11 +442,108 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             let modules = code128::encode_text(data)?;
             Ok(linear(symbology, modules, (10, 10), data.to_string()))
         }
-        _ => Err(BarcodeError::Gs1 {
+        Symbology::Gs1_128 => {
+            let elements = gs1::parse(symbology, data)?;
+            let mut items = vec![code128::Item::Fnc1];
+            for (i, e) in elements.iter().enumerate() {
+                items.extend(e.ai.bytes().chain(e.value.bytes()).map(code128::Item::Char));
+                if e.needs_separator() && i + 1 < elements.len() {
+                    items.push(code128::Item::Fnc1);
+                }
+            }
+            let chars = items
+                .iter()
+                .filter(|&&it| it != code128::Item::Fnc1)
+                .count();
+            if chars > gs1::MAX_GS1_128_CHARS {
+                return Err(BarcodeError::TooLong {
+                    symbology,
+                    length: chars,
+                    max: gs1::MAX_GS1_128_CHARS,
+                });
+            }
+            let modules = code128::modules(&code128::values(&items));
+            let mut symbol = linear(symbology, modules, (10, 10), gs1::human_readable(&elements));
+            symbol.content = gs1::element_string(&elements);
+            Ok(symbol)
+        }
+        Symbology::Ean13 | Symbology::Ean8 => {
+            let (full, expected, quiet) = if symbology == Symbology::Ean13 {
+                (
+                    13,
+                    "12 (check digit computed) or 13 (check digit verified)",
+                    (11, 7),
+                )
+            } else {
+                (
+                    8,
+                    "7 (check digit computed) or 8 (check digit verified)",
+                    (7, 7),
+                )
+            };
+            let digits = ean::complete_digits(symbology, data, full, expected)?;
+            Ok(linear(
+                symbology,
+                ean::modules(&digits),
+                quiet,
+                digit_text(&digits),
+            ))
+        }
+        Symbology::Itf14 => {
+            let digits = ean::complete_digits(
+                symbology,
+                data,
+                14,
+                "13 (check digit computed) or 14 (check digit verified)",
+            )?;
+            Ok(linear(
+                symbology,
+                itf::modules(&digits),
+                (10, 10),
+                digit_text(&digits),
+            ))
+        }
+        Symbology::Code39 => {
+            let modules = code39::encode(data)?;
+            Ok(linear(symbology, modules, (10, 10), data.to_string()))
+        }
+        Symbology::Qr => Ok(matrix(symbology, matrix::qr(data)?, 4, data.to_string())),
+        Symbology::DataMatrix => Ok(matrix(
             symbology,
-            message: "not implemented yet".into(),
-            position: 1,
-        }),
+            matrix::datamatrix(symbology, data, false)?,
+            1,
+            data.to_string(),
+        )),
+        Symbology::Gs1DataMatrix => {
+            let elements = gs1::parse(symbology, data)?;
+            let content = gs1::element_string(&elements);
+            let shape = matrix::datamatrix(symbology, &content, true)?;
+            let mut symbol = matrix(symbology, shape, 1, gs1::human_readable(&elements));
+            symbol.content = content;
+            Ok(symbol)
+        }
+    }
+}
+
+fn digit_text(digits: &[u32]) -> String {
+    digits
+        .iter()
+        .filter_map(|&d| char::from_digit(d, 10))
+        .collect()
+}
+
+fn matrix(symbology: Symbology, shape: Shape, quiet: u32, text: String) -> Symbol {
+    Symbol {
+        symbology,
+        shape,
+        quiet_zone: QuietZone {
+            left: quiet,
+            right: quiet,
+            top: quiet,
+            bottom: quiet,
+        },
+        content: text.clone(),
+        text,
     }
 }
 

@@ -4,15 +4,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod barcode;
+mod due;
+pub mod handover;
 mod import;
 mod jobs;
 mod lifecycle;
 pub mod orders;
 mod print;
 mod printers;
+pub mod remind;
+pub mod render;
+pub mod report;
 mod reprint;
 mod scan;
 mod station;
+pub mod templates;
+mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -50,6 +58,18 @@ enum Command {
     Jobs(jobs::JobsArgs),
     /// Scan to print: read codes from stdin, pack, print the label, one line each.
     Scan(scan::ScanArgs),
+    /// Render labels for postings to PDF (one page per label) or PNG.
+    Render(render::RenderArgs),
+    /// List the built-in label templates.
+    Templates(templates::TemplatesArgs),
+    /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
+    Barcode(barcode::BarcodeArgs),
+    /// List postings waiting for passport data, hours left, and a chat message for each.
+    Remind(remind::RemindArgs),
+    /// Make the handover sheet (A4 PDF) for the packed postings, with a barcode per posting.
+    Handover(handover::HandoverArgs),
+    /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
+    Report(report::ReportArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -87,6 +107,12 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Reprint(args) => reprint::run(args, db),
         Command::Jobs(args) => jobs::run(args, db),
         Command::Scan(args) => scan::run(args, db),
+        Command::Render(args) => render::run(args),
+        Command::Templates(args) => templates::run(args),
+        Command::Barcode(args) => barcode::run(args),
+        Command::Remind(args) => remind::run(args),
+        Command::Handover(args) => handover::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

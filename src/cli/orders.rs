@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::CliError;
-use crate::order::{self, PostingSummary, Status};
+use crate::order::{self, deadline, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV).
 #[derive(Debug, Args)]
@@ -28,9 +28,18 @@ pub struct OrdersArgs {
     /// Judge deadlines at this time instead of the current one (RFC 3339, e.g. 2026-11-23T10:00:00Z).
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
+    /// List what must be packed: late, due within --warn, due today, later (by shipment_date).
+    #[arg(long, conflicts_with = "labelable")]
+    pub due: bool,
+    /// With --due: how long before its deadline a posting counts as due soon (e.g. 2h, 90m, 1h30m).
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = deadline::parse_duration, requires = "due")]
+    pub warn: chrono::Duration,
+    /// With --due: the seller's UTC offset that decides what "today" is (default Moscow, +03:00).
+    #[arg(long, value_name = "OFFSET", value_parser = deadline::parse_offset, requires = "due")]
+    pub tz: Option<chrono::FixedOffset>,
 }
 
-fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
@@ -49,6 +58,9 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
         }
     }
     let now = args.now.unwrap_or_else(Utc::now);
+    if args.due {
+        return super::due::run(&args, now);
+    }
     let mut summaries = Vec::new();
     for file in &args.files {
         for posting in order::load_file(file)? {

@@ -16,7 +16,7 @@
 //! ```
 
 mod data;
-// mod posting;
+mod posting;
 pub mod text;
 
 use crate::barcode::{self, BarcodeError, Shape, SizeError};
@@ -24,7 +24,7 @@ use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Item, Rect, Scene, TextR
 use crate::template::{Align, BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
 pub use data::{Field, FieldKind, LabelData, ProductData, Value};
-// pub use posting::labels_for_posting;
+pub use posting::{compose_posting, labels_for_posting, MAX_BOXES};
 
 /// A composed label and what went wrong without stopping it.
 #[derive(Debug, Clone)]
@@ -74,7 +74,7 @@ pub enum ComposeError {
         value: String,
         /// Why.
         #[source]
-        source: BarcodeError,
+        source: Box<BarcodeError>,
     },
     /// The symbol does not fit its box at the smallest module the template allows.
     #[error("label {label}: element {element:?}: barcode {value:?} does not fit")]
@@ -87,7 +87,7 @@ pub enum ComposeError {
         value: String,
         /// How much room it needed.
         #[source]
-        source: SizeError,
+        source: Box<SizeError>,
     },
 }
 
@@ -278,13 +278,13 @@ fn place_barcode(
         label: label.to_string(),
         element: element.to_string(),
         value: value.to_string(),
-        source,
+        source: Box::new(source),
     })?;
     let size_err = |source: SizeError| ComposeError::Size {
         label: label.to_string(),
         element: element.to_string(),
         value: value.to_string(),
-        source,
+        source: Box::new(source),
     };
     // The box, shrunk to whole dots with a grid: the symbol must not spill past the template's box.
     let r = spec.rect;

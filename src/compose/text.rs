@@ -211,11 +211,11 @@ mod tests {
     #[test]
     fn then_wraps_then_ellipsis() {
         let text = "Чехол для смартфона силиконовый прозрачный с усиленными углами";
-        let wrapped = fit(FontStyle::Regular.font(), text, &c(30.0, 9.0, 10.0, 7.0));
+        let wrapped = fit(FontStyle::Regular.font(), text, &c(45.0, 9.0, 10.0, 7.0));
         assert!(wrapped.lines.len() >= 2, "{wrapped:?}");
         assert!(!wrapped.truncated);
         for line in &wrapped.lines {
-            assert!(width_mm(line, wrapped.size_pt) <= 30.0 + 1e-9, "{line}");
+            assert!(width_mm(line, wrapped.size_pt) <= 45.0 + 1e-9, "{line}");
         }
         assert_eq!(wrapped.lines.join(" "), text);
 

@@ -2,12 +2,13 @@
 //! [`OrderError`] and leave the posting untouched. No action is ever a silent no-op.
 //!
 //! ```text
-//! awaiting_packaging ──pack──▶ awaiting_deliver ──hand_over──▶ delivering ──deliver──▶ delivered
-//!        │                      │    │    ▲                        │
-//!        │ remove_units         │    │    └──── resolve: ship ─┐   └─ not_accepted ─▶ not_accepted
-//!        │                      │    └─send_by_seller─▶ sent_by_seller ──hand_over──▶ delivering
-//!        │                      └─open_dispute─▶ arbitration ──resolve: delivered / cancelled
-//!        └──────── cancel (352/400/402) ───────────────▶ cancelled
+//! awaiting_packaging ─pack─▶ awaiting_deliver ─hand_over─▶ delivering ─deliver─▶ delivered
+//!   │ remove_units             │  │  │
+//!   │                          │  │  └─send_by_seller─▶ sent_by_seller ─hand_over─▶ delivering
+//!   │                          │  └─not_accepted─▶ not_accepted ─open_dispute─┐
+//!   │                          └─open_dispute─▶ arbitration ◀────────────────┘
+//!   │                                             └─resolve_dispute─▶ delivered | cancelled | awaiting_deliver
+//!   └─cancel (reason allowed in the status) ─▶ cancelled      (also from awaiting_deliver, delivering)
 //! ```
 
 use std::collections::BTreeMap;

@@ -23,22 +23,33 @@
 //! ```
 
 mod cost;
+pub mod deadline;
+mod delivery;
 mod error;
 pub mod import;
 mod label;
 mod lifecycle;
 mod model;
 pub mod money;
+pub mod remind;
 mod report;
 pub mod status;
+mod tracking;
 
+pub use delivery::{
+    ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
+    DISPUTE_WINDOW,
+};
 pub use error::{Action, OrderError};
 pub use import::{load_file, parse_csv, parse_json, ImportError};
 pub use label::{NotLabelable, NotLabelableReason};
 pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
 };
-pub use model::{Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment};
+pub use model::{
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+};
 pub use money::{Money, MoneyError};
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
+pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};

@@ -70,6 +70,31 @@ pub struct Posting {
     pub shipments: Vec<Shipment>,
     /// Units removed before packing, with their reasons, in the order they were removed.
     pub removed_units: Vec<RemovedUnits>,
+    /// How the last mile goes (`analytics_data.delivery_type`: `PVZ`, `Courier`, …), kept verbatim;
+    /// see [`DeliveryKind`](crate::order::DeliveryKind).
+    pub delivery_type: Option<String>,
+    /// The customer's region (`customer.address.region`, else `analytics_data.region`): it gives the
+    /// customer's time zone for passport reminders.
+    pub customer_region: Option<String>,
+    /// When the posting became "presumably delivered" (opens the 15-minute dispute window).
+    pub presumably_delivered_at: Option<DateTime<Utc>>,
+    /// When it was delivered (`fact_delivery_date`, or the moment this code delivered it).
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Tracking numbers replaced so far, oldest first; the current one is `tracking_number`.
+    pub tracking_history: Vec<TrackingChange>,
+}
+
+/// A tracking number that was replaced, why and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackingChange {
+    /// The number that was replaced.
+    pub old: String,
+    /// The number that replaced it.
+    pub new: String,
+    /// The seller's reason for the change.
+    pub reason: String,
+    /// When it was changed.
+    pub at: DateTime<Utc>,
 }
 
 /// One product line of a posting or shipment.
@@ -176,6 +201,11 @@ impl Posting {
             available_actions: Vec::new(),
             shipments: Vec::new(),
             removed_units: Vec::new(),
+            delivery_type: None,
+            customer_region: None,
+            presumably_delivered_at: None,
+            delivered_at: None,
+            tracking_history: Vec::new(),
         }
     }
 

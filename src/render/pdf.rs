@@ -12,6 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use miniz_oxide::deflate::core::{
+    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+};
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Content, Filter, Name, Rect as PdfRect, Ref, Settings, Str};
 
@@ -21,8 +24,50 @@ use crate::scene::{Item, Scene, MM_PER_INCH};
 
 /// Content-stream units per millimetre when a scene has no dot grid (hundredths of a millimetre).
 const UNITS_PER_MM_NO_GRID: f64 = 100.0;
-/// zlib level for content streams: 6 is within a few per cent of 9 on labels and much faster.
-const DEFLATE_LEVEL: u8 = 6;
+/// zlib level: on a 2.6 KB label content stream level 1 takes half the time of level 6 for 20 % more
+/// bytes (measured: 38 µs → 797 B against 72 µs → 642 B).
+const DEFLATE_LEVEL: u8 = 1;
+
+thread_local! {
+    // Making a compressor clears about 300 KB of tables, which costs more than compressing a label;
+    // each thread keeps one and resets it.
+    static COMPRESSOR: std::cell::RefCell<CompressorOxide> = std::cell::RefCell::new(
+        CompressorOxide::new(create_comp_flags_from_zip_params(DEFLATE_LEVEL.into(), 15, 0)),
+    );
+}
+
+/// zlib-compresses `data` (the PDF FlateDecode filter).
+fn deflate(data: &[u8]) -> Vec<u8> {
+    COMPRESSOR.with(|cell| {
+        let mut comp = cell.borrow_mut();
+        comp.reset();
+        let mut out = vec![0u8; data.len() / 2 + 64];
+        let mut input = data;
+        let mut written = 0;
+        loop {
+            let (status, read, wrote) = compress(
+                &mut comp,
+                input,
+                out.get_mut(written..).unwrap_or(&mut []),
+                TDEFLFlush::Finish,
+            );
+            written += wrote;
+            input = input.get(read..).unwrap_or(&[]);
+            match status {
+                TDEFLStatus::Done => break,
+                TDEFLStatus::Okay => {
+                    if out.len() - written < 64 {
+                        out.resize(out.len() * 2, 0);
+                    }
+                }
+                // Only bad parameters fail, and ours are fixed; fall back to the one-shot encoder.
+                _ => return miniz_oxide::deflate::compress_to_vec_zlib(data, DEFLATE_LEVEL),
+            }
+        }
+        out.truncate(written);
+        out
+    })
+}
 
 /// Document-level settings.
 #[derive(Debug, Clone, Default)]
@@ -131,8 +176,11 @@ impl PreparedPage {
             }
         }
         c.restore_state();
+        // The writer only needs each glyph of the page once.
+        glyphs.sort_unstable_by_key(|&(style, gid, _)| (style, gid));
+        glyphs.dedup_by_key(|&mut (style, gid, _)| (style, gid));
         let raw = c.finish();
-        let content = miniz_oxide::deflate::compress_to_vec_zlib(raw.as_slice(), DEFLATE_LEVEL);
+        let content = deflate(raw.as_slice());
         PreparedPage {
             width_pt: mm_to_pt(scene.width_mm),
             height_pt: mm_to_pt(scene.height_mm),
@@ -322,7 +370,7 @@ impl<W: Write> PdfWriter<W> {
     fn write_image(&mut self, id: Ref, bitmap: &Bitmap) -> io::Result<()> {
         // DeviceGray at 1 bit is 1 = white: the inverse of our rows.
         let inverted: Vec<u8> = bitmap.packed().iter().map(|b| !b).collect();
-        let data = miniz_oxide::deflate::compress_to_vec_zlib(&inverted, DEFLATE_LEVEL);
+        let data = deflate(&inverted);
         let mut chunk = Self::chunk();
         {
             let mut image = chunk.image_xobject(id, &data);
@@ -504,7 +552,7 @@ impl<W: Write> PdfWriter<W> {
             .font_file2(file_id);
         self.emit(descriptor_id, &chunk)?;
 
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&subset, DEFLATE_LEVEL);
+        let compressed = deflate(&subset);
         let mut chunk = Self::chunk();
         chunk
             .stream(file_id, &compressed)
@@ -539,7 +587,7 @@ impl<W: Write> PdfWriter<W> {
                 slot.copy_from_slice(&new.to_be_bytes());
             }
         }
-        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&map, DEFLATE_LEVEL);
+        let compressed = deflate(&map);
         let mut chunk = Self::chunk();
         chunk
             .stream(map_id, &compressed)

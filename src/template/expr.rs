@@ -260,7 +260,7 @@ mod tests {
             ExprError::BadFormat { .. }
         ));
         assert_eq!(
-            Expr::parse("{a||b}").unwrap_err(),
+            Expr::parse("{items||box}").unwrap_err(),
             ExprError::EmptyField { position: 0 }
         );
     }

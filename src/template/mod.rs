@@ -226,7 +226,7 @@ pub enum TemplateError {
         key: &'static str,
         /// What is wrong with it.
         #[source]
-        source: ExprError,
+        source: Box<ExprError>,
     },
     /// An element that reaches past the page.
     #[error("template {origin}: element {element:?} ({x:.2}, {y:.2})–({right:.2}, {bottom:.2}) mm lies outside the {width} × {height} mm page")]
@@ -633,7 +633,7 @@ fn element_from_raw(
             origin: origin.to_string(),
             element: name.clone(),
             key: "value",
-            source,
+            source: Box::new(source),
         })
     };
     let align = match raw.align.as_deref() {
@@ -707,11 +707,11 @@ fn element_from_raw(
         }
         "text" => {
             let size_pt = raw.size.unwrap_or(10.0);
-            if !(size_pt.is_finite() && size_pt >= 2.0 && size_pt <= 200.0) {
+            if !((2.0..=200.0).contains(&size_pt)) {
                 return Err(err(format!("`size` = {size_pt} pt: expected 2 to 200")));
             }
             let min_size_pt = raw.min_size.unwrap_or(size_pt.min(6.0));
-            if !(min_size_pt.is_finite() && min_size_pt >= 2.0 && min_size_pt <= size_pt) {
+            if !(2.0..=size_pt).contains(&min_size_pt) {
                 return Err(err(format!(
                     "`min_size` = {min_size_pt} pt: expected 2 pt up to `size` ({size_pt} pt)"
                 )));

@@ -18,6 +18,7 @@
 
 mod lenient;
 mod ozon;
+mod probe;
 mod records;
 
 use std::path::Path;
@@ -156,8 +157,8 @@ pub fn parse_auto(name: &str, text: &str) -> Result<Vec<Posting>, ImportError> {
 /// Imports JSON in any supported shape (see the module docs). `name` is used in error messages.
 pub fn parse_json(name: &str, text: &str) -> Result<Vec<Posting>, ImportError> {
     let text = strip_bom(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(name, &e))?;
-    match detect(&value) {
+    let skeleton = probe::skeleton(text).map_err(|e| json_error(name, &e))?;
+    match detect(&skeleton) {
         Shape::V3List => {
             let list: ozon::V3List = typed(name, text)?;
             convert(name, list.result.postings.unwrap_or_default())
@@ -182,7 +183,10 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Posting>, ImportError> {
             let list: Vec<ozon::RawPosting> = typed(name, text)?;
             convert(name, list)
         }
-        Shape::Records => records::from_json(name, value),
+        Shape::Records => {
+            let value: Value = serde_json::from_str(text).map_err(|e| json_error(name, &e))?;
+            records::from_json(name, value)
+        }
         Shape::Unknown(message) => Err(ImportError::Shape {
             file: name.to_owned(),
             message,

@@ -90,6 +90,34 @@ pub(super) struct RawPosting {
     #[serde(deserialize_with = "lenient::string_list")]
     available_actions: Vec<String>,
     product_exemplars: Option<RawExemplars>,
+    #[serde(deserialize_with = "lenient::opt_datetime")]
+    fact_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
+    analytics_data: Option<RawAnalytics>,
+    customer: Option<RawCustomer>,
+}
+
+/// The parts of `analytics_data` the seller's day needs: the last-mile type and the region.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAnalytics {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    delivery_type: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    region: Option<String>,
+}
+
+/// Only the customer's region is read (for the time zone); names and phones are left unread.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawCustomer {
+    address: Option<RawAddress>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAddress {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    region: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -253,6 +281,17 @@ impl RawPosting {
             .map(|r| r.products_requiring_mandatory_mark)
             .unwrap_or_default();
         posting.available_actions = self.available_actions;
+        posting.delivered_at = self.fact_delivery_date;
+        let (delivery_type, analytics_region) = self
+            .analytics_data
+            .map(|a| (non_empty(a.delivery_type), non_empty(a.region)))
+            .unwrap_or_default();
+        posting.delivery_type = delivery_type;
+        posting.customer_region = self
+            .customer
+            .and_then(|c| c.address)
+            .and_then(|a| non_empty(a.region))
+            .or(analytics_region);
         posting.cross_border = is_crossborder_schema(posting.delivery_schema.as_deref())
             || posting.awaiting_passport();
 
