@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
 use super::{hostname, postings, stamp, Store, StoreError};
+use crate::compose::MAX_BOXES;
 use crate::order::{Posting, Status};
 
 /// How long a claim holds without its owner being checked by process id (other hosts, non-Linux).
@@ -106,9 +107,20 @@ pub struct LabelUnit {
 }
 
 impl LabelUnit {
-    /// The labels a posting needs: one per shipment when it was packed into several, else one.
+    /// The labels a posting needs: one per shipment when it was packed into several here, one per box
+    /// of an Ozon multi-box posting, else one.
     pub fn of(posting: &Posting) -> Vec<LabelUnit> {
         let boxes = u32::try_from(posting.shipments.len()).unwrap_or(u32::MAX);
+        if boxes <= 1 && posting.is_multibox && posting.multi_box_qty > 1 {
+            let boxes = posting.multi_box_qty.min(MAX_BOXES);
+            return (1..=boxes)
+                .map(|n| LabelUnit {
+                    posting_number: posting.posting_number.clone(),
+                    package_number: n,
+                    boxes,
+                })
+                .collect();
+        }
         if boxes > 1 {
             posting
                 .shipments

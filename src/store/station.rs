@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::journal::{JobKind, JobState, LabelUnit};
 use super::{Found, Store, StoreError};
 use crate::bitmap::Bitmap;
-use crate::compose::{compose, ComposeError, LabelData, ProductData};
+use crate::compose::{compose, ComposeError, LabelData};
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
 use crate::render::raster::rasterize;
@@ -63,42 +63,24 @@ impl LabelMaker {
     }
 }
 
-/// The label fields of one package. The printed values come from the posting as the order module
-/// keeps it; the renderer's own posting adapter replaces this once it lands on `main`.
+/// The label fields of one package: the renderer's posting adapter over the posting as this package
+/// holds it (its own products and tracking number when the posting was split).
 fn label_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
     let shipment = posting
         .shipments
         .iter()
-        .find(|s| s.package_number == unit.package_number);
-    let products = shipment.map_or(&posting.products, |s| &s.products);
-    let first = products.first();
-    let method = &posting.delivery_method;
-    LabelData {
-        posting_number: posting.posting_number.clone(),
-        order_number: posting.order_number.clone(),
-        // Empty when absent: the template decides what stands in (`{upper_barcode|posting_number}`).
-        upper_barcode: posting.upper_barcode.clone().unwrap_or_default(),
-        lower_barcode: posting.lower_barcode.clone().unwrap_or_default(),
-        tracking_number: shipment
-            .and_then(|s| s.tracking_number.clone())
-            .or_else(|| posting.tracking_number.clone())
-            .unwrap_or_default(),
-        warehouse: method.warehouse.clone().unwrap_or_default(),
-        delivery_method: method.name.clone().unwrap_or_default(),
-        delivery_service: method.tpl_provider.clone().unwrap_or_default(),
-        shipment_date: posting.shipment_date.map(|d| d.fixed_offset()),
-        items: products.iter().map(|p| p.quantity).sum(),
-        products: u32::try_from(products.len()).unwrap_or(u32::MAX),
-        box_number: unit.package_number,
-        boxes: unit.boxes,
-        product: first
-            .map(|p| ProductData {
-                name: p.name.clone(),
-                offer_id: p.offer_id.clone(),
-                sku: p.sku.to_string(),
-                quantity: p.quantity,
-            })
-            .unwrap_or_default(),
+        .find(|s| s.package_number == unit.package_number)
+        .filter(|_| unit.boxes > 1 && posting.shipments.len() > 1);
+    match shipment {
+        Some(s) => {
+            let mut package = posting.clone();
+            package.products = s.products.clone();
+            if s.tracking_number.is_some() {
+                package.tracking_number = s.tracking_number.clone();
+            }
+            LabelData::from_posting(&package, unit.package_number, unit.boxes)
+        }
+        None => LabelData::from_posting(posting, unit.package_number, unit.boxes),
     }
 }
 
