@@ -51,7 +51,7 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             job.posting_number,
             job.package_number,
             job.kind,
-            job.state,
+            job.state.as_str(),
             job.attempts,
             job.updated_at
         );

@@ -264,8 +264,8 @@ impl Store {
             .collect::<Result<_, _>>()
     }
 
-    /// Queues a `print` job for every label of every labelable posting that has no job queued,
-    /// in progress, sent or uncertain. Returns how many were queued.
+    /// Queues a `print` job for every label of every posting labelable at `now` that has no job
+    /// queued, in progress, sent or uncertain. Returns how many were queued.
     pub fn enqueue_pending(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let tx = self
             .conn
@@ -294,7 +294,7 @@ impl Store {
                         r.get(0)
                     })?;
                 if !covered {
-                    insert_job(&tx, &unit, JobKind::Print, None, now)?;
+                    insert_job(&tx, &unit, JobKind::Print, None, Utc::now())?;
                     queued += 1;
                 }
             }

@@ -1,5 +1,8 @@
 //! The station's printing: labels rendered from stored postings go through the journal to a printer,
 //! for `print --pending`, `reprint` and `scan`.
+//!
+//! `now` (the `--now` option) decides labelability and the passport gate; the journal's own times
+//! (claims, leases, state changes) always come from the real clock, since other processes compare them.
 
 use chrono::{DateTime, Utc};
 
@@ -154,14 +157,14 @@ impl<'s> Station<'s> {
         mut progress: impl FnMut(&str),
     ) -> Result<PrintSummary, StationError> {
         let mut summary = PrintSummary::default();
-        for job in self.store.recover(now)? {
+        for job in self.store.recover(Utc::now())? {
             let name = unit_name(&job.posting_number, job.package_number);
             summary
                 .uncertain
                 .push((name, job.error.unwrap_or_default()));
         }
         if reprint_uncertain {
-            self.store.requeue_uncertain(now)?;
+            self.store.requeue_uncertain(Utc::now())?;
         }
         self.store.enqueue_pending(now)?;
         let result = self.print_queue(None, now, &mut summary, &mut progress);
@@ -189,7 +192,7 @@ impl<'s> Station<'s> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
         let units = LabelUnit::of(&posting);
-        let ids = self.store.add_jobs(&units, JobKind::Reprint, false, now)?;
+        let ids = self.store.add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
         let mut summary = PrintSummary::default();
         self.print_queue(Some(&ids), now, &mut summary, &mut |_| {})?;
         Ok(summary)
@@ -204,7 +207,7 @@ impl<'s> Station<'s> {
         summary: &mut PrintSummary,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(), StationError> {
-        while let Some(job) = self.store.claim_next(only, now)? {
+        while let Some(job) = self.store.claim_next(only, Utc::now())? {
             let unit = LabelUnit {
                 posting_number: job.posting_number.clone(),
                 package_number: job.package_number,
@@ -232,7 +235,7 @@ impl<'s> Station<'s> {
                 let name = unit.name();
                 let why = e.to_string();
                 self.store
-                    .set_job_state(id, JobState::Failed, None, Some(&why), None, now)?;
+                    .set_job_state(id, JobState::Failed, None, Some(&why), None, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
                 summary.failed.push((name, why));
                 return Ok(());
@@ -394,7 +397,7 @@ impl<'s> Station<'s> {
         let fail = |e: StationError| format!("✗ {number}: {e}");
         let ids = self
             .store
-            .add_jobs(&units, kind, true, now)
+            .add_jobs(&units, kind, true, Utc::now())
             .map_err(|e| fail(e.into()))?;
         jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
