@@ -153,3 +153,44 @@ fn printers_lists_one_line_each_or_says_there_is_no_usb() {
         .lines()
         .any(|l| l.starts_with("xprinter-xp365b language=TSPL")));
 }
+
+/// Postings all the way: the renderer draws the label at the printer's resolution, each language carries
+/// it to the fake printer, and rxing reads the posting's two barcodes from the decoded page.
+#[test]
+fn print_renders_postings_and_every_language_carries_the_posting_barcodes() {
+    let postings = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ozon_posting.json");
+    let mut want = vec!["%101%806044518".to_string(), "23024930500000".to_string()];
+    want.sort();
+    for (profile, lang) in [
+        ("xprinter-xp420b", Lang::Tspl),
+        ("zebra-gk420d", Lang::Zpl),
+        ("escpos-80mm", Lang::EscPos),
+    ] {
+        let fake = FakePrinter::start(Behaviour {
+            lang,
+            answer: Answer::Ready,
+            hang_up_after: None,
+        });
+        let out = shiplabel()
+            .args([
+                "print",
+                postings,
+                "--printer",
+                &fake.uri(),
+                "--profile",
+                profile,
+            ])
+            .args(["--now", "2026-11-23T10:00:00Z"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{profile}: {stderr}");
+        assert!(
+            stderr.contains("[1/1] 0132112277-0101-1: sent "),
+            "{stderr}"
+        );
+        let got = fake.finish();
+        assert_eq!(got.pages.len(), 1, "{profile}");
+        assert_eq!(read_barcodes(&got.pages[0]), want, "{profile}");
+    }
+}

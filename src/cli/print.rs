@@ -1,21 +1,32 @@
 //! `shiplabel print`: labels to a printer, one job per label, a progress line per label.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::CliError;
 use crate::bitmap::Bitmap;
+use crate::order;
 use crate::output::write_atomic_with;
 use crate::printer::{
     bitmap_from_png, encode_label, BatchError, PrintOptions, Printer, Profile, Timeouts,
 };
+use crate::render;
+use crate::template::{Template, DEFAULT_TEMPLATE};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
 pub struct PrintArgs {
-    /// Label files: rendered label images (PNG), one label each, named by the file name.
-    #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+    /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
+    /// printer's resolution and printed, named by its posting number. A .png file is a label already
+    /// rendered, named by its file name.
+    #[arg(
+        required_unless_present = "pending",
+        conflicts_with = "pending",
+        value_name = "FILE"
+    )]
     files: Vec<PathBuf>,
     /// Print every labelable posting in the station store that has no label printed yet, through the
     /// print journal (see docs/station.md).
@@ -24,12 +35,12 @@ pub struct PrintArgs {
     /// With --pending: also print again the jobs an interrupted run left uncertain.
     #[arg(long, requires = "pending")]
     reprint_uncertain: bool,
-    /// With --pending: the label template, a built-in name or a TOML file.
-    #[arg(long, default_value = "ozon-fbs")]
+    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
+    #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
     template: String,
-    /// With --pending: the time to judge labelability against (RFC 3339); default: now.
-    #[arg(long, value_name = "RFC3339", value_parser = super::station::parse_now)]
-    now: Option<chrono::DateTime<chrono::Utc>>,
+    /// The time that decides whether a posting can be labelled (RFC 3339); now by default.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
     /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
     /// or a path.
     #[arg(long)]
@@ -46,32 +57,66 @@ pub struct PrintArgs {
     /// Do not ask the printer for its status (for firmware that reports nonsense).
     #[arg(long)]
     no_status: bool,
+    /// Seconds to wait for the printer to take more data before giving up on a label.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
 }
 
-/// Loads the labels and prints them; with `--pending`, prints the station store's pending labels.
-pub fn run(args: PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
+/// Renders (or loads) the labels and prints them; with `--pending`, prints the station store's pending
+/// labels through the print journal.
+pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     if args.pending {
         return run_pending(&args, db);
     }
-    let mut labels = Vec::with_capacity(args.files.len());
+    let profile = Profile::resolve(&args.profile)?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    let mut template = None;
+    let mut labels = Vec::new();
     for file in &args.files {
-        labels.push(load(file)?);
+        if is_png(file) {
+            labels.push(load_png(file)?);
+            continue;
+        }
+        let template = match &mut template {
+            Some(t) => t,
+            None => template.insert(Template::load(&args.template)?),
+        };
+        for posting in order::load_file(file)? {
+            if let Err(reason) = posting.labelable(now) {
+                eprintln!("skipped: {reason}");
+                continue;
+            }
+            let bitmaps = render::label_bitmaps(&posting, template, profile.dpi)?;
+            let boxes = bitmaps.len();
+            for (n, bitmap) in bitmaps.into_iter().enumerate() {
+                let name = if boxes > 1 {
+                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
+                } else {
+                    posting.posting_number.clone()
+                };
+                labels.push((name, bitmap));
+            }
+        }
     }
-    print_labels(&args, &labels)
+    if labels.is_empty() {
+        return Err("no labelable postings in the given files: nothing to print".into());
+    }
+    print_labels(&args, &profile, labels.as_slice())
 }
 
-fn load(file: &PathBuf) -> Result<(String, Bitmap), CliError> {
+fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
+}
+
+fn is_png(file: &Path) -> bool {
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
-    let is_png = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if !is_png {
-        return Err(format!(
-            "{shown}: only rendered label images (.png) can be printed by this build; printing postings \
-             directly needs the label renderer"
-        )
-        .into());
-    }
     let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
     let name = file
         .file_stem()
@@ -81,10 +126,13 @@ fn load(file: &PathBuf) -> Result<(String, Bitmap), CliError> {
     Ok((name, bitmap))
 }
 
-/// Prints (or writes with `--output`) labels already rendered at the printer's resolution: the seam the
-/// posting → label renderer plugs into.
-pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<ExitCode, CliError> {
-    let profile = Profile::resolve(&args.profile)?;
+/// Prints (or writes with `--output`) labels already rendered at the printer's resolution, one job each.
+pub fn print_labels(
+    args: &PrintArgs,
+    profile: &Profile,
+    labels: &[(String, Bitmap)],
+) -> Result<ExitCode, CliError> {
+    let profile = profile.clone();
     if let Some(output) = &args.output {
         let mut jobs = Vec::with_capacity(labels.len());
         for (name, bitmap) in labels {
@@ -112,7 +160,10 @@ pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<Exi
     let options = PrintOptions {
         copies: args.copies,
         check_status: !args.no_status,
-        timeouts: Timeouts::default(),
+        timeouts: Timeouts {
+            write: std::time::Duration::from_secs(args.timeout),
+            ..Timeouts::default()
+        },
     };
     let mut printer = Printer::open_with(uri, profile, options).map_err(|cause| BatchError {
         printed: Vec::new(),
@@ -136,7 +187,7 @@ pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<Exi
 }
 
 /// `print --pending`: the journal run over the station store.
-fn run_pending(args: &PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
+fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     use super::station::{open_store, PrinterOpts};
     let opts = PrinterOpts {
         printer: args.printer.clone().unwrap_or_default(),
@@ -146,8 +197,9 @@ fn run_pending(args: &PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCod
     };
     let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
+    options.timeouts.write = std::time::Duration::from_secs(args.timeout);
     let mut store = open_store(db, "print")?;
-    let now = args.now.unwrap_or_else(chrono::Utc::now);
+    let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
         crate::store::Station::new(&mut store, template, &opts.printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
@@ -172,9 +224,9 @@ fn run_pending(args: &PrintArgs, db: Option<&std::path::Path>) -> Result<ExitCod
         summary.failed.len(),
         summary.uncertain.len(),
         if summary.uncertain.is_empty() {
-            String::new()
+            ""
         } else {
-            " (check them, then --reprint-uncertain prints them again)".to_string()
+            " (check them, then --reprint-uncertain prints them again)"
         }
     );
     Ok(if summary.failed.is_empty() {

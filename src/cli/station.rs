@@ -35,7 +35,7 @@ pub struct PrinterOpts {
     #[arg(long, default_value = "xprinter-xp365b")]
     pub profile: String,
     /// Label template: a built-in name or a TOML file.
-    #[arg(long, default_value = "ozon-fbs")]
+    #[arg(short, long, value_name = "NAME|FILE", default_value = crate::template::DEFAULT_TEMPLATE)]
     pub template: String,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]

@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: external tools, a deterministic value generator (barcode
+//! Helpers shared by the integration tests: external tools and a deterministic value generator (barcode
 //! tests); a label with two Code 128 symbols drawn by rxing's own writer, a stream decoder for the three
 //! printer languages written for the tests, and a fake printer on a loopback TCP port (printer tests).
 #![allow(dead_code)]
