@@ -192,7 +192,9 @@ impl<'s> Station<'s> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
         let units = LabelUnit::of(&posting);
-        let ids = self.store.add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
+        let ids = self
+            .store
+            .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
         let mut summary = PrintSummary::default();
         self.print_queue(Some(&ids), now, &mut summary, &mut |_| {})?;
         Ok(summary)
@@ -234,8 +236,14 @@ impl<'s> Station<'s> {
             Err(e) => {
                 let name = unit.name();
                 let why = e.to_string();
-                self.store
-                    .set_job_state(id, JobState::Failed, None, Some(&why), None, Utc::now())?;
+                self.store.set_job_state(
+                    id,
+                    JobState::Failed,
+                    None,
+                    Some(&why),
+                    None,
+                    Utc::now(),
+                )?;
                 progress(&format!("{name}: not printed: {why}"));
                 summary.failed.push((name, why));
                 return Ok(());
