@@ -18,6 +18,7 @@ pub mod printer;
 pub mod render;
 pub mod report;
 pub mod scene;
+pub mod store;
 pub mod template;
 
 pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};

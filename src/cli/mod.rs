@@ -7,12 +7,18 @@ use clap::{Parser, Subcommand};
 pub mod barcode;
 mod due;
 pub mod handover;
+mod import;
+mod jobs;
+mod lifecycle;
 pub mod orders;
 mod print;
 mod printers;
 pub mod remind;
 pub mod render;
 pub mod report;
+mod reprint;
+mod scan;
+mod station;
 pub mod templates;
 mod text_table;
 
@@ -23,6 +29,9 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Parser)]
 #[command(name = "shiplabel", version, about, long_about = None)]
 pub struct Cli {
+    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,6 +40,24 @@ pub struct Cli {
 enum Command {
     /// List postings: status, items, cost, whether a label can be made and why not.
     Orders(orders::OrdersArgs),
+    /// List the USB printers connected to this machine, with the URI to print to.
+    Printers(printers::PrintersArgs),
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    Print(print::PrintArgs),
+    /// Import postings into the station store (idempotent; never moves a status back).
+    Import(import::ImportArgs),
+    /// Pack a stored posting, whole or split into packages.
+    Pack(lifecycle::PackArgs),
+    /// Cancel a stored posting with a reason.
+    Cancel(lifecycle::CancelArgs),
+    /// Hand a stored posting over to delivery.
+    Ship(lifecycle::ShipArgs),
+    /// Print a posting's label(s) again; the journal records it.
+    Reprint(reprint::ReprintArgs),
+    /// Show the print journal.
+    Jobs(jobs::JobsArgs),
+    /// Scan to print: read codes from stdin, pack, print the label, one line each.
+    Scan(scan::ScanArgs),
     /// Render labels for postings to PDF (one page per label) or PNG.
     Render(render::RenderArgs),
     /// List the built-in label templates.
@@ -43,10 +70,6 @@ enum Command {
     Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
-    /// List the USB printers connected to this machine, with the URI to print to.
-    Printers(printers::PrintersArgs),
-    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
-    Print(print::PrintArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -63,7 +86,7 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    match dispatch(cli.command) {
+    match dispatch(cli.command, cli.db.as_deref()) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
@@ -72,17 +95,24 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command) -> Result<ExitCode, CliError> {
+fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args),
+        Command::Printers(args) => printers::run(args),
+        Command::Print(args) => print::run(args, db),
+        Command::Import(args) => import::run(args, db),
+        Command::Pack(args) => lifecycle::run_pack(args, db),
+        Command::Cancel(args) => lifecycle::run_cancel(args, db),
+        Command::Ship(args) => lifecycle::run_ship(args, db),
+        Command::Reprint(args) => reprint::run(args, db),
+        Command::Jobs(args) => jobs::run(args, db),
+        Command::Scan(args) => scan::run(args, db),
         Command::Render(args) => render::run(args),
         Command::Templates(args) => templates::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
-        Command::Printers(args) => printers::run(args),
-        Command::Print(args) => print::run(args),
     }
 }
 

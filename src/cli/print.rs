@@ -22,8 +22,19 @@ pub struct PrintArgs {
     /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
     /// printer's resolution and printed, named by its posting number. A .png file is a label already
     /// rendered, named by its file name.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(
+        required_unless_present = "pending",
+        conflicts_with = "pending",
+        value_name = "FILE"
+    )]
     files: Vec<PathBuf>,
+    /// Print every labelable posting in the station store that has no label printed yet, through the
+    /// print journal (see docs/station.md).
+    #[arg(long, requires = "printer")]
+    pending: bool,
+    /// With --pending: also print again the jobs an interrupted run left uncertain.
+    #[arg(long, requires = "pending")]
+    reprint_uncertain: bool,
     /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
     #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
     template: String,
@@ -51,8 +62,12 @@ pub struct PrintArgs {
     timeout: u64,
 }
 
-/// Renders (or loads) the labels and prints them.
-pub fn run(args: PrintArgs) -> Result<ExitCode, CliError> {
+/// Renders (or loads) the labels and prints them; with `--pending`, prints the station store's pending
+/// labels through the print journal.
+pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    if args.pending {
+        return run_pending(&args, db);
+    }
     let profile = Profile::resolve(&args.profile)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut template = None;
@@ -169,4 +184,54 @@ pub fn print_labels(
     })?;
     eprintln!("printed {} label(s) on {uri}", labels.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `print --pending`: the journal run over the station store.
+fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    use super::station::{open_store, PrinterOpts};
+    let opts = PrinterOpts {
+        printer: args.printer.clone().unwrap_or_default(),
+        profile: args.profile.clone(),
+        template: args.template.clone(),
+        no_status: args.no_status,
+    };
+    let (profile, template, mut options) = opts.resolve()?;
+    options.copies = args.copies;
+    options.timeouts.write = std::time::Duration::from_secs(args.timeout);
+    let mut store = open_store(db, "print")?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    let mut station =
+        crate::store::Station::new(&mut store, template, &opts.printer, profile, options);
+    let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(e) => {
+            let left = station
+                .store()
+                .jobs(Some(crate::store::JobState::Queued), None)?
+                .len();
+            eprintln!("stopped: {left} label(s) left queued for the next run");
+            return Err(e.into());
+        }
+    };
+    for (name, why) in &summary.uncertain {
+        println!("uncertain: {name}: {why}");
+    }
+    println!(
+        "printed {} label(s) on {}; {} failed; {} uncertain{}",
+        summary.sent.len(),
+        opts.printer,
+        summary.failed.len(),
+        summary.uncertain.len(),
+        if summary.uncertain.is_empty() {
+            ""
+        } else {
+            " (check them, then --reprint-uncertain prints them again)"
+        }
+    );
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

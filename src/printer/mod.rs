@@ -288,8 +288,9 @@ impl Printer {
         self.send(&job).map_err(|(e, _)| e)
     }
 
-    /// Sends one job. On failure also says whether any of the job may have reached the printer.
-    fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
+    /// Sends one already encoded job (see [`encode_label`]): the print journal encodes a label before
+    /// it records `sending`. On failure also says whether any of the job may have reached the printer.
+    pub fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
         let before = if self.options.check_status {
             self.status().map_err(|e| (e, false))?
         } else {

@@ -1,0 +1,40 @@
+//! `shiplabel import FILE...`: postings into the station store.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use super::station::{open_store, parse_now};
+use super::CliError;
+use crate::order;
+
+/// Import postings (Ozon API JSON, neutral JSON/CSV records) into the station store.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Files to import.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The time to judge passport deadlines against (RFC 3339); default: now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
+}
+
+/// Imports every file, one transaction per file, and prints what changed.
+pub fn run(args: ImportArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    let mut store = open_store(db, "import")?;
+    let now = args.now.unwrap_or_else(Utc::now);
+    for file in &args.files {
+        let postings = order::load_file(file)?;
+        let name = file.display().to_string();
+        let report = store.import_noted(postings, now, Some(&name))?;
+        println!(
+            "{name}: {} new, {} updated, {} unchanged, {} older (kept the stored status)",
+            report.inserted, report.updated, report.unchanged, report.older
+        );
+        for number in &report.cancelled_by_deadline {
+            println!("{number}: cancelled: {}", order::NO_PASSPORT_REASON);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

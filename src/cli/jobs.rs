@@ -1,0 +1,70 @@
+//! `shiplabel jobs`: the print journal.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+
+use super::station::open_store;
+use super::CliError;
+use crate::store::JobState;
+
+/// Show the print journal.
+#[derive(Debug, clap::Args)]
+pub struct JobsArgs {
+    /// Only jobs in this state: queued, claimed, sending, sent, failed, uncertain.
+    #[arg(long, value_parser = parse_state)]
+    state: Option<JobState>,
+    /// Only jobs of this posting.
+    #[arg(long)]
+    posting: Option<String>,
+}
+
+fn parse_state(text: &str) -> Result<JobState, String> {
+    JobState::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();
+        format!("unknown state {text:?}; known: {}", known.join(", "))
+    })
+}
+
+/// Settles jobs of processes that are gone, then prints one line per job.
+pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    let mut store = open_store(db, "jobs")?;
+    store.recover(Utc::now())?;
+    let jobs = store.jobs(args.state, args.posting.as_deref())?;
+    println!(
+        "{:>6}  {:<22} {:>3}  {:<8} {:<9} {:>3}  {:<24}  printer / note",
+        "job", "posting", "box", "kind", "state", "try", "updated"
+    );
+    for job in &jobs {
+        let note = match (&job.error, &job.printer) {
+            (Some(e), _) => e.clone(),
+            (None, Some(p)) => match job.bytes {
+                Some(b) => format!("{p} ({b} bytes)"),
+                None => p.clone(),
+            },
+            (None, None) => String::new(),
+        };
+        println!(
+            "{:>6}  {:<22} {:>3}  {:<8} {:<9} {:>3}  {:<24}  {note}",
+            job.id,
+            job.posting_number,
+            job.package_number,
+            job.kind,
+            job.state.as_str(),
+            job.attempts,
+            job.updated_at
+        );
+    }
+    let uncertain = jobs
+        .iter()
+        .filter(|j| j.state == JobState::Uncertain)
+        .count();
+    if uncertain > 0 {
+        println!(
+            "{uncertain} uncertain job(s): check whether these labels came out; \
+             `shiplabel print --pending --reprint-uncertain` prints them again"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

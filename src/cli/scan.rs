@@ -1,0 +1,50 @@
+//! `shiplabel scan`: scan to print — one line per scanned code, the way a USB scanner types it.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use super::station::{open_store, parse_now, PrinterOpts};
+use super::CliError;
+use crate::store::Station;
+
+/// Read scanned codes from stdin (posting number, order number, label barcode, product SKU or offer
+/// id): pack the posting if it awaits packaging, print its label, say what happened.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    printer: PrinterOpts,
+    /// The time to judge the passport gate against (RFC 3339); default: the clock at each scan.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<DateTime<Utc>>,
+}
+
+/// Runs the loop until stdin ends. Refused codes ring the terminal bell and the loop goes on.
+pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    let mut store = open_store(db, "scan")?;
+    let (profile, template, options) = args.printer.resolve()?;
+    let mut station = Station::new(
+        &mut store,
+        template,
+        &args.printer.printer,
+        profile,
+        options,
+    );
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        // Scanners end a code with CR, LF or both; empty lines are the second half of CR LF.
+        let code = line.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+        if code.is_empty() {
+            continue;
+        }
+        let outcome = station.scan(code, args.now.unwrap_or_else(Utc::now));
+        let bell = if outcome.ok { "" } else { "\x07" };
+        writeln!(out, "{}{bell}", outcome.line)?;
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

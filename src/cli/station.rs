@@ -1,0 +1,57 @@
+//! What the station commands share: opening the store named by `--db`, `--now`, the printer options.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::CliError;
+use crate::printer::{PrintOptions, Profile, Timeouts};
+use crate::store::{self, Actor, Store};
+use crate::template::Template;
+
+/// Opens the store at `--db` or the default path, recording `command` as the actor.
+pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
+    let path: PathBuf = match db {
+        Some(p) => p.to_path_buf(),
+        None => store::default_path()?,
+    };
+    Ok(Store::open(&path, Actor::new(command))?)
+}
+
+/// Parses `--now`.
+pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
+}
+
+/// The printer options of the printing station commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrinterOpts {
+    /// Where the printer is: usb://VID:PID, tcp://HOST[:PORT], file:///dev/usb/lp0 or a path.
+    #[arg(long)]
+    pub printer: String,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
+    #[arg(long, default_value = "xprinter-xp365b")]
+    pub profile: String,
+    /// Label template: a built-in name or a TOML file.
+    #[arg(short, long, value_name = "NAME|FILE", default_value = crate::template::DEFAULT_TEMPLATE)]
+    pub template: String,
+    /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
+    #[arg(long)]
+    pub no_status: bool,
+}
+
+impl PrinterOpts {
+    /// The profile, template and print options these arguments name.
+    pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
+        let profile = Profile::resolve(&self.profile)?;
+        let template = Template::load(&self.template)?;
+        let options = PrintOptions {
+            copies: 1,
+            check_status: !self.no_status,
+            timeouts: Timeouts::default(),
+        };
+        Ok((profile, template, options))
+    }
+}

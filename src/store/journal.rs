@@ -1,0 +1,480 @@
+//! The print journal: every label is a job row before a byte goes to the printer.
+//!
+//! A job moves `queued → claimed → sending → sent`. `claimed` means a process took the job and is
+//! rendering it: nothing has gone to the printer, so a claimed job whose owner died goes back to
+//! `queued`. `sending` is written (and synced to disk) just before the first byte goes out; a job that
+//! stays `sending` because its owner died may or may not have printed, so it becomes `uncertain` and is
+//! printed again only on request (`--reprint-uncertain`). `failed` jobs sent nothing (printer
+//! unreachable or refusing, label not renderable) and are queued again by the next run, as a new job.
+//!
+//! Jobs are claimed in an `IMMEDIATE` transaction that writes the owner (`host:pid`) and a lease, so
+//! two processes on the same database never take the same job. An owner counts as gone when it ran on
+//! this host and its process no longer exists, or when its lease has expired.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+
+use super::{hostname, postings, stamp, Store, StoreError};
+use crate::compose::MAX_BOXES;
+use crate::order::{Posting, Status};
+
+/// How long a claim holds without its owner being checked by process id (other hosts, non-Linux).
+const LEASE: Duration = Duration::minutes(10);
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// Waiting for a printer.
+    Queued,
+    /// Taken by a process that is preparing it; nothing sent yet.
+    Claimed,
+    /// Bytes are going to the printer.
+    Sending,
+    /// All bytes reached the printer.
+    Sent,
+    /// Nothing reached the printer; the error says why.
+    Failed,
+    /// Interrupted while sending: the label may or may not have printed.
+    Uncertain,
+}
+
+impl JobState {
+    /// Every state.
+    pub const ALL: [JobState; 6] = [
+        JobState::Queued,
+        JobState::Claimed,
+        JobState::Sending,
+        JobState::Sent,
+        JobState::Failed,
+        JobState::Uncertain,
+    ];
+
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Claimed => "claimed",
+            JobState::Sending => "sending",
+            JobState::Sent => "sent",
+            JobState::Failed => "failed",
+            JobState::Uncertain => "uncertain",
+        }
+    }
+
+    /// Parses a stored or typed name.
+    pub fn parse(text: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for JobState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a job exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// `print --pending`: the first label of a posting or shipment.
+    Print,
+    /// `reprint`: printed again on purpose.
+    Reprint,
+    /// `scan`: printed at the scanner.
+    Scan,
+}
+
+impl JobKind {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Print => "print",
+            JobKind::Reprint => "reprint",
+            JobKind::Scan => "scan",
+        }
+    }
+}
+
+/// One label: a posting, or one shipment of a posting packed into several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelUnit {
+    /// The posting number.
+    pub posting_number: String,
+    /// The package number (1 for a posting in one package).
+    pub package_number: u32,
+    /// How many packages the posting has.
+    pub boxes: u32,
+}
+
+impl LabelUnit {
+    /// The labels a posting needs: one per shipment when it was packed into several here, one per box
+    /// of an Ozon multi-box posting, else one.
+    pub fn of(posting: &Posting) -> Vec<LabelUnit> {
+        let boxes = u32::try_from(posting.shipments.len()).unwrap_or(u32::MAX);
+        if boxes <= 1 && posting.is_multibox && posting.multi_box_qty > 1 {
+            let boxes = posting.multi_box_qty.min(MAX_BOXES);
+            return (1..=boxes)
+                .map(|n| LabelUnit {
+                    posting_number: posting.posting_number.clone(),
+                    package_number: n,
+                    boxes,
+                })
+                .collect();
+        }
+        if boxes > 1 {
+            posting
+                .shipments
+                .iter()
+                .map(|s| LabelUnit {
+                    posting_number: posting.posting_number.clone(),
+                    package_number: s.package_number,
+                    boxes,
+                })
+                .collect()
+        } else {
+            vec![LabelUnit {
+                posting_number: posting.posting_number.clone(),
+                package_number: posting.shipments.first().map_or(1, |s| s.package_number),
+                boxes: 1,
+            }]
+        }
+    }
+
+    /// `posting` or `posting box n/m`.
+    pub fn name(&self) -> String {
+        if self.boxes > 1 {
+            format!(
+                "{} box {}/{}",
+                self.posting_number, self.package_number, self.boxes
+            )
+        } else {
+            self.posting_number.clone()
+        }
+    }
+}
+
+/// A journal row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The job id.
+    pub id: i64,
+    /// The posting.
+    pub posting_number: String,
+    /// The package (1 for a posting in one package).
+    pub package_number: u32,
+    /// Why it was made: `print`, `reprint`, `scan`.
+    pub kind: String,
+    /// Where it is.
+    pub state: JobState,
+    /// The process that holds or held it (`host:pid`).
+    pub owner: Option<String>,
+    /// The printer URI it went to.
+    pub printer: Option<String>,
+    /// Why it failed, or what made it uncertain.
+    pub error: Option<String>,
+    /// How many times a process claimed it.
+    pub attempts: u32,
+    /// Bytes sent.
+    pub bytes: Option<i64>,
+    /// When it was queued.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+const JOB_COLUMNS: &str = "id, posting_number, package_number, kind, state, owner, printer, error,
+    attempts, bytes, created_at, updated_at";
+
+fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
+    let state: String = r.get(4)?;
+    Ok(Job {
+        id: r.get(0)?,
+        posting_number: r.get(1)?,
+        package_number: r.get(2)?,
+        kind: r.get(3)?,
+        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        owner: r.get(5)?,
+        printer: r.get(6)?,
+        error: r.get(7)?,
+        attempts: r.get(8)?,
+        bytes: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+/// Whether the process that owns a job is gone (see the module docs).
+fn owner_gone(owner: Option<&str>, lease_until: Option<&str>, now: DateTime<Utc>) -> bool {
+    let lease_over = lease_until.is_none_or(|l| l < stamp(now).as_str());
+    let Some((host, pid)) = owner.and_then(|o| o.rsplit_once(':')) else {
+        return true;
+    };
+    let proc_fs = std::path::Path::new("/proc/self").exists();
+    if host == hostname() && proc_fs {
+        return pid.parse::<u32>().is_err() || !std::path::Path::new("/proc").join(pid).exists();
+    }
+    lease_over
+}
+
+impl Store {
+    /// This process as a job owner.
+    pub fn owner(&self) -> String {
+        format!("{}:{}", hostname(), self.actor.pid)
+    }
+
+    /// Settles jobs whose owner is gone: `claimed` ones go back to the queue (nothing was sent),
+    /// `sending` ones become `uncertain`. Returns the jobs that became uncertain.
+    pub fn recover(&mut self, now: DateTime<Utc>) -> Result<Vec<Job>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Vec<(i64, String, Option<String>, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT id, state, owner, lease_until FROM jobs WHERE state IN ('claimed', 'sending')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut uncertain = Vec::new();
+        for (id, state, owner, lease) in held {
+            if !owner_gone(owner.as_deref(), lease.as_deref(), now) {
+                continue;
+            }
+            let who = owner.as_deref().unwrap_or("?");
+            if state == "claimed" {
+                tx.execute(
+                    "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
+                         updated_at = ?2 WHERE id = ?1",
+                    params![id, stamp(now)],
+                )?;
+            } else {
+                let why = format!(
+                    "interrupted while sending ({who} stopped): the printer may or may not have printed it"
+                );
+                tx.execute(
+                    "UPDATE jobs SET state = 'uncertain', error = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, why, stamp(now)],
+                )?;
+                uncertain.push(id);
+            }
+        }
+        tx.commit()?;
+        uncertain
+            .into_iter()
+            .map(|id| self.job(id))
+            .collect::<Result<_, _>>()
+    }
+
+    /// Queues a `print` job for every label of every posting labelable at `now` that has no job
+    /// queued, in progress, sent or uncertain. Returns how many were queued.
+    pub fn enqueue_pending(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let numbers: Vec<String> = tx
+            .prepare_cached(
+                "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
+            )?
+            .query_map([Status::AwaitingDeliver.as_str()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut queued = 0;
+        for number in numbers {
+            let Some(posting) = postings::load(&tx, &number)? else {
+                continue;
+            };
+            if posting.labelable(now).is_err() {
+                continue;
+            }
+            for unit in LabelUnit::of(&posting) {
+                let covered: bool = tx
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
+                             AND package_number = ?2 AND state <> 'failed')",
+                    )?
+                    .query_row(params![unit.posting_number, unit.package_number], |r| {
+                        r.get(0)
+                    })?;
+                if !covered {
+                    insert_job(&tx, &unit, JobKind::Print, None, Utc::now())?;
+                    queued += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(queued)
+    }
+
+    /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same
+    /// transaction (a scan or reprint prints them at once). Returns their ids.
+    pub fn add_jobs(
+        &mut self,
+        units: &[LabelUnit],
+        kind: JobKind,
+        claim: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let owner = claim.then(|| self.owner());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(units.len());
+        for unit in units {
+            ids.push(insert_job(&tx, unit, kind, owner.as_deref(), now)?);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Whether a label of this posting package has been sent.
+    pub fn was_sent(&self, posting: &str, package: u32) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
+                     AND package_number = ?2 AND state = 'sent')",
+            )?
+            .query_row(params![posting, package], |r| r.get(0))?)
+    }
+
+    /// Puts every `uncertain` job back in the queue, on the user's word that its label did not come
+    /// out. Returns how many.
+    pub fn requeue_uncertain(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
+                 error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
+             WHERE state = 'uncertain'",
+            [stamp(now)],
+        )?)
+    }
+
+    /// Claims the oldest queued job (of `only`, when given) for this process.
+    pub fn claim_next(
+        &mut self,
+        only: Option<&[i64]>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Job>, StoreError> {
+        let owner = self.owner();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id: Option<i64> = match only {
+            None => tx
+                .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
+                .query_row([], |r| r.get(0))?,
+            Some(ids) => {
+                let mut found = None;
+                for &id in ids {
+                    let queued: bool = tx
+                        .prepare_cached(
+                            "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND state = 'queued')",
+                        )?
+                        .query_row([id], |r| r.get(0))?;
+                    if queued {
+                        found = Some(id);
+                        break;
+                    }
+                }
+                found
+            }
+        };
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        tx.prepare_cached(
+            "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
+                 attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
+        )?
+        .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
+        tx.commit()?;
+        self.job(id).map(Some)
+    }
+
+    /// Moves a job this process holds to `state`; `false` when it no longer holds it.
+    pub fn set_job_state(
+        &mut self,
+        id: i64,
+        state: JobState,
+        printer: Option<&str>,
+        error: Option<&str>,
+        bytes: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
+                     bytes = COALESCE(?5, bytes), updated_at = ?6
+                 WHERE id = ?1 AND owner = ?7 AND state IN ('claimed', 'sending')",
+            )?
+            .execute(params![
+                id,
+                state.as_str(),
+                printer,
+                error,
+                bytes,
+                stamp(now),
+                self.owner()
+            ])?;
+        Ok(changed == 1)
+    }
+
+    /// One job.
+    pub fn job(&self, id: i64) -> Result<Job, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"))?
+            .query_row([id], job_row)?)
+    }
+
+    /// The journal, oldest first, optionally only one state and/or one posting.
+    pub fn jobs(
+        &self,
+        state: Option<JobState>,
+        posting: Option<&str>,
+    ) -> Result<Vec<Job>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE (?1 IS NULL OR state = ?1)
+                 AND (?2 IS NULL OR posting_number = ?2) ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![state.map(JobState::as_str), posting], job_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The id of a queued job, if one is waiting (cheap check for the loop).
+    pub fn next_queued(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+}
+
+fn insert_job(
+    tx: &rusqlite::Transaction<'_>,
+    unit: &LabelUnit,
+    kind: JobKind,
+    owner: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let (state, lease, attempts) = match owner {
+        Some(_) => ("claimed", Some(stamp(now + LEASE)), 1),
+        None => ("queued", None, 0),
+    };
+    tx.prepare_cached(
+        "INSERT INTO jobs (posting_number, package_number, kind, state, owner, lease_until, attempts,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        unit.posting_number,
+        unit.package_number,
+        kind.as_str(),
+        state,
+        owner,
+        lease,
+        attempts,
+        stamp(now)
+    ])?;
+    Ok(tx.last_insert_rowid())
+}

@@ -1,0 +1,191 @@
+//! The packing station's memory: an embedded SQLite database of postings, their shipments, the status
+//! history and the print journal.
+//!
+//! The database lives at `$XDG_DATA_HOME/shiplabel/shiplabel.db` (or `~/.local/share/shiplabel/…`)
+//! unless a path is given. Opening applies the schema migrations in one transaction, switches to WAL
+//! (readers never wait for the writer) and sets a busy timeout so that two stations on one PC wait for
+//! each other instead of failing.
+//!
+//! ```
+//! use shiplabel::order::{Posting, Status};
+//! use shiplabel::store::{Actor, Store};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let mut store = Store::open(&dir.path().join("station.db"), Actor::new("example"))?;
+//! let now = "2026-11-22T12:00:00Z".parse()?;
+//! let report = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! assert_eq!(report.inserted, 1);
+//! let again = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! assert_eq!(again.unchanged, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod journal;
+mod postings;
+mod rank;
+pub mod schema;
+pub mod station;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use journal::{Job, JobKind, JobState, LabelUnit};
+pub use postings::{Found, HistoryEntry, ImportReport};
+pub use rank::status_rank;
+pub use station::{LabelMaker, PrintSummary, ScanOutcome, Station};
+
+use crate::order::OrderError;
+
+/// How long a process waits for another one's write transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed (locked past the busy timeout, disk full, corrupt file, …).
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database file or its directory could not be created.
+    #[error("database {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database was written by a newer shiplabel.
+    #[error("the database has schema version {found}; this shiplabel understands up to {supported}: update shiplabel")]
+    NewerSchema {
+        /// The file's version.
+        found: i64,
+        /// This build's version.
+        supported: i64,
+    },
+    /// A stored posting's JSON does not read back (written by a different model version or edited).
+    #[error("stored posting {posting}: {source}")]
+    Corrupt {
+        /// The posting number.
+        posting: String,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// No posting with this number in the store.
+    #[error("posting {0} is not in the store (import it first)")]
+    UnknownPosting(String),
+    /// The order module refused the action.
+    #[error(transparent)]
+    Order(#[from] OrderError),
+    /// No data directory could be found for the default database path.
+    #[error("cannot find a data directory for the database: set XDG_DATA_HOME or HOME, or pass --db PATH")]
+    NoDataDir,
+}
+
+/// Who changes the store: recorded with every status change and print job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The command (`import`, `pack`, `scan`, …).
+    pub command: String,
+    /// The station: `user@host`.
+    pub station: String,
+    /// This process, for the journal's owner column.
+    pub pid: u32,
+}
+
+impl Actor {
+    /// The current user on this host running `command`.
+    pub fn new(command: &str) -> Actor {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        Actor {
+            command: command.to_owned(),
+            station: format!("{user}@{}", hostname()),
+            pid: std::process::id(),
+        }
+    }
+}
+
+/// This machine's host name (`/proc/sys/kernel/hostname`, `HOSTNAME`, or `localhost`).
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// The default database path: `$XDG_DATA_HOME/shiplabel/shiplabel.db`, else
+/// `$HOME/.local/share/shiplabel/shiplabel.db`. A few lines instead of a `dirs` dependency: the
+/// station runs on Linux, and the variables are what that crate reads there too.
+pub fn default_path() -> Result<PathBuf, StoreError> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|h| h.join(".local").join("share"))
+        })
+        .ok_or(StoreError::NoDataDir)?;
+    Ok(base.join("shiplabel").join("shiplabel.db"))
+}
+
+/// Timestamps are stored as fixed-width RFC 3339 UTC text, so text order is time order.
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// An open station database.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) actor: Actor,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    pub fn open(path: &Path, actor: Actor) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: readers (`jobs`, a second station's look-ups) never block the writer.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a journal row that says `sending` must survive a power cut, or the label would print
+        // again after it.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        schema::migrate(&tx)?;
+        tx.commit()?;
+        Ok(Store { conn, actor })
+    }
+
+    /// Who this store records as the author of changes.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The underlying connection, for inspection (tests, reports).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

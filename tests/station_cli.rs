@@ -1,0 +1,279 @@
+//! The station commands end to end: import, pack, cancel, ship, print --pending, reprint, jobs, scan.
+
+mod station;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use station::{expected_jobs, print_args, shiplabel, FakePrinter, PROFILE};
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn import_json(dir: &std::path::Path, db: &std::path::Path, json: &str) -> String {
+    let file = dir.join("in.json");
+    std::fs::write(&file, json).unwrap();
+    let out = shiplabel(db, &["import", file.to_str().unwrap(), "--now", NOW]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+const TWO_UNITS: &str = r#"{"result": {"postings": [
+  {"posting_number": "55500001-0001-1", "status": "awaiting_packaging", "in_process_at": "2026-11-22T10:00:00Z",
+   "products": [{"sku": 111, "offer_id": "CUP", "name": "Кружка", "quantity": 2, "price": "10.00", "currency_code": "RUB"},
+                {"sku": 222, "offer_id": "LID", "name": "Крышка", "quantity": 1, "price": "5.00", "currency_code": "RUB"}]},
+  {"posting_number": "55500002-0001-1", "status": "awaiting_packaging", "in_process_at": "2026-11-22T10:00:00Z",
+   "products": [{"sku": 333, "offer_id": "PLATE", "name": "Тарелка", "quantity": 1, "price": "10.00", "currency_code": "RUB"}]},
+  {"posting_number": "55500003-0001-1", "status": "awaiting_packaging", "substatus": "posting_awaiting_passport_data",
+   "delivery_schema": "Crossborder", "in_process_at": "2026-11-22T11:00:00Z",
+   "products": [{"sku": 444, "offer_id": "BOWL", "name": "Миска", "quantity": 1, "price": "10.00", "currency_code": "RUB"}]}
+]}}"#;
+
+#[test]
+fn import_reports_new_then_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let first = import_json(dir.path(), &db, TWO_UNITS);
+    assert!(first.contains("3 new, 0 updated, 0 unchanged"), "{first}");
+    let second = import_json(dir.path(), &db, TWO_UNITS);
+    assert!(second.contains("0 new, 0 updated, 3 unchanged"), "{second}");
+}
+
+#[test]
+fn pack_split_cancel_ship_and_their_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    let out = shiplabel(
+        &db,
+        &[
+            "pack",
+            "55500001-0001-1",
+            "--split",
+            "111:1,LID:1/111:1",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("packed in 2 package(s), now awaiting_deliver"),
+        "{said}"
+    );
+    // Packing again is an illegal transition, told by the order model.
+    let out = shiplabel(&db, &["pack", "55500001-0001-1", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("55500001-0001-1"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The passport gate refuses packing.
+    let out = shiplabel(&db, &["pack", "55500003-0001-1", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = shiplabel(&db, &["ship", "55500001-0001-1", "--now", NOW]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("now delivering"));
+    let out = shiplabel(
+        &db,
+        &["cancel", "55500002-0001-1", "--reason", "402", "--now", NOW],
+    );
+    assert_eq!(out.status.code(), Some(1), "402 needs a message");
+    let out = shiplabel(
+        &db,
+        &[
+            "cancel",
+            "55500002-0001-1",
+            "--reason",
+            "402",
+            "--message",
+            "damaged",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("cancelled"));
+    let out = shiplabel(&db, &["pack", "nope", "--now", NOW]);
+    assert!(text(&out.stderr).contains("nope is not in the store"));
+}
+
+#[test]
+fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    let out = shiplabel(
+        &db,
+        &[
+            "pack",
+            "55500001-0001-1",
+            "--split",
+            "111:1,222:1/111:1",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success());
+    let printer = FakePrinter::start();
+    let args = print_args(&printer.uri());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = shiplabel(&db, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("printed 2 label(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("55500001-0001-1 box 2/2: sent"),
+        "{}",
+        text(&out.stderr)
+    );
+    let again = shiplabel(&db, &args);
+    assert!(text(&again.stdout).contains("printed 0 label(s)"));
+    let jobs = text(&shiplabel(&db, &["jobs"]).stdout);
+    assert_eq!(jobs.matches(" sent ").count(), 2, "{jobs}");
+    let template = station::template_path();
+    let out = shiplabel(
+        &db,
+        &[
+            "reprint",
+            "55500001-0001-1",
+            "--printer",
+            &printer.uri(),
+            "--profile",
+            PROFILE,
+            "--template",
+            template.to_str().unwrap(),
+            "--no-status",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("box 1/2: printed again"),
+        "{}",
+        text(&out.stdout)
+    );
+    let jobs = text(&shiplabel(&db, &["jobs", "--posting", "55500001-0001-1"]).stdout);
+    assert_eq!(jobs.matches("reprint").count(), 2, "{jobs}");
+    // Reprinting a posting that has no label is refused with the reason.
+    let out = shiplabel(
+        &db,
+        &[
+            "reprint",
+            "55500002-0001-1",
+            "--printer",
+            &printer.uri(),
+            "--no-status",
+            "--now",
+            NOW,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("55500002-0001-1"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_printer_that_is_not_there_fails_the_job_and_the_next_run_prints_it() {
+    let (dir, db, postings) = station::station(3);
+    // A port nobody listens on: take one and drop the listener.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let gone = format!("tcp://127.0.0.1:{port}");
+    let args = print_args(&gone);
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("left queued"),
+        "{}",
+        text(&out.stderr)
+    );
+    let failed = text(&shiplabel(&db, &["jobs", "--state", "failed"]).stdout);
+    assert!(failed.contains(&postings[0].posting_number), "{failed}");
+    let printer = FakePrinter::start();
+    let args = print_args(&printer.uri());
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let counts = printer.labels(&expected_jobs(&postings));
+    assert_eq!(counts.values().sum::<usize>(), 3);
+    assert!(counts.values().all(|&n| n == 1));
+    drop(dir);
+}
+
+#[test]
+fn scan_packs_prints_and_rings_the_bell_on_unknown_or_gated_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    let printer = FakePrinter::start();
+    let template = station::template_path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "scan",
+            "--printer",
+            &printer.uri(),
+            "--profile",
+            PROFILE,
+            "--template",
+            template.to_str().unwrap(),
+            "--no-status",
+            "--now",
+            NOW,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Posting number with CR LF, an unknown code, a product offer id, the gated posting, a rescan.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"55500001-0001-1\r\nXYZ\nPLATE\n55500003-0001-1\n55500001-0001-1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(
+        lines[0].starts_with("✓ 55500001-0001-1: packed, label printed"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[1], "✗ XYZ: unknown code\x07");
+    assert!(
+        lines[2].starts_with("✓ 55500002-0001-1: packed, label printed"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[3].starts_with("✗ 55500003-0001-1: not packed") && lines[3].ends_with('\x07'),
+        "{lines:?}"
+    );
+    assert!(
+        lines[4].starts_with("✓ 55500001-0001-1: label printed again"),
+        "{lines:?}"
+    );
+    let jobs = text(&shiplabel(&db, &["jobs"]).stdout);
+    assert_eq!(jobs.matches(" sent ").count(), 3, "{jobs}");
+    let db_store =
+        shiplabel::store::Store::open(&db, shiplabel::store::Actor::new("test")).unwrap();
+    let history = db_store.history("55500002-0001-1").unwrap();
+    assert_eq!(history.last().unwrap().command, "scan");
+    assert_eq!(history.last().unwrap().to_status, "awaiting_deliver");
+}

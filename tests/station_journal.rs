@@ -1,0 +1,163 @@
+//! The print journal end to end: a printing process killed at random points, and two processes printing
+//! the same queue, never lose a label and never print one twice (apart from jobs reported uncertain).
+
+mod station;
+
+use std::collections::HashSet;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
+
+/// A small deterministic generator (xorshift), so the kill points repeat from run to run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+}
+
+#[test]
+fn killed_at_random_points_the_batch_completes_with_every_label_once() {
+    let (_dir, db, postings) = station::station(200);
+    let expected = expected_jobs(&postings);
+    let printer = FakePrinter::start();
+    let uri = printer.uri();
+    let args = print_args(&uri);
+    let job_len = expected.iter().map(|(_, j)| j.len()).sum::<usize>() / expected.len();
+    let mut rng = Rng(0x5eed_cafe_f00d);
+    let mut kills = 0;
+    let mut uncertain: HashSet<String> = HashSet::new();
+    for round in 0..40 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Half the rounds kill after a number of bytes reached the printer (often mid-label), the
+        // others after a delay (often before anything was sent: opening, claiming, rendering).
+        let start_bytes = printer.bytes();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let by_bytes = round % 2 == 0;
+        let target = start_bytes + rng.next((job_len * 8) as u64) as usize + 1;
+        let delay = Duration::from_micros(rng.next(40_000));
+        let started = Instant::now();
+        let mut finished = false;
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                finished = true;
+                break;
+            }
+            let due = if by_bytes {
+                printer.bytes() >= target
+            } else {
+                started.elapsed() >= delay
+            };
+            if due || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        if !finished {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+        if finished && kills >= 20 {
+            break;
+        }
+    }
+    assert!(kills >= 20, "only {kills} kills landed");
+    // The next run completes the batch; it reports the interrupted sends as uncertain.
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    uncertain.extend(uncertain_in(&out.stdout));
+    let jobs = shiplabel(&db, &["jobs", "--state", "uncertain"]);
+    let listed = String::from_utf8_lossy(&jobs.stdout);
+    for name in &uncertain {
+        assert!(listed.contains(name.as_str()), "{name} not in:\n{listed}");
+    }
+    let counts = printer.labels(&expected);
+    eprintln!(
+        "{kills} kills; uncertain: {uncertain:?}; of them printed: {}",
+        uncertain.iter().filter(|n| counts.contains_key(*n)).count()
+    );
+    for (name, _) in &expected {
+        let n = counts.get(name).copied().unwrap_or(0);
+        if uncertain.contains(name) {
+            assert!(n <= 1, "uncertain label {name} printed {n} times");
+        } else {
+            assert_eq!(
+                n, 1,
+                "label {name} printed {n} times (uncertain: {uncertain:?})"
+            );
+        }
+    }
+    // On request, the uncertain ones print again; nothing else does.
+    let mut again = args.clone();
+    again.push("--reprint-uncertain".into());
+    let out = shiplabel(&db, &again.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts = printer.labels(&expected);
+    for (name, _) in &expected {
+        let n = counts.get(name).copied().unwrap_or(0);
+        if uncertain.contains(name) {
+            assert!((1..=2).contains(&n), "{name}: {n}");
+        } else {
+            assert_eq!(n, 1, "{name}");
+        }
+    }
+    // A run with nothing pending prints nothing.
+    let before = printer.bytes();
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success());
+    assert_eq!(printer.bytes(), before);
+}
+
+#[test]
+fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
+    let (_dir, db, postings) = station::station(120);
+    let expected = expected_jobs(&postings);
+    let printer = FakePrinter::start();
+    let args = print_args(&printer.uri());
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let counts = printer.labels(&expected);
+    for (name, _) in &expected {
+        assert_eq!(counts.get(name).copied().unwrap_or(0), 1, "{name}");
+    }
+    let printed = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .matches(": sent ")
+            .count()
+    };
+    eprintln!("printed by a: {}, by b: {}", printed(&a), printed(&b));
+    assert_eq!(printed(&a) + printed(&b), expected.len());
+}
