@@ -1,7 +1,7 @@
 # Helpers for the USB rig guest, sourced by /init and used by /scenario.sh (busybox sh).
 #
 # Console protocol read by tests/usb_rig.rs:
-#   @@RIG-BEGIN name / @@RIG-END name rc=N     text output of a step and its exit status
+#   @@RIG-BEGIN name t=S / @@RIG-END name rc=N t=S   text output of a step, its exit status, guest uptimes
 #   @@RIG-FILE-BEGIN name / @@RIG-FILE-END name  a file, base64
 #   @@RIG-FATAL message                        the rig itself failed
 #   @@RIG-DONE uptime                          the scenario script finished
@@ -13,8 +13,9 @@ F=$G/functions/printer.g_printer0
 PNP_STRING='MFG:Xprinter;CMD:TSPL,ESC/POS;MDL:XP-365B;CLS:PRINTER;  '
 RIG_PRINTER_PID=
 
-rig_begin() { echo "@@RIG-BEGIN $1"; }
-rig_end() { echo "@@RIG-END $1 rc=$2"; }
+rig_uptime() { cut -d' ' -f1 /proc/uptime; }
+rig_begin() { echo "@@RIG-BEGIN $1 t=$(rig_uptime)"; }
+rig_end() { echo "@@RIG-END $1 rc=$2 t=$(rig_uptime)"; }
 
 # rig_run NAME COMMAND...: runs COMMAND, its stdout and stderr between markers with its exit status.
 rig_run() {
@@ -44,7 +45,9 @@ gadget_create() {
   echo "RIG0001" >"$G/strings/0x409/serialnumber"
   echo "printer" >"$G/configs/c.1/strings/0x409/configuration"
   printf '%s' "$PNP_STRING" >"$F/pnp_string"
-  echo 10 >"$F/q_len"
+  # Two 8 KiB requests queued on the OUT endpoint: a stalled printer holds at most 16 KiB of a job, so a host
+  # write that does not fit times out (the default of 10 would swallow a whole 72 KiB label).
+  echo 2 >"$F/q_len"
   ln -s "$F" "$G/configs/c.1/"
 }
 

@@ -65,7 +65,10 @@ fn parse_args() -> Result<Args, String> {
             "--mute" => mute = true,
             "--stall-after" => {
                 let n = value("--stall-after")?;
-                stall_after = Some(n.parse().map_err(|_| format!("--stall-after: not a byte count: {n:?}"))?);
+                stall_after = Some(
+                    n.parse()
+                        .map_err(|_| format!("--stall-after: not a byte count: {n:?}"))?,
+                );
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -107,7 +110,12 @@ fn open_device(path: &str) -> Result<libc::c_int, String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         // SAFETY: c_path is a valid NUL-terminated string; the flags are plain constants.
-        let fd = unsafe { libc::open(c_path.as_ptr(), libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC) };
+        let fd = unsafe {
+            libc::open(
+                c_path.as_ptr(),
+                libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
+            )
+        };
         if fd >= 0 {
             return Ok(fd);
         }
@@ -120,7 +128,8 @@ fn open_device(path: &str) -> Result<libc::c_int, String> {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let mut out = File::create(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out))?;
+    let mut out =
+        File::create(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out))?;
     let fd = open_device(&args.device)?;
     let status = args.faults.port_status();
     // SAFETY: fd is open; this ioctl takes its argument by value and touches no user memory.
@@ -143,7 +152,9 @@ fn run(args: &Args) -> Result<(), String> {
     let mut stalled_logged = false;
     let mut buf = vec![0u8; 64 * 1024];
     while !STOP.load(Ordering::SeqCst) {
-        let budget = args.stall_after.map_or(u64::MAX, |limit| limit.saturating_sub(received));
+        let budget = args
+            .stall_after
+            .map_or(u64::MAX, |limit| limit.saturating_sub(received));
         if budget == 0 && !stalled_logged {
             eprintln!("gadget-printer: stalled after {received} bytes: no longer reading");
             stalled_logged = true;
@@ -155,7 +166,11 @@ fn run(args: &Args) -> Result<(), String> {
         if !pending.is_empty() {
             events |= libc::POLLOUT;
         }
-        let mut pfd = libc::pollfd { fd, events, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        };
         // SAFETY: pfd is a valid pollfd for the duration of the call.
         let ready = unsafe { libc::poll(&mut pfd, 1, 200) };
         if ready < 0 {
@@ -174,7 +189,8 @@ fn run(args: &Args) -> Result<(), String> {
             let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), want) };
             if n > 0 {
                 let chunk = &buf[..n as usize];
-                out.write_all(chunk).map_err(|e| format!("writing {}: {e}", args.out))?;
+                out.write_all(chunk)
+                    .map_err(|e| format!("writing {}: {e}", args.out))?;
                 for query in scanner.feed(chunk) {
                     queries += 1;
                     if args.mute {
@@ -188,7 +204,9 @@ fn run(args: &Args) -> Result<(), String> {
                 received += n as u64;
             } else if n < 0 {
                 let err = errno();
-                if err.kind() != std::io::ErrorKind::WouldBlock && err.kind() != std::io::ErrorKind::Interrupted {
+                if err.kind() != std::io::ErrorKind::WouldBlock
+                    && err.kind() != std::io::ErrorKind::Interrupted
+                {
                     eprintln!("gadget-printer: read: {err}");
                     std::thread::sleep(Duration::from_millis(100));
                 }
@@ -201,7 +219,9 @@ fn run(args: &Args) -> Result<(), String> {
                 pending.drain(..n as usize);
             } else if n < 0 {
                 let err = errno();
-                if err.kind() != std::io::ErrorKind::WouldBlock && err.kind() != std::io::ErrorKind::Interrupted {
+                if err.kind() != std::io::ErrorKind::WouldBlock
+                    && err.kind() != std::io::ErrorKind::Interrupted
+                {
                     eprintln!("gadget-printer: write: {err}");
                 }
             }

@@ -116,11 +116,16 @@ mod tests {
 
     #[test]
     fn paper_empty_everywhere() {
-        let out = Faults { paper_empty: true, ..Faults::default() };
+        let out = Faults {
+            paper_empty: true,
+            ..Faults::default()
+        };
         assert_eq!(out.port_status(), 0x38);
         assert_eq!(out.reply(Query::TsplStatus), vec![0x04]);
         assert_eq!(out.reply(Query::EscPosDleEot(2)), vec![0x32]);
         assert_eq!(out.reply(Query::EscPosDleEot(4)), vec![0x7E]);
-        assert!(String::from_utf8(out.reply(Query::ZplHostStatus)).unwrap().starts_with("\x02030,1,"));
+        assert!(String::from_utf8(out.reply(Query::ZplHostStatus))
+            .unwrap()
+            .starts_with("\x02030,1,"));
     }
 }

@@ -47,7 +47,11 @@ pub struct Scanner {
 
 impl Scanner {
     pub fn new(lang: Lang) -> Scanner {
-        Scanner { lang, skip: 0, head: Vec::new() }
+        Scanner {
+            lang,
+            skip: 0,
+            head: Vec::new(),
+        }
     }
 
     /// Scans `bytes` and returns the queries they complete, in order.
@@ -88,7 +92,9 @@ impl Scanner {
             }
             // GS ( L pL pH …: pL + pH·256 bytes follow.
             (0x1D, Some(0x28), n) if n < 5 => (false, None, 0),
-            (0x1D, Some(0x28), _) if h[2] == 0x4C => (true, None, u64::from(h[3]) | u64::from(h[4]) << 8),
+            (0x1D, Some(0x28), _) if h[2] == 0x4C => {
+                (true, None, u64::from(h[3]) | u64::from(h[4]) << 8)
+            }
             // GS 8 L p1 p2 p3 p4 …: a 32-bit length follows.
             (0x1D, Some(0x38), n) if n < 7 => (false, None, 0),
             (0x1D, Some(0x38), _) if h[2] == 0x4C => {
