@@ -10,3 +10,4 @@
 pub mod bitmap;
 pub mod cli;
 pub mod output;
+pub mod printer;

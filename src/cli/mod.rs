@@ -4,6 +4,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod print;
+mod printers;
+
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -16,7 +19,12 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// List the USB printers connected to this machine, with the URI to print to.
+    Printers(printers::PrintersArgs),
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    Print(print::PrintArgs),
+}
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
 /// 2 on a usage error.
@@ -42,7 +50,10 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(command: Command) -> Result<ExitCode, CliError> {
-    match command {}
+    match command {
+        Command::Printers(args) => printers::run(args),
+        Command::Print(args) => print::run(args),
+    }
 }
 
 /// Prints an error and its causes on stderr, one line each.

@@ -1,0 +1,96 @@
+//! Errors of the printer module: each names the printer, the profile or the label it is about.
+
+use super::status::PrinterStatus;
+use super::transport::TransportError;
+
+/// Anything that stops a label from reaching a printer.
+#[derive(Debug, thiserror::Error)]
+pub enum PrinterError {
+    /// A user profile could not be read or is not a valid profile.
+    #[error("printer profile {origin}: {message}")]
+    Profile {
+        /// The file (or "built-in") the profile came from.
+        origin: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// `--profile` named neither a built-in profile nor a file.
+    #[error("unknown printer profile \"{name}\" (built-in profiles: {}; or give a .toml file)", known.join(", "))]
+    UnknownProfile {
+        /// The name given.
+        name: String,
+        /// Names of the built-in profiles.
+        known: Vec<String>,
+    },
+    /// The printer URI could not be understood.
+    #[error("printer URI \"{uri}\": {reason}")]
+    BadUri {
+        /// The URI as given.
+        uri: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The label's black content does not fit the head: printing would clip it.
+    #[error(
+        "label content is {content} dots wide but profile {profile} prints at most {printable} dots \
+         ({printable_mm:.1} mm) across; nothing was clipped or sent"
+    )]
+    TooWide {
+        /// Width of the label's content (from its first to its last black column) in dots.
+        content: u32,
+        /// Printable width in dots.
+        printable: u32,
+        /// Printable width in millimetres.
+        printable_mm: f32,
+        /// Profile name.
+        profile: String,
+    },
+    /// The label bitmap is longer than one label of the profile's media.
+    #[error(
+        "label is {rows} dots long but a label of profile {profile} is {length} dots ({length_mm:.1} mm); \
+         nothing was clipped or sent"
+    )]
+    TooLong {
+        /// Rows of the bitmap after rotation.
+        rows: u32,
+        /// Label length in dots.
+        length: u32,
+        /// Label length in millimetres.
+        length_mm: f32,
+        /// Profile name.
+        profile: String,
+    },
+    /// The bitmap has no dots at all (zero width or height).
+    #[error("the label bitmap is empty ({width} × {height} dots)")]
+    EmptyLabel {
+        /// Width in dots.
+        width: u32,
+        /// Height in dots.
+        height: u32,
+    },
+    /// A label image file could not be read.
+    #[error("label {name}: not a readable PNG image: {message}")]
+    LabelImage {
+        /// The file or label name.
+        name: String,
+        /// What the decoder said.
+        message: String,
+    },
+    /// The printer reported a condition it cannot print in (paper out, head open, error).
+    #[error("printer {printer} is not ready: {status}; nothing was sent")]
+    NotReady {
+        /// The printer URI.
+        printer: String,
+        /// What the printer said.
+        status: PrinterStatus,
+    },
+    /// Talking to the printer failed.
+    #[error("printer {printer}")]
+    Transport {
+        /// The printer URI.
+        printer: String,
+        /// What went wrong on the wire.
+        #[source]
+        source: TransportError,
+    },
+}

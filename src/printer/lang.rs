@@ -1,0 +1,282 @@
+//! The three printer languages, each encoding the same placed 1-bit label.
+//!
+//! - ESC/POS: `ESC @`, then the framed label as raster `GS v 0` bands (MSB = leftmost dot, 1 = black),
+//!   each band within the profile's row limit, 2303 rows and 64 KiB; then an optional `ESC J` feed,
+//!   `GS FF` on label media and `GS V` cut.
+//! - TSPL: `SIZE`, `GAP`/`BLINE`, `DIRECTION`, `REFERENCE`, `CLS`, `BITMAP` with raw bytes in TSPL's
+//!   polarity (0 = black, 1 = white: the bits are inverted), `PRINT 1,copies`.
+//! - ZPL: `^XA ^PW ^LL ^LH ^MN`, the label as `^GFA` in Zebra's ASCII compression (ACS), `^PQ`, `^XZ`.
+
+use std::fmt::Write as _;
+
+use super::place::Placed;
+use super::profile::{Language, Media, Profile};
+
+/// Encodes a placed label as one job of `copies` copies in the profile's language.
+pub fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+    let copies = copies.max(1);
+    match profile.language {
+        Language::Escpos => escpos(placed, profile, copies),
+        Language::Tspl => tspl(placed, profile, copies),
+        Language::Zpl => zpl(placed, profile, copies),
+    }
+}
+
+fn escpos(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+    let framed = placed.framed();
+    let stride = framed.stride();
+    let rows_per_band = profile.band_rows_for(stride) as usize;
+    let mut page = Vec::with_capacity(framed.packed().len() + 64);
+    for band in framed.packed().chunks(stride * rows_per_band) {
+        let rows = band.len() / stride;
+        // GS v 0, m = 0 (normal size), x = bytes per row, y = rows, little endian.
+        page.extend_from_slice(&[0x1d, 0x76, 0x30, 0x00]);
+        page.extend_from_slice(&(stride as u16).to_le_bytes());
+        page.extend_from_slice(&(rows as u16).to_le_bytes());
+        page.extend_from_slice(band);
+    }
+    let mut feed = profile.feed_dots;
+    while feed > 0 {
+        let step = feed.min(255);
+        page.extend_from_slice(&[0x1b, 0x4a, step as u8]);
+        feed -= step;
+    }
+    if profile.media != Media::Continuous {
+        // GS FF: feed marked or die-cut media to the next print start.
+        page.extend_from_slice(&[0x1d, 0x0c]);
+    }
+    if profile.cut {
+        // GS V 66 0: feed to the cutter and cut.
+        page.extend_from_slice(&[0x1d, 0x56, 0x42, 0x00]);
+    }
+    let mut out = Vec::with_capacity(2 + page.len() * copies as usize);
+    out.extend_from_slice(&[0x1b, 0x40]);
+    for _ in 0..copies {
+        out.extend_from_slice(&page);
+    }
+    out
+}
+
+/// Millimetres as TSPL wants them: a plain decimal without trailing zeros.
+fn mm(value: f32) -> String {
+    let text = format!("{:.2}", value);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn tspl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+    let bitmap = &placed.bitmap;
+    let length_mm = match profile.media {
+        Media::Continuous => bitmap.height() as f32 / profile.dots_per_mm() as f32,
+        _ => profile.label_length_mm,
+    };
+    let mut head = String::new();
+    // Writing to a String cannot fail.
+    let _ = write!(
+        head,
+        "SIZE {} mm,{} mm\r\n",
+        mm(profile.label_width_mm),
+        mm(length_mm)
+    );
+    let _ = match profile.media {
+        Media::Gap => write!(head, "GAP {} mm,0 mm\r\n", mm(profile.gap_mm)),
+        Media::BlackMark => write!(head, "BLINE {} mm,0 mm\r\n", mm(profile.gap_mm)),
+        Media::Continuous => write!(head, "GAP 0,0\r\n"),
+    };
+    head.push_str("DIRECTION 0,0\r\nREFERENCE 0,0\r\n");
+    if let Some(d) = profile.darkness {
+        let _ = write!(head, "DENSITY {d}\r\n");
+    }
+    if let Some(s) = profile.speed {
+        let _ = write!(head, "SPEED {s}\r\n");
+    }
+    head.push_str("CLS\r\n");
+    let _ = write!(
+        head,
+        "BITMAP {},0,{},{},0,",
+        placed.x,
+        bitmap.stride(),
+        bitmap.height()
+    );
+    let mut out = Vec::with_capacity(head.len() + bitmap.packed().len() + 32);
+    out.extend_from_slice(head.as_bytes());
+    // TSPL burns a dot for a 0 bit; padding bits past the width become 1 (blank).
+    out.extend(bitmap.packed().iter().map(|b| !b));
+    let _ = write!(TsplTail(&mut out), "\r\nPRINT 1,{copies}\r\n");
+    out
+}
+
+/// `fmt::Write` into a byte vector, for the ASCII tails of mixed binary jobs.
+struct TsplTail<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for TsplTail<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+    let bitmap = &placed.bitmap;
+    let length = match profile.media {
+        Media::Continuous => bitmap.height(),
+        _ => profile.label_length_dots(),
+    };
+    let total = bitmap.packed().len();
+    let mut out = String::with_capacity(total / 4 + 256);
+    if let Some(d) = profile.darkness {
+        let _ = write!(out, "~SD{d:02}");
+    }
+    let _ = write!(
+        out,
+        "^XA^PW{}^LL{}^LH0,0^MN{}",
+        placed.frame_width,
+        length,
+        match profile.media {
+            Media::Gap => 'Y',
+            Media::BlackMark => 'M',
+            Media::Continuous => 'N',
+        }
+    );
+    if let Some(s) = profile.speed {
+        let _ = write!(out, "^PR{s}");
+    }
+    let _ = write!(
+        out,
+        "\n^FO{},0^GFA,{total},{total},{},",
+        placed.x,
+        bitmap.stride()
+    );
+    acs_encode(bitmap.packed(), bitmap.stride(), &mut out);
+    let _ = write!(out, "^FS\n^PQ{copies}\n^XZ\n");
+    out.into_bytes()
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Zebra's ASCII compression of packed rows: runs of a hex digit become a count letter (`G`–`Y` = 1–19,
+/// `g`–`z` = 20–400) and the digit, `,` ends a row of trailing zeros, `!` a row of trailing ones, and `:`
+/// repeats the previous row.
+pub fn acs_encode(packed: &[u8], stride: usize, out: &mut String) {
+    let mut hex = Vec::with_capacity(stride * 2);
+    let mut previous: Option<&[u8]> = None;
+    for row in packed.chunks_exact(stride.max(1)) {
+        if previous == Some(row) {
+            out.push(':');
+            continue;
+        }
+        previous = Some(row);
+        hex.clear();
+        for byte in row {
+            hex.push(HEX[(byte >> 4) as usize]);
+            hex.push(HEX[(byte & 0x0f) as usize]);
+        }
+        let zeros = hex.iter().rev().take_while(|&&c| c == b'0').count();
+        let ones = hex.iter().rev().take_while(|&&c| c == b'F').count();
+        let (body, filler) = if zeros > 0 {
+            (&hex[..hex.len() - zeros], Some(','))
+        } else if ones > 1 {
+            (&hex[..hex.len() - ones], Some('!'))
+        } else {
+            (&hex[..], None)
+        };
+        let mut i = 0;
+        while i < body.len() {
+            let digit = body[i];
+            let run = body[i..].iter().take_while(|&&c| c == digit).count();
+            push_run(out, digit as char, run);
+            i += run;
+        }
+        if let Some(f) = filler {
+            out.push(f);
+        }
+    }
+}
+
+fn push_run(out: &mut String, digit: char, mut run: usize) {
+    while run > 0 {
+        let chunk = run.min(419);
+        let twenties = chunk / 20;
+        let ones = chunk % 20;
+        if chunk > 1 {
+            if twenties > 0 {
+                out.push((b'f' + twenties as u8) as char);
+            }
+            if ones > 0 {
+                out.push((b'F' + ones as u8) as char);
+            }
+        }
+        out.push(digit);
+        run -= chunk;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bitmap::Bitmap;
+    use crate::printer::place::place;
+    use crate::printer::profile::builtin;
+
+    fn acs(rows: &[&[u8]]) -> String {
+        let packed: Vec<u8> = rows.concat();
+        let mut s = String::new();
+        acs_encode(&packed, rows[0].len(), &mut s);
+        s
+    }
+
+    #[test]
+    fn acs_counts_and_row_fillers() {
+        assert_eq!(acs(&[&[0x00, 0x00]]), ",");
+        assert_eq!(acs(&[&[0xFF, 0xFF]]), "!");
+        assert_eq!(acs(&[&[0xF0, 0x00]]), "F,");
+        assert_eq!(acs(&[&[0x12, 0x34], &[0x12, 0x34]]), "1234:");
+        assert_eq!(acs(&[&[0x0F, 0xFF]]), "0!");
+        assert_eq!(acs(&[&[0xAA; 10]]), "gA");
+        assert_eq!(acs(&[&[0xAB; 1]]), "AB");
+        let mut s = String::new();
+        push_run(&mut s, 'B', 327);
+        assert_eq!(s, "vMB");
+        s.clear();
+        push_run(&mut s, 'B', 1000);
+        assert_eq!(s, "zYBzYBnHB", "419 + 419 + 162");
+    }
+
+    #[test]
+    fn tspl_header_and_inverted_data() {
+        let mut b = Bitmap::new(16, 2);
+        b.fill_rect(0, 0, 8, 1);
+        let xp = builtin("xprinter-xp420b").unwrap();
+        let placed = place(&b, &xp).unwrap();
+        let job = encode(&placed, &xp, 2);
+        let text = String::from_utf8_lossy(&job);
+        assert!(text.starts_with("SIZE 75 mm,120 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 0,0\r\n"));
+        let marker = b"BITMAP 292,0,2,2,0,";
+        let at = job.windows(marker.len()).position(|w| w == marker).unwrap() + marker.len();
+        assert_eq!(&job[at..at + 4], &[0x00, 0xFF, 0xFF, 0xFF]);
+        assert!(job.ends_with(b"\r\nPRINT 1,2\r\n"));
+    }
+
+    #[test]
+    fn escpos_bands_respect_the_limit() {
+        let mut p = builtin("escpos-80mm").unwrap();
+        p.band_rows = 100;
+        let b = Bitmap::new(576, 250);
+        let job = encode(&place(&b, &p).unwrap(), &p, 1);
+        let headers: Vec<usize> = job
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == [0x1d, 0x76, 0x30, 0x00])
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(headers.len(), 3);
+        assert_eq!(&job[headers[2] + 4..headers[2] + 8], &[72, 0, 50, 0]);
+        assert!(job.ends_with(&[0x1b, 0x4a, 24, 0x1d, 0x56, 0x42, 0x00]));
+    }
+
+    #[test]
+    fn mm_is_plain_decimal() {
+        assert_eq!(mm(75.0), "75");
+        assert_eq!(mm(2.5), "2.5");
+        assert_eq!(mm(0.25), "0.25");
+    }
+}

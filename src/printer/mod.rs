@@ -1,0 +1,360 @@
+//! Thermal printers: a label [`Bitmap`] → a printer language → a transport.
+//!
+//! The same 1-bit bitmap becomes ESC/POS raster, TSPL `BITMAP` or ZPL `^GFA`, so Cyrillic text and
+//! barcodes print identically on every printer. A [`Profile`] says which language, resolution, head
+//! width and media a model has; a URI says where it is (`usb://0416:5011`, `tcp://10.0.0.5:9100`,
+//! `file:///dev/usb/lp0`). Before each job the printer's status is read where the link allows, and a
+//! printer that reports paper out, head open or an error is refused with that reason.
+//!
+//! ```no_run
+//! use shiplabel::bitmap::Bitmap;
+//! use shiplabel::printer::{Printer, Profile};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let profile = Profile::resolve("xprinter-xp420b")?;
+//! let mut printer = Printer::open("tcp://192.0.2.10:9100", profile)?;
+//! let label = Bitmap::new(600, 960); // from the label renderer
+//! let report = printer.print(&label)?;
+//! println!("sent {} bytes, printer says: {:?}", report.bytes, report.after);
+//!
+//! // Many labels, one job each; a failure names the labels printed and not printed.
+//! let labels = vec![("0132112277-0101-1".to_string(), label)];
+//! printer.print_batch(&labels, |p| eprintln!("[{}/{}] {}", p.index + 1, p.total, p.name))?;
+//! # Ok(()) }
+//! ```
+
+mod error;
+pub mod lang;
+pub mod place;
+mod png_label;
+pub mod profile;
+pub mod status;
+pub mod transport;
+
+pub use error::PrinterError;
+pub use png_label::bitmap_from_png;
+pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
+pub use status::{Condition, PrinterStatus};
+pub use transport::{PrinterUri, Timeouts, Transport, TransportError};
+
+use crate::bitmap::Bitmap;
+
+/// Places `label` on the profile's head and encodes it as one job of `copies` copies: the exact bytes a
+/// printer would receive (what `--output` writes).
+pub fn encode_label(
+    label: &Bitmap,
+    profile: &Profile,
+    copies: u32,
+) -> Result<Vec<u8>, PrinterError> {
+    let placed = place::place(label, profile)?;
+    Ok(lang::encode(&placed, profile, copies))
+}
+
+/// How jobs are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Copies of each label (one job, the language's copy count).
+    pub copies: u32,
+    /// Ask the printer for its status before and after each job, and refuse a printer that is not ready.
+    /// Off for printers whose firmware reports nonsense.
+    pub check_status: bool,
+    /// Connect, write and status timeouts.
+    pub timeouts: Timeouts,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions {
+            copies: 1,
+            check_status: true,
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+/// What happened to one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintReport {
+    /// Bytes sent.
+    pub bytes: usize,
+    /// Status before sending; `None` when the printer did not answer or status is off.
+    pub before: Option<PrinterStatus>,
+    /// Status after sending; `None` when the printer did not answer or status is off.
+    pub after: Option<PrinterStatus>,
+}
+
+impl PrintReport {
+    /// A short account of what the printer said after the job.
+    pub fn printer_said(&self) -> String {
+        match &self.after {
+            Some(status) => status.to_string(),
+            None => "no status reply".to_string(),
+        }
+    }
+}
+
+/// Progress of a batch, handed to the caller after each label.
+#[derive(Debug)]
+pub struct BatchProgress<'a> {
+    /// Zero-based index of the label just printed.
+    pub index: usize,
+    /// Labels in the batch.
+    pub total: usize,
+    /// The caller's name for the label (e.g. the posting number).
+    pub name: &'a str,
+    /// What happened to its job.
+    pub report: &'a PrintReport,
+}
+
+/// A batch that stopped: which labels printed and which did not.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.summary())]
+pub struct BatchError {
+    /// Labels sent and acknowledged, in order.
+    pub printed: Vec<String>,
+    /// The label the batch stopped at: its job failed, or it cannot be printed at all (then nothing was
+    /// sent).
+    pub failed: Option<String>,
+    /// Whether part of the failed label's job reached the printer (it may have printed partly or whole).
+    pub partly_sent: bool,
+    /// Labels not printed, in batch order.
+    pub not_printed: Vec<String>,
+    /// Why it stopped.
+    #[source]
+    pub cause: Box<PrinterError>,
+}
+
+impl BatchError {
+    fn summary(&self) -> String {
+        let total = self.printed.len() + self.not_printed.len();
+        let mut text = match &self.failed {
+            Some(name) => format!("printing stopped at label {name}"),
+            None => "nothing was printed".to_string(),
+        };
+        text.push_str(&format!(
+            "; printed {} of {total}: {}; not printed {}: {}",
+            self.printed.len(),
+            list(&self.printed),
+            self.not_printed.len(),
+            list(&self.not_printed)
+        ));
+        if self.partly_sent {
+            if let Some(name) = &self.failed {
+                text.push_str(&format!(
+                    " (part of label {name} reached the printer: check whether it came out)"
+                ));
+            }
+        }
+        text
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// An open printer: a transport, a profile and the job options.
+pub struct Printer {
+    name: String,
+    transport: Box<dyn Transport>,
+    profile: Profile,
+    options: PrintOptions,
+}
+
+impl std::fmt::Debug for Printer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Printer")
+            .field("name", &self.name)
+            .field("profile", &self.profile.name)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Printer {
+    /// Opens the printer at `uri` with default options (1 copy, status checks on).
+    pub fn open(uri: &str, profile: Profile) -> Result<Printer, PrinterError> {
+        Printer::open_with(uri, profile, PrintOptions::default())
+    }
+
+    /// Opens the printer at `uri` with the given options.
+    pub fn open_with(
+        uri: &str,
+        profile: Profile,
+        options: PrintOptions,
+    ) -> Result<Printer, PrinterError> {
+        let parsed = PrinterUri::parse(uri)?;
+        let transport =
+            parsed
+                .open(options.timeouts)
+                .map_err(|source| PrinterError::Transport {
+                    printer: uri.to_string(),
+                    source,
+                })?;
+        Ok(Printer::from_transport(uri, transport, profile, options))
+    }
+
+    /// Wraps an already open transport (for custom links); `name` is used in messages.
+    pub fn from_transport(
+        name: &str,
+        transport: Box<dyn Transport>,
+        profile: Profile,
+        options: PrintOptions,
+    ) -> Printer {
+        Printer {
+            name: name.to_string(),
+            transport,
+            profile,
+            options,
+        }
+    }
+
+    /// The printer's profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    fn link_error(&self, source: TransportError) -> PrinterError {
+        PrinterError::Transport {
+            printer: self.name.clone(),
+            source,
+        }
+    }
+
+    /// Asks the printer for its status: the USB port status where there is one, and the language's status
+    /// query where the link can carry a reply. `None` when nothing answered (which is not an error).
+    pub fn status(&mut self) -> Result<Option<PrinterStatus>, PrinterError> {
+        if !self.transport.can_read() {
+            return Ok(None);
+        }
+        self.transport
+            .discard_input()
+            .map_err(|e| self.link_error(e))?;
+        let mut status = self
+            .transport
+            .port_status()
+            .map_err(|e| self.link_error(e))?
+            .map(status::from_port_status);
+        let language = self.profile.language;
+        self.transport
+            .write_all(status::query(language))
+            .map_err(|e| self.link_error(e))?;
+        let reply = self
+            .transport
+            .read_reply(self.options.timeouts.status, &|r| {
+                status::reply_complete(language, r)
+            })
+            .map_err(|e| self.link_error(e))?;
+        if let Some(answer) = status::parse_reply(language, &reply) {
+            match status.as_mut() {
+                Some(s) => s.merge(answer),
+                None => status = Some(answer),
+            }
+        }
+        Ok(status)
+    }
+
+    /// Prints one label as one job: refuses a printer that reports it cannot print, sends the job, and
+    /// reports what the printer said afterwards.
+    pub fn print(&mut self, label: &Bitmap) -> Result<PrintReport, PrinterError> {
+        let job = encode_label(label, &self.profile, self.options.copies)?;
+        self.send(&job).map_err(|(e, _)| e)
+    }
+
+    /// Sends one job. On failure also says whether any of the job may have reached the printer.
+    fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
+        let before = if self.options.check_status {
+            self.status().map_err(|e| (e, false))?
+        } else {
+            None
+        };
+        if let Some(status) = &before {
+            if !status.is_ready() {
+                let refused = PrinterError::NotReady {
+                    printer: self.name.clone(),
+                    status: status.clone(),
+                };
+                return Err((refused, false));
+            }
+        }
+        if let Err(e) = self.transport.write_all(job) {
+            let sent = sent_something(&e);
+            return Err((self.link_error(e), sent));
+        }
+        // A link that fails now took the whole job: it may well print.
+        let after = if self.options.check_status {
+            self.status().map_err(|e| (e, true))?
+        } else {
+            None
+        };
+        Ok(PrintReport {
+            bytes: job.len(),
+            before,
+            after,
+        })
+    }
+
+    /// Prints many labels, one job per label, in order, calling `progress` after each. Every label is
+    /// encoded before the first is sent, so a label that does not fit stops the batch before anything
+    /// prints. On failure the error lists the labels printed and those not printed.
+    pub fn print_batch<N: AsRef<str>>(
+        &mut self,
+        labels: &[(N, Bitmap)],
+        mut progress: impl FnMut(&BatchProgress<'_>),
+    ) -> Result<Vec<PrintReport>, BatchError> {
+        let names: Vec<String> = labels.iter().map(|(n, _)| n.as_ref().to_string()).collect();
+        let mut jobs = Vec::with_capacity(labels.len());
+        for (name, bitmap) in labels {
+            match encode_label(bitmap, &self.profile, self.options.copies) {
+                Ok(job) => jobs.push(job),
+                Err(cause) => {
+                    return Err(BatchError {
+                        printed: Vec::new(),
+                        failed: Some(name.as_ref().to_string()),
+                        partly_sent: false,
+                        not_printed: names,
+                        cause: Box::new(cause),
+                    })
+                }
+            }
+        }
+        let mut reports = Vec::with_capacity(jobs.len());
+        for (index, job) in jobs.iter().enumerate() {
+            match self.send(job) {
+                Ok(report) => {
+                    progress(&BatchProgress {
+                        index,
+                        total: labels.len(),
+                        name: &names[index],
+                        report: &report,
+                    });
+                    reports.push(report);
+                }
+                Err((cause, partly_sent)) => {
+                    return Err(BatchError {
+                        printed: names[..index].to_vec(),
+                        failed: Some(names[index].clone()),
+                        partly_sent,
+                        not_printed: names[index..].to_vec(),
+                        cause: Box::new(cause),
+                    });
+                }
+            }
+        }
+        Ok(reports)
+    }
+}
+
+fn sent_something(error: &TransportError) -> bool {
+    match error {
+        TransportError::Write { written, .. }
+        | TransportError::WriteTimeout { written, .. }
+        | TransportError::UsbWrite { written, .. } => *written > 0,
+        TransportError::Closed { written, .. } => *written > 0,
+        _ => false,
+    }
+}

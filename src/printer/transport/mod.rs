@@ -1,0 +1,394 @@
+//! How bytes reach a printer: one [`Transport`] trait, chosen by the printer URI.
+//!
+//! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through libusb (rusb);
+//! - `tcp://HOST[:PORT]`: a raw socket, port 9100 unless given;
+//! - `file:///dev/usb/lp0` or any plain path: a device node or a file (created if absent, truncated).
+
+pub mod device_id;
+mod file;
+mod tcp;
+pub mod usb;
+pub mod usb_select;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use file::FileTransport;
+pub use tcp::TcpTransport;
+pub use usb::UsbTransport;
+
+use super::error::PrinterError;
+
+/// A connection to a printer that takes bytes and, where the link allows, answers status queries.
+pub trait Transport: Send {
+    /// Sends all of `bytes`, or fails saying how many were sent.
+    fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError>;
+
+    /// Collects what the printer sends back within `timeout`, stopping early once `done` says the reply
+    /// is whole. An empty result means the printer said nothing (not an error); a link that was closed
+    /// is [`TransportError::Closed`].
+    fn read_reply(
+        &mut self,
+        timeout: Duration,
+        done: &dyn Fn(&[u8]) -> bool,
+    ) -> Result<Vec<u8>, TransportError>;
+
+    /// Throws away bytes the printer sent that nobody asked for, so the next reply is not confused with
+    /// them; fails when the link was closed.
+    fn discard_input(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
+
+    /// The USB printer-class port status byte, where the link has one.
+    fn port_status(&mut self) -> Result<Option<u8>, TransportError> {
+        Ok(None)
+    }
+
+    /// Whether the printer can answer at all over this link (a plain file cannot).
+    fn can_read(&self) -> bool;
+}
+
+/// Timeouts for opening, writing and reading status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting to a network printer.
+    pub connect: Duration,
+    /// Longest wait for the printer to take more data (a full printer buffer waits for the mechanism).
+    pub write: Duration,
+    /// Longest wait for a status reply; a printer that says nothing within it is "unknown", not an error.
+    pub status: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            write: Duration::from_secs(30),
+            status: Duration::from_millis(800),
+        }
+    }
+}
+
+/// Where a printer is, parsed from its URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterUri {
+    /// A USB printer by vendor and product id, optionally its serial number and interface.
+    Usb {
+        /// Vendor id.
+        vid: u16,
+        /// Product id.
+        pid: u16,
+        /// Serial number string, to pick one of several identical printers.
+        serial: Option<String>,
+        /// Interface number, when the device has more than one printer interface.
+        interface: Option<u8>,
+    },
+    /// A network printer's raw port.
+    Tcp {
+        /// Host name or address.
+        host: String,
+        /// TCP port (9100 by default).
+        port: u16,
+    },
+    /// A device node or a plain file.
+    File(PathBuf),
+}
+
+impl PrinterUri {
+    /// Parses `usb://…`, `tcp://…`, `file://…` or a plain path.
+    pub fn parse(uri: &str) -> Result<PrinterUri, PrinterError> {
+        let bad = |reason: String| PrinterError::BadUri {
+            uri: uri.to_string(),
+            reason,
+        };
+        if let Some(rest) = uri.strip_prefix("usb://") {
+            let (ids, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let (vid, pid) = ids.trim_end_matches('/').split_once(':').ok_or_else(|| {
+                bad("expected usb://VID:PID with hexadecimal ids, e.g. usb://0416:5011".into())
+            })?;
+            let hex = |what: &str, text: &str| {
+                if text.is_empty() || text.len() > 4 {
+                    return Err(bad(format!(
+                        "{what} \"{text}\" is not 1–4 hexadecimal digits"
+                    )));
+                }
+                u16::from_str_radix(text, 16)
+                    .map_err(|_| bad(format!("{what} \"{text}\" is not 1–4 hexadecimal digits")))
+            };
+            let (vid, pid) = (hex("vendor id", vid)?, hex("product id", pid)?);
+            let (mut serial, mut interface) = (None, None);
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                match pair.split_once('=') {
+                    Some(("serial", value)) => serial = Some(value.to_string()),
+                    Some(("interface", value)) => {
+                        interface = Some(value.parse::<u8>().map_err(|_| {
+                            bad(format!("interface \"{value}\" is not a number 0–255"))
+                        })?)
+                    }
+                    _ => {
+                        return Err(bad(format!(
+                            "unknown option \"{pair}\" (known: serial=…, interface=N)"
+                        )))
+                    }
+                }
+            }
+            return Ok(PrinterUri::Usb {
+                vid,
+                pid,
+                serial,
+                interface,
+            });
+        }
+        if let Some(rest) = uri.strip_prefix("tcp://") {
+            let rest = rest.trim_end_matches('/');
+            let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+                let (host, after) = v6
+                    .split_once(']')
+                    .ok_or_else(|| bad("IPv6 address without closing ]".into()))?;
+                (host, after.strip_prefix(':'))
+            } else {
+                match rest.rsplit_once(':') {
+                    Some((host, port)) => (host, Some(port)),
+                    None => (rest, None),
+                }
+            };
+            if host.is_empty() {
+                return Err(bad("no host (expected tcp://HOST:PORT)".into()));
+            }
+            let port = match port {
+                None => 9100,
+                Some(p) => p
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|&p| p != 0)
+                    .ok_or_else(|| bad(format!("port \"{p}\" is not a number 1–65535")))?,
+            };
+            return Ok(PrinterUri::Tcp {
+                host: host.to_string(),
+                port,
+            });
+        }
+        if let Some(path) = uri.strip_prefix("file://") {
+            if path.is_empty() {
+                return Err(bad("no path after file://".into()));
+            }
+            return Ok(PrinterUri::File(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = uri.split_once("://") {
+            return Err(bad(format!(
+                "unknown scheme \"{scheme}\" (use usb://, tcp://, file:// or a path)"
+            )));
+        }
+        if uri.is_empty() {
+            return Err(bad("empty".into()));
+        }
+        Ok(PrinterUri::File(PathBuf::from(uri)))
+    }
+
+    /// Opens the transport this URI names.
+    pub fn open(&self, timeouts: Timeouts) -> Result<Box<dyn Transport>, TransportError> {
+        Ok(match self {
+            PrinterUri::Usb {
+                vid,
+                pid,
+                serial,
+                interface,
+            } => Box::new(UsbTransport::open(
+                *vid,
+                *pid,
+                serial.as_deref(),
+                *interface,
+                timeouts,
+            )?),
+            PrinterUri::Tcp { host, port } => {
+                Box::new(TcpTransport::connect(host, *port, timeouts)?)
+            }
+            PrinterUri::File(path) => Box::new(FileTransport::open(path)?),
+        })
+    }
+}
+
+/// What went wrong on the link to a printer.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The host name did not resolve or the connection was refused or timed out.
+    #[error("cannot connect to {address}")]
+    Connect {
+        /// `host:port`.
+        address: String,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The device or file could not be opened.
+    #[error("cannot open {path}")]
+    Open {
+        /// The path.
+        path: String,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing failed part way.
+    #[error("write failed after {written} of {total} bytes")]
+    Write {
+        /// Bytes the link took before it failed.
+        written: usize,
+        /// Bytes of the job.
+        total: usize,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The printer stopped taking data.
+    #[error(
+        "timed out after {written} of {total} bytes: the printer took no data for {}s \
+         (off line, out of paper, or busy)", timeout.as_secs_f32()
+    )]
+    WriteTimeout {
+        /// Bytes the link took before it stalled.
+        written: usize,
+        /// Bytes of the job.
+        total: usize,
+        /// How long it waited.
+        timeout: Duration,
+    },
+    /// The printer closed the connection or disappeared.
+    #[error("the printer closed the connection{}", if *written > 0 { format!(" after {written} of {total} bytes") } else { String::new() })]
+    Closed {
+        /// Bytes the link took before it closed (0 when it closed between jobs).
+        written: usize,
+        /// Bytes of the job (0 when it closed between jobs).
+        total: usize,
+    },
+    /// Reading a status reply failed.
+    #[error("reading from the printer failed")]
+    Read(#[source] std::io::Error),
+    /// libusb could not start: the machine has no USB (a container, a CI runner).
+    #[error("USB is not available on this machine; use a tcp:// or file:// printer")]
+    NoUsb(#[source] rusb::Error),
+    /// No USB device with that id (and serial) is connected.
+    #[error("no USB printer {wanted} is connected{}", if found.is_empty() { String::new() } else { format!(" (found: {})", found.join(", ")) })]
+    UsbNotFound {
+        /// The device asked for, e.g. `0416:5011 serial ABC`.
+        wanted: String,
+        /// Other USB printers that are connected.
+        found: Vec<String>,
+    },
+    /// The device has no interface a printer driver can use.
+    #[error("USB device {device}: {reason}")]
+    NoPrinterInterface {
+        /// `VID:PID`.
+        device: String,
+        /// Why no interface fits.
+        reason: String,
+    },
+    /// A USB operation failed.
+    #[error("USB {action} failed{}", usb_reason(*source))]
+    Usb {
+        /// What was being done, e.g. "claiming interface 0 of 0416:5011".
+        action: String,
+        /// libusb's error.
+        #[source]
+        source: rusb::Error,
+    },
+    /// A bulk write to the printer did not complete.
+    #[error("USB write failed after {written} of {total} bytes{}", usb_reason(*source))]
+    UsbWrite {
+        /// Bytes the printer took.
+        written: usize,
+        /// Bytes of the job.
+        total: usize,
+        /// libusb's error.
+        #[source]
+        source: rusb::Error,
+    },
+}
+
+/// What a libusb error means for someone at a packing station (libusb's own words follow as the cause).
+fn usb_reason(error: rusb::Error) -> &'static str {
+    match error {
+        rusb::Error::Timeout => ": timed out: the printer took no data (off line, out of paper, or busy)",
+        rusb::Error::Pipe => ": endpoint stalled: the printer refused the data (error state or paper empty)",
+        rusb::Error::Access => {
+            ": permission denied: install the udev rule from docs/printing.md or add the user to group lp"
+        }
+        rusb::Error::Busy => ": the interface is busy: another program is using the printer",
+        rusb::Error::NoDevice => ": the printer was disconnected",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_scheme() {
+        assert_eq!(
+            PrinterUri::parse("usb://0416:5011").unwrap(),
+            PrinterUri::Usb {
+                vid: 0x0416,
+                pid: 0x5011,
+                serial: None,
+                interface: None
+            }
+        );
+        assert_eq!(
+            PrinterUri::parse("usb://2d37:4296?serial=AB12&interface=1").unwrap(),
+            PrinterUri::Usb {
+                vid: 0x2d37,
+                pid: 0x4296,
+                serial: Some("AB12".into()),
+                interface: Some(1)
+            }
+        );
+        assert_eq!(
+            PrinterUri::parse("tcp://10.0.0.5").unwrap(),
+            PrinterUri::Tcp {
+                host: "10.0.0.5".into(),
+                port: 9100
+            }
+        );
+        assert_eq!(
+            PrinterUri::parse("tcp://printer.local:6101/").unwrap(),
+            PrinterUri::Tcp {
+                host: "printer.local".into(),
+                port: 6101
+            }
+        );
+        assert_eq!(
+            PrinterUri::parse("tcp://[::1]:9101").unwrap(),
+            PrinterUri::Tcp {
+                host: "::1".into(),
+                port: 9101
+            }
+        );
+        assert_eq!(
+            PrinterUri::parse("file:///dev/usb/lp0").unwrap(),
+            PrinterUri::File("/dev/usb/lp0".into())
+        );
+        assert_eq!(
+            PrinterUri::parse("out/label.prn").unwrap(),
+            PrinterUri::File("out/label.prn".into())
+        );
+    }
+
+    #[test]
+    fn bad_uris_say_what_is_wrong() {
+        for (uri, needle) in [
+            ("usb://0416", "usb://VID:PID"),
+            ("usb://04165:5011", "vendor id"),
+            ("usb://0416:zz", "product id"),
+            ("usb://0416:5011?colour=red", "colour=red"),
+            ("usb://0416:5011?interface=x", "interface"),
+            ("tcp://:9100", "no host"),
+            ("tcp://host:99999", "99999"),
+            ("lpd://queue", "lpd"),
+            ("", "empty"),
+        ] {
+            let err = PrinterUri::parse(uri).unwrap_err().to_string();
+            assert!(err.contains(needle), "{uri}: {err}");
+        }
+    }
+}
