@@ -17,7 +17,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 use std::time::Instant;
 
 use common::decode::{decode_all, Lang};
@@ -62,6 +62,7 @@ enum Rig {
 }
 
 static RIG: OnceLock<Rig> = OnceLock::new();
+static SKIP_BANNER: Once = Once::new();
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -83,15 +84,24 @@ fn guest() -> Option<&'static Guest> {
             if std::env::var_os("CI").is_some() {
                 panic!("the USB rig cannot run: {why}\nCI must install: apt-get install -y --no-install-recommends {PACKAGES}");
             }
-            eprintln!(
-                "\n########## SKIPPED: USB rig (tests/usb_rig.rs) ##########\n{why}\n\
+            SKIP_BANNER.call_once(|| {
+                loud(&format!(
+                    "\n########## SKIPPED: USB rig (tests/usb_rig.rs) ##########\n{why}\n\
                  install with: apt-get install -y --no-install-recommends {PACKAGES}\n\
                  ##########################################################\n"
-            );
+                ))
+            });
             None
         }
         Rig::Broken(why) => panic!("the USB rig failed: {why}"),
     }
+}
+
+/// Writes to the real stderr: the test harness captures `eprintln!` of passing tests, and a skip or the rig's
+/// wall time must be seen in every run.
+fn loud(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 fn boot() -> Rig {
@@ -144,11 +154,11 @@ fn run_guest() -> Result<Guest, String> {
     let wall = started.elapsed();
     let console = String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default()).into_owned();
     let rig_said = String::from_utf8_lossy(&out.stderr).into_owned();
-    eprintln!(
+    loud(&format!(
         "USB rig: {} (wall {:.1} s)",
         rig_said.trim(),
         wall.as_secs_f64()
-    );
+    ));
     if !out.status.success() {
         return Err(format!(
             "rig.sh exited with {} (124 = the {GUEST_TIMEOUT_S} s timeout)\n{rig_said}\n{}",
