@@ -374,3 +374,139 @@ fn labelize_renders_our_zpl_and_tspl_with_the_same_barcodes() {
         assert_eq!(read_luma(luma, w, h), expected(), "{name}: labelize image");
     }
 }
+
+/// Native barcode commands: labelize draws our ^BC and TSPL BARCODE, rxing reads them.
+#[test]
+fn native_barcode_commands_render_in_labelize() {
+    use common::label::{BOTTOM, TOP};
+    use shiplabel::printer::{encode_label_with_barcodes, NativeBarcode};
+    // The label without its raster barcodes: the printer draws them.
+    let mut label = Bitmap::new(600, 960);
+    label.fill_rect(40, 300, 400, 330);
+    let barcodes = [
+        NativeBarcode {
+            value: TOP.into(),
+            x: 60,
+            y: 40,
+            module_dots: 3,
+            height_dots: 160,
+        },
+        NativeBarcode {
+            value: BOTTOM.into(),
+            x: 80,
+            y: 700,
+            module_dots: 3,
+            height_dots: 160,
+        },
+    ];
+    for (name, language, width_mm) in [
+        ("zebra-gk420d", labelize::Language::Zpl, 104.0),
+        ("xprinter-xp420b", labelize::Language::Tspl, 75.0),
+    ] {
+        let profile = builtin(name).unwrap();
+        let job = encode_label_with_barcodes(&label, &barcodes, &profile, 1).unwrap();
+        let text = String::from_utf8_lossy(&job);
+        match language {
+            labelize::Language::Zpl => {
+                assert!(text.contains("^FO176,40^BY3^BCN,160,N,N,N,A^FD%101%806044518^FS"))
+            }
+            _ => {
+                assert!(text
+                    .contains("BARCODE 60,40,\"128\",160,0,0,3,3,\"%101%806044518\"\r\nBARCODE"))
+            }
+        }
+        let rendered = labelize::render_png(
+            &job,
+            labelize::RenderOptions {
+                language: Some(language),
+                width_mm: Some(width_mm),
+                height_mm: Some(120.0),
+                dpmm: 8,
+                antialias: false,
+            },
+        )
+        .unwrap();
+        let (luma, w, h) = png_to_luma(&rendered.bytes);
+        assert_eq!(read_luma(luma, w, h), expected(), "{name}: native barcodes");
+    }
+    // ESC/POS cannot place them; bad data is refused with its position.
+    let err = encode_label_with_barcodes(&label, &barcodes, &builtin("escpos-80mm").unwrap(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ESC/POS"), "{err}");
+    let bad = [NativeBarcode {
+        value: "AB^C".into(),
+        ..barcodes[0].clone()
+    }];
+    let err = encode_label_with_barcodes(&label, &bad, &builtin("zebra-gk420d").unwrap(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("'^' at position 3"), "{err}");
+}
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random sparse and dense rows, repeated rows and runs: every language decodes back to the label.
+    fn bitmap() -> impl Strategy<Value = Bitmap> {
+        (
+            prop_oneof![1u32..=64, 560u32..=600],
+            1u32..=120,
+            any::<u64>(),
+            0u8..4,
+        )
+            .prop_map(|(w, h, seed, style)| {
+                let mut b = Bitmap::new(w, h);
+                let mut s = seed | 1;
+                for y in 0..h {
+                    // style 0: noise, 1: long runs, 2: every row like the first, 3: blank with a block.
+                    for x in 0..w {
+                        s ^= s << 13;
+                        s ^= s >> 7;
+                        s ^= s << 17;
+                        let black = match style {
+                            0 => s % 3 == 0,
+                            1 => (x / (1 + (s % 97) as u32)) % 2 == 0,
+                            2 => y == 0 && s % 2 == 0 || y > 0 && b.get(x, 0),
+                            _ => x > w / 3 && x < w / 2 && y > h / 4,
+                        };
+                        b.set(x, y, black);
+                    }
+                }
+                b
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn every_language_decodes_back_to_the_label(label in bitmap()) {
+            for (profile, frame) in profiles() {
+                let mut profile = profile;
+                profile.media = shiplabel::printer::Media::Continuous;
+                let bytes = match encode_label(&label, &profile, 1) {
+                    Ok(bytes) => bytes,
+                    Err(PrinterError::TooWide { content, printable, .. }) => {
+                        // Refused only when the black content really is wider than the head.
+                        let first = (0..label.width()).find(|&x| (0..label.height()).any(|y| label.get(x, y)));
+                        let last = (0..label.width()).rev().find(|&x| (0..label.height()).any(|y| label.get(x, y)));
+                        prop_assert_eq!(Some(content), first.zip(last).map(|(a, b)| b - a + 1));
+                        prop_assert!(content > printable);
+                        continue;
+                    }
+                    Err(e) => panic!("{}: {e}", profile.name),
+                };
+                let pages = decode_all(lang_of(&profile), &bytes);
+                prop_assert_eq!(pages.len(), 1);
+                // Dot for dot where the label fits the frame; a trimmed receipt label (576-dot head) is
+                // checked dot for dot in the test above, here by its black dots.
+                if label.width() <= frame {
+                    let page = crop(&pages[0], frame, label.height());
+                    prop_assert_eq!(&page, &centred(&label, frame), "{}", profile.name);
+                }
+                prop_assert_eq!(pages[0].count_black(), label.count_black(), "{}", profile.name);
+            }
+        }
+    }
+}

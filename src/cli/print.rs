@@ -33,6 +33,9 @@ pub struct PrintArgs {
     /// Do not ask the printer for its status (for firmware that reports nonsense).
     #[arg(long)]
     no_status: bool,
+    /// Seconds to wait for the printer to take more data before giving up on a label.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
 }
 
 /// Loads the labels and prints them.
@@ -96,7 +99,10 @@ pub fn print_labels(args: &PrintArgs, labels: &[(String, Bitmap)]) -> Result<Exi
     let options = PrintOptions {
         copies: args.copies,
         check_status: !args.no_status,
-        timeouts: Timeouts::default(),
+        timeouts: Timeouts {
+            write: std::time::Duration::from_secs(args.timeout),
+            ..Timeouts::default()
+        },
     };
     let mut printer = Printer::open_with(uri, profile, options).map_err(|cause| BatchError {
         printed: Vec::new(),

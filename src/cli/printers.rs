@@ -20,7 +20,7 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
     if args.profiles {
         for p in builtins() {
             println!(
-                "{} language={} dpi={} head={}mm ({} dots) label={}x{}mm media={:?}{}",
+                "{} language={} dpi={} head={}mm ({} dots) label={}x{}mm media={}{}",
                 p.name,
                 p.language,
                 p.dpi,
@@ -28,7 +28,7 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
                 p.head_width_dots(),
                 p.label_width_mm,
                 p.label_length_mm,
-                p.media,
+                p.media.name(),
                 if p.inferred {
                     " (figures inferred)"
                 } else {

@@ -68,6 +68,14 @@ pub enum PrinterError {
         /// Height in dots.
         height: u32,
     },
+    /// A native barcode command cannot be sent as asked.
+    #[error("native barcode \"{value}\": {reason}")]
+    NativeBarcode {
+        /// The barcode's data.
+        value: String,
+        /// Why not.
+        reason: String,
+    },
     /// A label image file could not be read.
     #[error("label {name}: not a readable PNG image: {message}")]
     LabelImage {

@@ -9,8 +9,108 @@
 
 use std::fmt::Write as _;
 
+use super::error::PrinterError;
 use super::place::Placed;
 use super::profile::{Language, Media, Profile};
+
+/// A Code 128 symbol the printer draws itself (ZPL `^BC`, TSPL `BARCODE`) instead of receiving it as
+/// raster. Coordinates are the label bitmap's (before placement); the bitmap should leave the area white.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeBarcode {
+    /// The data, printable ASCII.
+    pub value: String,
+    /// Left edge of the symbol (start of the first bar; the quiet zone is the caller's) in dots.
+    pub x: u32,
+    /// Top edge in dots.
+    pub y: u32,
+    /// Narrow module width in whole dots (1–10).
+    pub module_dots: u32,
+    /// Bar height in dots.
+    pub height_dots: u32,
+}
+
+/// Encodes a placed label plus native barcode commands. ESC/POS is refused: its `GS k` prints in the
+/// line flow, not at a position inside a raster. So is a turned label (the barcodes would have to turn).
+pub fn encode_with_barcodes(
+    placed: &Placed,
+    profile: &Profile,
+    copies: u32,
+    barcodes: &[NativeBarcode],
+) -> Result<Vec<u8>, PrinterError> {
+    let mut commands = String::new();
+    for code in barcodes {
+        let fail = |reason: String| PrinterError::NativeBarcode {
+            value: code.value.clone(),
+            reason,
+        };
+        if profile.language == Language::Escpos {
+            return Err(fail(
+                "ESC/POS cannot place a native barcode inside a raster label; send it as raster"
+                    .into(),
+            ));
+        }
+        if placed.quarter_turns != 0 {
+            return Err(fail(
+                "the label was turned to fit the head; native barcodes need an upright label"
+                    .into(),
+            ));
+        }
+        if !(1..=10).contains(&code.module_dots) || code.height_dots == 0 {
+            return Err(fail(format!(
+                "module width {} dots (1–10) and height {} dots (at least 1) are out of range",
+                code.module_dots, code.height_dots
+            )));
+        }
+        if code.value.is_empty() {
+            return Err(fail("empty data".into()));
+        }
+        if let Some((i, c)) = unsendable_char(&code.value) {
+            return Err(fail(format!(
+                "character {c:?} at position {} cannot be sent in a {} barcode command",
+                i + 1,
+                profile.language
+            )));
+        }
+        if code.x < placed.source_x || code.x - placed.source_x >= placed.bitmap.width() {
+            return Err(fail(format!(
+                "x = {} is outside the printable width",
+                code.x
+            )));
+        }
+        let x = placed.x + code.x - placed.source_x;
+        let (m, h, v, y) = (code.module_dots, code.height_dots, &code.value, code.y);
+        let _ = match profile.language {
+            // Mode A: the printer picks the code sets (digit runs in set C).
+            Language::Zpl => write!(commands, "\n^FO{x},{y}^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
+            Language::Tspl => write!(
+                commands,
+                "BARCODE {x},{y},\"128\",{h},0,0,{m},{m},\"{v}\"\r\n"
+            ),
+            Language::Escpos => Ok(()),
+        };
+    }
+    let mut job = encode(placed, profile, copies);
+    // The commands go after the graphic and before the print command.
+    let marker: &[u8] = match profile.language {
+        Language::Zpl => b"\n^PQ",
+        _ => b"PRINT 1,",
+    };
+    let at = job
+        .windows(marker.len())
+        .rposition(|w| w == marker)
+        .unwrap_or(job.len());
+    job.splice(at..at, commands.into_bytes());
+    Ok(job)
+}
+
+/// The first character a barcode command cannot carry: outside printable ASCII, or one the language
+/// treats as syntax (`^`, `~` in ZPL, `"` and `\` in TSPL strings).
+fn unsendable_char(value: &str) -> Option<(usize, char)> {
+    value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(' '..='~').contains(c) || matches!(c, '^' | '~' | '"' | '\\'))
+}
 
 /// Encodes a placed label as one job of `copies` copies in the profile's language.
 pub fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
@@ -121,8 +221,7 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
         Media::Continuous => bitmap.height(),
         _ => profile.label_length_dots(),
     };
-    let total = bitmap.packed().len();
-    let mut out = String::with_capacity(total / 4 + 256);
+    let mut out = String::with_capacity(bitmap.packed().len() / 4 + 256);
     if let Some(d) = profile.darkness {
         let _ = write!(out, "~SD{d:02}");
     }
@@ -140,16 +239,27 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
     if let Some(s) = profile.speed {
         let _ = write!(out, "^PR{s}");
     }
-    let _ = write!(
-        out,
-        "\n^FO{},0^GFA,{total},{total},{},",
-        placed.x,
-        bitmap.stride()
-    );
-    acs_encode(bitmap.packed(), bitmap.stride(), &mut out);
-    let _ = write!(out, "^FS\n^PQ{copies}\n^XZ\n");
+    // ^GF counts are at most 99999 bytes: taller or wider labels go as several graphic fields.
+    let stride = bitmap.stride().max(1);
+    let rows_per_field = (ZPL_MAX_GRAPHIC_BYTES / stride).max(1);
+    for (i, block) in bitmap.packed().chunks(stride * rows_per_field).enumerate() {
+        let _ = write!(
+            out,
+            "\n^FO{},{}^GFA,{},{},{stride},",
+            placed.x,
+            i * rows_per_field,
+            block.len(),
+            block.len()
+        );
+        acs_encode(block, stride, &mut out);
+        out.push_str("^FS");
+    }
+    let _ = write!(out, "\n^PQ{copies}\n^XZ\n");
     out.into_bytes()
 }
+
+/// Largest byte count a `^GF` field takes.
+const ZPL_MAX_GRAPHIC_BYTES: usize = 99_999;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -271,6 +381,16 @@ mod tests {
         assert_eq!(headers.len(), 3);
         assert_eq!(&job[headers[2] + 4..headers[2] + 8], &[72, 0, 50, 0]);
         assert!(job.ends_with(&[0x1b, 0x4a, 24, 0x1d, 0x56, 0x42, 0x00]));
+    }
+
+    #[test]
+    fn zpl_splits_graphics_above_99999_bytes() {
+        let mut p = builtin("zebra-gk420d").unwrap();
+        p.media = Media::Continuous;
+        let b = Bitmap::new(800, 1100); // 100 bytes a row, 110 000 bytes
+        let job = String::from_utf8(encode(&place(&b, &p).unwrap(), &p, 1)).unwrap();
+        assert!(job.contains("^FO16,0^GFA,99900,99900,100,"), "{job}");
+        assert!(job.contains("^FO16,999^GFA,10100,10100,100,"), "{job}");
     }
 
     #[test]

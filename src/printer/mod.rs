@@ -32,6 +32,7 @@ pub mod status;
 pub mod transport;
 
 pub use error::PrinterError;
+pub use lang::NativeBarcode;
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
@@ -48,6 +49,18 @@ pub fn encode_label(
 ) -> Result<Vec<u8>, PrinterError> {
     let placed = place::place(label, profile)?;
     Ok(lang::encode(&placed, profile, copies))
+}
+
+/// Like [`encode_label`], with Code 128 symbols drawn by the printer's own barcode command (ZPL `^BC`,
+/// TSPL `BARCODE`) at the given label coordinates. ESC/POS and turned labels are refused.
+pub fn encode_label_with_barcodes(
+    label: &Bitmap,
+    barcodes: &[lang::NativeBarcode],
+    profile: &Profile,
+    copies: u32,
+) -> Result<Vec<u8>, PrinterError> {
+    let placed = place::place(label, profile)?;
+    lang::encode_with_barcodes(&placed, profile, copies, barcodes)
 }
 
 /// How jobs are sent.
@@ -228,17 +241,17 @@ impl Printer {
     /// Asks the printer for its status: the USB port status where there is one, and the language's status
     /// query where the link can carry a reply. `None` when nothing answered (which is not an error).
     pub fn status(&mut self) -> Result<Option<PrinterStatus>, PrinterError> {
-        if !self.transport.can_read() {
-            return Ok(None);
-        }
-        self.transport
-            .discard_input()
-            .map_err(|e| self.link_error(e))?;
         let mut status = self
             .transport
             .port_status()
             .map_err(|e| self.link_error(e))?
             .map(status::from_port_status);
+        if !self.transport.can_read() {
+            return Ok(status);
+        }
+        self.transport
+            .discard_input()
+            .map_err(|e| self.link_error(e))?;
         let language = self.profile.language;
         self.transport
             .write_all(status::query(language))
@@ -262,6 +275,16 @@ impl Printer {
     /// reports what the printer said afterwards.
     pub fn print(&mut self, label: &Bitmap) -> Result<PrintReport, PrinterError> {
         let job = encode_label(label, &self.profile, self.options.copies)?;
+        self.send(&job).map_err(|(e, _)| e)
+    }
+
+    /// Prints one label whose barcodes the printer draws itself (see [`encode_label_with_barcodes`]).
+    pub fn print_with_barcodes(
+        &mut self,
+        label: &Bitmap,
+        barcodes: &[lang::NativeBarcode],
+    ) -> Result<PrintReport, PrinterError> {
+        let job = encode_label_with_barcodes(label, barcodes, &self.profile, self.options.copies)?;
         self.send(&job).map_err(|(e, _)| e)
     }
 
@@ -356,5 +379,75 @@ fn sent_something(error: &TransportError) -> bool {
         | TransportError::UsbWrite { written, .. } => *written > 0,
         TransportError::Closed { written, .. } => *written > 0,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// A link like a unidirectional USB printer: port status only, no replies.
+    struct PortOnly {
+        port: u8,
+        sent: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Transport for PortOnly {
+        fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+            self.sent.lock().unwrap().extend_from_slice(bytes);
+            Ok(())
+        }
+        fn read_reply(
+            &mut self,
+            _: Duration,
+            _: &dyn Fn(&[u8]) -> bool,
+        ) -> Result<Vec<u8>, TransportError> {
+            panic!("no replies on this link")
+        }
+        fn port_status(&mut self) -> Result<Option<u8>, TransportError> {
+            Ok(Some(self.port))
+        }
+        fn can_read(&self) -> bool {
+            false
+        }
+    }
+
+    fn printer(port: u8) -> (Printer, Arc<Mutex<Vec<u8>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let link = PortOnly {
+            port,
+            sent: sent.clone(),
+        };
+        let profile = builtin("tsc-te200").unwrap();
+        let printer = Printer::from_transport(
+            "usb://1203:0230",
+            Box::new(link),
+            profile,
+            PrintOptions::default(),
+        );
+        (printer, sent)
+    }
+
+    #[test]
+    fn port_status_paper_empty_refuses_the_job() {
+        let (mut p, sent) = printer(0x38);
+        let err = p.print(&Bitmap::new(600, 960)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "printer usb://1203:0230 is not ready: paper out (USB port status 0x38); nothing was sent"
+        );
+        assert!(sent.lock().unwrap().is_empty(), "no query and no job");
+    }
+
+    #[test]
+    fn port_status_ready_prints_without_queries_on_a_one_way_link() {
+        let (mut p, sent) = printer(0x18);
+        let report = p.print(&Bitmap::new(600, 960)).unwrap();
+        assert_eq!(report.printer_said(), "ready (USB port status 0x18)");
+        let sent = sent.lock().unwrap();
+        assert_eq!(sent.len(), report.bytes, "only the job itself");
+        assert!(sent.starts_with(b"SIZE 75 mm,120 mm\r\n"));
     }
 }

@@ -17,6 +17,8 @@ pub struct Placed {
     pub frame_width: u32,
     /// Quarter turns clockwise that were applied (0–3).
     pub quarter_turns: u8,
+    /// Column of the turned label that became the bitmap's first column (white margin trimmed off).
+    pub source_x: u32,
 }
 
 impl Placed {
@@ -92,6 +94,7 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
             profile: profile.name.clone(),
         });
     }
+    let mut source_x = 0;
     let bitmap = if turned.width() <= printable {
         turned
     } else {
@@ -104,6 +107,7 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
                 bitmap: blank,
                 frame_width,
                 quarter_turns,
+                source_x: start,
             });
         };
         if last - first + 1 > printable {
@@ -114,6 +118,7 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
         let lowest = (last + 1).saturating_sub(printable);
         let highest = first.min(turned.width() - printable);
         let start = centred.clamp(lowest, highest);
+        source_x = start;
         copy_columns(&turned, start, printable, printable, 0)
     };
     Ok(Placed {
@@ -121,6 +126,7 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
         bitmap,
         frame_width,
         quarter_turns,
+        source_x,
     })
 }
 

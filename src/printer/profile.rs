@@ -63,6 +63,17 @@ pub enum Media {
     Continuous,
 }
 
+impl Media {
+    /// The name used in profiles.
+    pub fn name(self) -> &'static str {
+        match self {
+            Media::Gap => "gap",
+            Media::BlackMark => "black-mark",
+            Media::Continuous => "continuous",
+        }
+    }
+}
+
 /// How the label bitmap is turned before it goes to the head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rotation {

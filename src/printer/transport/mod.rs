@@ -44,7 +44,8 @@ pub trait Transport: Send {
         Ok(None)
     }
 
-    /// Whether the printer can answer at all over this link (a plain file cannot).
+    /// Whether the printer can answer queries over this link (a plain file or a unidirectional USB
+    /// printer cannot; the USB port status is read regardless).
     fn can_read(&self) -> bool;
 }
 

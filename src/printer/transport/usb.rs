@@ -445,6 +445,7 @@ impl Transport for UsbTransport {
     }
 
     fn can_read(&self) -> bool {
-        true
+        // A unidirectional printer has no IN endpoint: a query would only add bytes to the print stream.
+        self.interface.in_endpoint.is_some()
     }
 }
