@@ -7,7 +7,17 @@
 //!
 //! The `shiplabel` binary is a thin layer over this library.
 
+pub mod barcode;
 pub mod bitmap;
 pub mod cli;
+pub mod compose;
+pub mod font;
+pub mod order;
 pub mod output;
 pub mod printer;
+pub mod render;
+pub mod report;
+pub mod scene;
+pub mod template;
+
+pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};

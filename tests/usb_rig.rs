@@ -21,11 +21,11 @@ use std::sync::{Once, OnceLock};
 use std::time::Instant;
 
 use common::decode::{decode_all, Lang};
-use common::label::{draw_code128, read_barcodes};
+use common::label::read_barcodes;
 use shiplabel::bitmap::Bitmap;
 
-/// The three labels printed, in print order (their file names sort the same way): posting number, upper and
-/// lower barcode.
+/// The postings of `tests/usb-rig/postings.json`, in print order (their label files sort the same way): posting
+/// number, upper and lower barcode.
 const POSTINGS: [(&str, &str, &str); 3] = [
     ("0132112277-0101-1", "%101%806044518", "23024930500000"),
     ("0187365412-0047-3", "%101%62488130917", "238746519270000"),
@@ -130,7 +130,7 @@ fn run_guest() -> Result<Guest, String> {
     let work = work_dir();
     let gadget = build_gadget_printer(&work)?;
     let data = work.join("data");
-    write_labels(&data.join("labels"))?;
+    render_labels(&data.join("labels"))?;
     let log = work.join("console.log");
     let started = Instant::now();
     let out = Command::new("bash")
@@ -169,24 +169,32 @@ fn run_guest() -> Result<Guest, String> {
     parse_console(&console)
 }
 
-/// The input of `shiplabel print`: one 600 × 960 label PNG (75 × 120 mm at 203 dpi) per posting, named by the
-/// posting number, with both barcodes drawn by rxing's Code 128 writer at 3 dots per module, bars parallel to the
-/// feed, and blocks standing in for text.
-// TODO(render): print the postings themselves once `shiplabel print` renders postings.
-fn write_labels(dir: &Path) -> Result<(), String> {
+/// The input of `shiplabel print`: the three sample postings of `tests/usb-rig/postings.json` rendered by
+/// `shiplabel render` (built-in Ozon FBS template, 203 dpi) to one PNG per label, named by posting number.
+/// Rendering runs on the host, natively: the guest's job is the USB path.
+fn render_labels(dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for (number, upper, lower) in POSTINGS {
-        let mut label = Bitmap::new(600, 960);
-        draw_code128(&mut label, upper, 60, 40, 3, 160);
-        draw_code128(&mut label, lower, 60, 700, 3, 160);
-        for line in 0..5 {
-            let y = 280 + line * 60;
-            label.fill_rect(40, y, 340 + line * 30, y + 24);
+    let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("render")
+        .arg(rig_dir().join("postings.json"))
+        .arg("-o")
+        .arg(dir)
+        .output()
+        .map_err(|e| format!("cannot run shiplabel render: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "shiplabel render failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    for (number, _, _) in POSTINGS {
+        if !dir.join(format!("{number}.png")).is_file() {
+            return Err(format!(
+                "shiplabel render made no {number}.png in {}",
+                dir.display()
+            ));
         }
-        let path = dir.join(format!("{number}.png"));
-        std::fs::write(&path, label.to_png(Some(203)))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }

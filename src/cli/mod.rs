@@ -4,8 +4,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod barcode;
+mod due;
+pub mod handover;
+pub mod orders;
 mod print;
 mod printers;
+pub mod remind;
+pub mod render;
+pub mod report;
+pub mod templates;
+mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -24,6 +33,20 @@ enum Command {
     Printers(printers::PrintersArgs),
     /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
     Print(print::PrintArgs),
+    /// List postings: status, items, cost, whether a label can be made and why not.
+    Orders(orders::OrdersArgs),
+    /// Render labels for postings to PDF (one page per label) or PNG.
+    Render(render::RenderArgs),
+    /// List the built-in label templates.
+    Templates(templates::TemplatesArgs),
+    /// Encode one barcode and write it alone (quiet zones included) as PNG or SVG.
+    Barcode(barcode::BarcodeArgs),
+    /// List postings waiting for passport data, hours left, and a chat message for each.
+    Remind(remind::RemindArgs),
+    /// Make the handover sheet (A4 PDF) for the packed postings, with a barcode per posting.
+    Handover(handover::HandoverArgs),
+    /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
+    Report(report::ReportArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -53,6 +76,13 @@ fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args),
+        Command::Orders(args) => orders::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Templates(args) => templates::run(args),
+        Command::Barcode(args) => barcode::run(args),
+        Command::Remind(args) => remind::run(args),
+        Command::Handover(args) => handover::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -1,0 +1,141 @@
+//! `shiplabel orders FILE...`: lists postings with their status, cost and whether a label can be made.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::CliError;
+use crate::order::{self, deadline, PostingSummary, Status};
+
+/// List postings from Ozon API JSON or neutral record files (JSON or CSV).
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    /// Files to read: Ozon Seller API responses (v3/v4 list, v3 get, a posting, an array) or neutral
+    /// records (JSON array or CSV).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only postings in this status (API spelling, e.g. awaiting_deliver); repeat for several.
+    #[arg(long = "status", value_name = "STATUS")]
+    pub statuses: Vec<String>,
+    /// Only postings a label can be made for now.
+    #[arg(long)]
+    pub labelable: bool,
+    /// Judge deadlines at this time instead of the current one (RFC 3339, e.g. 2026-11-23T10:00:00Z).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// List what must be packed: late, due within --warn, due today, later (by shipment_date).
+    #[arg(long, conflicts_with = "labelable")]
+    pub due: bool,
+    /// With --due: how long before its deadline a posting counts as due soon (e.g. 2h, 90m, 1h30m).
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = deadline::parse_duration, requires = "due")]
+    pub warn: chrono::Duration,
+    /// With --due: the seller's UTC offset that decides what "today" is (default Moscow, +03:00).
+    #[arg(long, value_name = "OFFSET", value_parser = deadline::parse_offset, requires = "due")]
+    pub tz: Option<chrono::FixedOffset>,
+}
+
+pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
+}
+
+/// Runs the command.
+pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
+    for status in &args.statuses {
+        if !Status::parse(status).is_known() {
+            let known: Vec<&str> = Status::KNOWN.iter().map(Status::as_str).collect();
+            return Err(format!(
+                "unknown status {status:?} for --status; known: {}",
+                known.join(", ")
+            )
+            .into());
+        }
+    }
+    let now = args.now.unwrap_or_else(Utc::now);
+    if args.due {
+        return super::due::run(&args, now);
+    }
+    let mut summaries = Vec::new();
+    for file in &args.files {
+        for posting in order::load_file(file)? {
+            if !args.statuses.is_empty()
+                && !args.statuses.iter().any(|s| s == posting.status.as_str())
+            {
+                continue;
+            }
+            let summary = PostingSummary::new(&posting, now);
+            if args.labelable && !summary.labelable {
+                continue;
+            }
+            summaries.push(summary);
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summaries)?);
+    } else {
+        print!("{}", table(&summaries));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A plain-text table, columns padded by characters (names are often Cyrillic).
+fn table(summaries: &[PostingSummary]) -> String {
+    let header = [
+        "POSTING",
+        "STATUS",
+        "ITEMS",
+        "COST",
+        "LABEL",
+        "PASSPORT DEADLINE",
+    ];
+    let rows: Vec<[String; 6]> = summaries
+        .iter()
+        .map(|s| {
+            let cost = match (&s.cost, &s.currency) {
+                (Some(c), Some(cur)) => format!("{c} {cur}"),
+                _ => format!("- ({})", s.cost_error.as_deref().unwrap_or("unknown")),
+            };
+            let label = match &s.reason {
+                None => "yes".to_owned(),
+                Some(r) => format!("no: {r}"),
+            };
+            [
+                s.posting_number.clone(),
+                s.status.clone(),
+                s.items.to_string(),
+                cost,
+                label,
+                s.passport_deadline.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let last = cells.len() - 1;
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            out.push_str(cell);
+            if i < last {
+                out.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+            }
+        }
+        out.push('\n');
+    };
+    line(&header.map(String::from));
+    for row in &rows {
+        line(row);
+    }
+    out.push_str(&format!("{} posting(s)\n", summaries.len()));
+    out
+}

@@ -1,0 +1,203 @@
+//! Forgiving field readers for API JSON: the documented traps (numbers as strings and back, `null`
+//! for absent objects, `""` for absent dates) become `None` or the intended value, and anything else is
+//! a serde error that `serde_json` places at its line and column.
+
+use chrono::{DateTime, Utc};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Reads any JSON value, `null` or absent as `None`.
+fn any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.filter(|v| !v.is_null()))
+}
+
+/// An integer that may arrive as a number or a string of digits; `""` counts as absent.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match any(d)? {
+        None => Ok(None),
+        Some(v) => value_to_i64(&v).map_err(D::Error::custom),
+    }
+}
+
+/// A count (quantity, boxes) as [`opt_i64`], but never negative and within `u32`.
+pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match opt_i64(d)? {
+        None => Ok(None),
+        Some(n) => u32::try_from(n)
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("{n} is not a count between 0 and 4294967295"))),
+    }
+}
+
+/// A string; numbers are accepted and written out (tracking numbers sometimes come as numbers).
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match any(d)? {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a string, found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// A boolean; `null` is absent, `"true"`/`"false"` are accepted.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match any(d)? {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected true or false, found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// An RFC 3339 timestamp with any number of fractional digits (the API writes up to nine);
+/// `null` and `""` are absent.
+pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    match opt_string(d)? {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => parse_datetime(&s).map(Some).map_err(D::Error::custom),
+    }
+}
+
+/// A list of ids that the spec calls strings and the official examples write as numbers.
+pub fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    match any(d)? {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| value_to_i64(v).and_then(|id| id.ok_or_else(|| "empty id in list".to_owned())))
+            .collect::<Result<_, _>>()
+            .map_err(D::Error::custom),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a list of ids, found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// A list of strings; `null` entries and empty strings are dropped, numbers written out.
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    match any(d)? {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Null => {}
+                    Value::String(s) if s.is_empty() => {}
+                    Value::String(s) => out.push(s),
+                    Value::Number(n) => out.push(n.to_string()),
+                    other => {
+                        return Err(D::Error::custom(format!(
+                            "expected a list of strings, found {} in it",
+                            kind(&other)
+                        )))
+                    }
+                }
+            }
+            Ok(out)
+        }
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a list of strings, found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// A price as the API writes it: `"1390.000000"` (v3), a bare number, or a money object
+/// `{"amount": "300", "currency": "RUB"}` (v4). Returns the amount text and the currency if given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawPrice {
+    /// The amount as text, exactly as given (numbers are written out).
+    pub amount: Option<String>,
+    /// The currency from a money object.
+    pub currency: Option<String>,
+}
+
+/// Reads a [`RawPrice`].
+pub fn opt_price<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RawPrice>, D::Error> {
+    match any(d)? {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(RawPrice {
+            amount: Some(s),
+            currency: None,
+        })),
+        Some(Value::Number(n)) => Ok(Some(RawPrice {
+            amount: Some(n.to_string()),
+            currency: None,
+        })),
+        Some(Value::Object(map)) => {
+            let amount = match map.get("amount").or_else(|| map.get("value")) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(other) => {
+                    return Err(D::Error::custom(format!(
+                        "price amount must be a string or number, found {}",
+                        kind(other)
+                    )))
+                }
+            };
+            let currency = match map.get("currency").or_else(|| map.get("currency_code")) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => {
+                    return Err(D::Error::custom(format!(
+                        "price currency must be a string, found {}",
+                        kind(other)
+                    )))
+                }
+            };
+            Ok(Some(RawPrice { amount, currency }))
+        }
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a price (string, number or money object), found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// Parses an RFC 3339 timestamp into UTC.
+pub fn parse_datetime(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 date and time ({e})"))
+}
+
+fn value_to_i64(v: &Value) -> Result<Option<i64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| format!("{n} is not a whole number within 64 bits")),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("{s:?} is not a whole number within 64 bits")),
+        other => Err(format!("expected a number, found {}", kind(other))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,454 @@
+//! Importer tests: every shape, the documented traps, and the error positions.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::order::{Status, Substatus};
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn v3_list_sample_imports_every_posting() {
+    let postings = load_file(&data("ozon_v3_list.json")).unwrap();
+    let numbers: Vec<&str> = postings.iter().map(|p| p.posting_number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        [
+            "0132112277-0101-1",
+            "0163799058-0084-1",
+            "0124861120-0199-1",
+            "0187365412-0047-2",
+            "0249917350-0012-1",
+            "0187365412-0047-3"
+        ]
+    );
+    let p = &postings[0];
+    assert_eq!(p.order_id, Some(35566798085));
+    assert_eq!(p.order_number, "0132112277-0101");
+    assert_eq!(p.status, Status::AwaitingDeliver);
+    assert_eq!(p.substatus, Some(Substatus::PostingNotInCarriage));
+    assert_eq!(p.upper_barcode.as_deref(), Some("%101%806044518"));
+    assert_eq!(p.lower_barcode.as_deref(), Some("23024930500000"));
+    assert_eq!(p.tracking_number, None);
+    assert_eq!(p.parent_posting_number, None);
+    assert_eq!(p.cancellation, None);
+    assert_eq!(
+        p.delivery_method.warehouse.as_deref(),
+        Some("Склад Подольск Северный")
+    );
+    assert_eq!(p.delivery_method.warehouse_id, Some(1020001234567000));
+    assert_eq!(p.tpl_integration_type.as_deref(), Some("ozon"));
+    assert_eq!(p.mark_required_skus, [1745203311]);
+    assert_eq!(p.products.len(), 2);
+    assert_eq!(p.products[0].price.amount, dec("2490.0000"));
+    assert_eq!(p.products[0].price.currency, "RUB");
+    assert_eq!(
+        p.products[0].marking_codes,
+        ["0104601234567893215Ab3dE9fGhIjK"]
+    );
+    assert_eq!(p.products[1].quantity, 2);
+    assert_eq!(
+        p.in_process_at.unwrap().to_rfc3339(),
+        "2026-11-21T08:15:42+00:00"
+    );
+
+    // Requirement ids written as strings are read like numbers.
+    assert_eq!(postings[1].mark_required_skus, [2009876543]);
+    let passport = &postings[2];
+    assert!(passport.cross_border);
+    assert!(passport.awaiting_passport());
+    assert_eq!(passport.upper_barcode, None);
+    assert_eq!(passport.products[0].sku, 3012345678901);
+    let cancelled = &postings[3];
+    let c = cancelled.cancellation.as_ref().unwrap();
+    assert_eq!(c.reason_id, Some(352));
+    assert_eq!(c.cancellation_type.as_deref(), Some("seller"));
+    assert_eq!(
+        cancelled.parent_posting_number.as_deref(),
+        Some("0187365412-0047-1")
+    );
+    let multibox = &postings[4];
+    assert!(multibox.is_multibox);
+    assert_eq!(multibox.multi_box_qty, 3);
+    assert_eq!(multibox.tracking_number.as_deref(), Some("ДЛ-5501237788"));
+    assert!(postings[5].is_express);
+}
+
+#[test]
+fn v4_list_reads_money_prices_and_delivery_schema() {
+    let postings = load_file(&data("ozon_v4_list.json")).unwrap();
+    assert_eq!(postings.len(), 3);
+    assert_eq!(postings[0].posting_number, "0132112277-0101-1");
+    assert_eq!(postings[0].products[0].price.amount, dec("2490.0000"));
+    assert_eq!(postings[0].products[0].price.currency, "RUB");
+    assert_eq!(postings[1].products[1].price.amount, dec("279.99"));
+    assert_eq!(postings[0].delivery_schema.as_deref(), Some("FBS"));
+    assert!(!postings[0].cross_border);
+    // Cross-border by delivery_schema alone: the passport already arrived, so the gate is open.
+    let global = &postings[2];
+    assert!(global.cross_border);
+    assert!(!global.awaiting_passport());
+    assert_eq!(global.products[0].price.currency, "CNY");
+    assert_eq!(global.products[0].price.amount, dec("35.50"));
+}
+
+#[test]
+fn v3_get_bare_and_array_shapes() {
+    let get = load_file(&data("ozon_v3_get.json")).unwrap();
+    assert_eq!(get.len(), 1);
+    assert_eq!(get[0].posting_number, "0249917350-0012-1");
+    assert!(get[0].is_multibox);
+    assert_eq!(get[0].multi_box_qty, 3);
+    assert_eq!(
+        get[0].products[0].marking_codes,
+        ["010460123456789321XyZ9kLmNoPq"],
+        "marks come from product_exemplars too"
+    );
+    assert_eq!(
+        get[0].delivery_method.tpl_provider.as_deref(),
+        Some("Деловые Линии")
+    );
+
+    let bare = load_file(&data("ozon_posting.json")).unwrap();
+    assert_eq!(bare.len(), 1);
+    assert_eq!(bare[0].upper_barcode.as_deref(), Some("%101%806044518"));
+
+    let array = load_file(&data("ozon_postings_array.json")).unwrap();
+    let numbers: Vec<&str> = array.iter().map(|p| p.posting_number.as_str()).collect();
+    assert_eq!(numbers, ["0163799058-0084-1", "0187365412-0047-3"]);
+
+    // The same posting reads the same in every shape.
+    let list = load_file(&data("ozon_v3_list.json")).unwrap();
+    assert_eq!(bare[0], list[0]);
+    assert_eq!(array[1], list[5]);
+    assert_eq!(parse_json("empty.json", "[]").unwrap(), vec![]);
+    assert_eq!(
+        parse_json(
+            "empty.json",
+            r#"{"result":{"postings":[],"has_next":false}}"#
+        )
+        .unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        parse_json("v4.json", r#"{"postings":null}"#).unwrap(),
+        vec![]
+    );
+    let older = parse_json(
+        "older.json",
+        r#"{"result":[{"posting_number":"1-2-3","status":"delivered","products":[]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(older[0].status, Status::Delivered);
+}
+
+#[test]
+fn documented_traps_are_tolerated() {
+    let postings = load_file(&data("ozon_traps.json")).unwrap();
+    assert_eq!(postings.len(), 3);
+    let a = &postings[0];
+    assert_eq!(
+        a.order_id,
+        Some(9007199254740993),
+        "id beyond 2^53 as a string"
+    );
+    assert_eq!(a.products[0].sku, 1745203311, "sku as a string");
+    assert_eq!(a.products[0].price.amount, dec("2490"), "price as a number");
+    assert_eq!(
+        a.products[1].price.amount,
+        dec("390.5"),
+        "money object, number amount"
+    );
+    assert_eq!(a.products[1].quantity, 2, "quantity as a string");
+    assert_eq!(a.mark_required_skus, [1745203311, 1590348876]);
+    assert_eq!(a.lower_barcode, None, "null barcode");
+    assert_eq!(a.delivering_date, None, "empty date");
+    assert_eq!(
+        a.shipment_date.unwrap().timestamp_subsec_nanos(),
+        123_456_789,
+        "nine fractional digits"
+    );
+    assert_eq!(a.delivery_method.tpl_provider_id, Some(1020000000000123));
+
+    let b = &postings[1];
+    assert_eq!(b.products[0].price.currency, DEFAULT_CURRENCY);
+    assert_eq!(
+        b.order_number, "0311000002-0001",
+        "derived from the posting number"
+    );
+    assert_eq!(b.order_id, None);
+    assert_eq!(b.substatus, None);
+    assert_eq!(b.multi_box_qty, 1);
+
+    let c = &postings[2];
+    assert_eq!(c.status, Status::Unknown("awaiting_teleport".into()));
+    assert_eq!(
+        c.substatus,
+        Some(Substatus::Unknown("posting_in_hyperspace".into()))
+    );
+    assert_eq!(c.delivery_method, Default::default());
+    assert_eq!(c.cancellation, None);
+    assert!(c.available_actions.is_empty());
+    assert!(c.products[0].marking_codes.is_empty());
+}
+
+#[test]
+fn tariffication_in_either_shape_and_far_deadlines() {
+    // tariffication and tariffication_steps are not used, so the old array and the new object both
+    // import, and a year-9999 deadline with nine fractional digits is no problem.
+    let v4 = load_file(&data("ozon_v4_list.json")).unwrap();
+    let v3 = load_file(&data("ozon_v3_list.json")).unwrap();
+    assert_eq!(v4[1].products.len(), v3[1].products.len());
+    let far = parse_json(
+        "far.json",
+        r#"{"posting_number":"1-1-1","status":"awaiting_deliver","shipment_date":"9999-12-31T23:59:59.999999900Z","products":[]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        far[0].shipment_date.unwrap().timestamp_subsec_nanos(),
+        999_999_900
+    );
+}
+
+#[test]
+fn malformed_json_names_file_line_and_column() {
+    let text =
+        "{\n  \"result\": {\n    \"postings\": [\n      {\"posting_number\": \"1-1-1\",, }\n";
+    let err = parse_json("broken.json", text).unwrap_err();
+    match &err {
+        ImportError::Json {
+            file, line, column, ..
+        } => {
+            assert_eq!(file, "broken.json");
+            assert_eq!(*line, 4);
+            assert_eq!(*column, 34);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .starts_with("broken.json:4:34: malformed JSON"),
+        "{err}"
+    );
+
+    let err = parse_json("cut.json", "{\"postings\": [").unwrap_err();
+    assert!(matches!(err, ImportError::Json { line: 1, .. }), "{err}");
+
+    // A value of the wrong type is placed too.
+    let text =
+        "{\"posting_number\": \"1-1-1\",\n \"status\": \"awaiting_deliver\",\n \"order_id\": [1]}";
+    let err = parse_json("typed.json", text).unwrap_err();
+    let ImportError::Json { line, message, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*line, 3);
+    assert!(message.contains("expected a number"), "{message}");
+}
+
+#[test]
+fn postings_missing_required_fields_name_index_and_field() {
+    let text = r#"{"result":{"postings":[
+        {"posting_number":"1-1-1","status":"awaiting_deliver","products":[]},
+        {"posting_number":"2-2-2","status":"awaiting_deliver","products":[{"sku":1,"quantity":1}]}
+    ]}}"#;
+    let err = parse_json("p.json", text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "p.json: posting #1 (2-2-2): products[0].price: missing"
+    );
+    let err = parse_json("p.json", r#"[{"posting_number":"","status":"x"}]"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "p.json: posting #0: posting_number: missing"
+    );
+    let err = parse_json("p.json", r#"{"posting_number":"1-1-1"}"#).unwrap_err();
+    assert!(err.to_string().contains("status: missing"), "{err}");
+    let err = parse_json(
+        "p.json",
+        r#"{"posting_number":"1-1-1","status":"awaiting_deliver","products":[{"sku":1,"quantity":0,"price":"1"}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("products[0].quantity: must be at least 1"),
+        "{err}"
+    );
+    let err = parse_json(
+        "p.json",
+        r#"{"posting_number":"1-1-1","status":"awaiting_deliver","products":[{"sku":1,"quantity":1,"price":"12,5"}]}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("products[0].price"), "{err}");
+}
+
+#[test]
+fn unknown_shapes_are_refused_with_a_hint() {
+    for text in [
+        "42",
+        "\"text\"",
+        "{}",
+        "{\"result\": 5}",
+        "[1, 2]",
+        "[{\"posting_number\":\"1-1-1\",\"status\":\"x\"},{\"shipment_id\":\"S\"}]",
+    ] {
+        let err = parse_json("odd.json", text).unwrap_err();
+        assert!(matches!(err, ImportError::Shape { .. }), "{text}: {err:?}");
+        assert!(err.to_string().starts_with("odd.json: "), "{err}");
+    }
+}
+
+#[test]
+fn neutral_records_in_json_and_csv_agree() {
+    let from_json = load_file(&data("records.json")).unwrap();
+    let from_csv = load_file(&data("records.csv")).unwrap();
+    assert_eq!(from_json, from_csv);
+    assert_eq!(from_json.len(), 3);
+    let first = &from_json[0];
+    assert_eq!(first.posting_number, "SHP-2026-1001");
+    assert_eq!(first.order_number, "ORD-77120");
+    assert_eq!(first.status, Status::AwaitingDeliver);
+    assert_eq!(first.products.len(), 2, "two rows, one shipment");
+    assert_eq!(first.tracking_number.as_deref(), Some("RA644000123RU"));
+    assert_eq!(first.upper_barcode.as_deref(), Some("%101%806044518"));
+    assert_eq!(first.lower_barcode.as_deref(), Some("23024930500000"));
+    assert_eq!(
+        first.delivery_method.warehouse.as_deref(),
+        Some("Склад Екатеринбург Южный")
+    );
+    assert_eq!(first.products[1].marking_codes.len(), 2);
+    assert_eq!(first.cost().unwrap().amount_string(), "2169.80");
+    assert_eq!(from_json[1].status, Status::AwaitingPackaging);
+    assert_eq!(from_json[1].upper_barcode, None);
+    assert_eq!(from_json[1].cost().unwrap().amount_string(), "1140.999");
+    assert_eq!(
+        from_json[2].status,
+        records::DEFAULT_STATUS,
+        "status left empty"
+    );
+    assert_eq!(from_json[2].in_process_at, None);
+}
+
+#[test]
+fn records_missing_fields_name_index_line_and_field() {
+    let csv =
+        "shipment_id,sku,name,quantity,price,currency\nS1,1,Кружка,1,10,RUB\nS2,2,,1,10,RUB\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.csv: record #1 (line 3): name: missing (required)"
+    );
+    let ImportError::Record {
+        index, line, field, ..
+    } = err
+    else {
+        panic!()
+    };
+    assert_eq!((index, line, field.as_str()), (1, Some(3), "name"));
+
+    let json = r#"[{"shipment_id":"S1","sku":1,"name":"a","quantity":1,"price":"1","currency":"RUB"},
+                   {"shipment_id":"S1","sku":2,"name":"b","quantity":1,"currency":"RUB"}]"#;
+    let err = parse_json("r.json", json).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.json: record #1: price: missing (required)"
+    );
+
+    let err = parse_csv("r.csv", "shipment_id,sku,name,quantity,price\nS1,1,a,1,1\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.csv:1: the header has no \"currency\" column (required)"
+    );
+    let err = parse_csv(
+        "r.csv",
+        "shipment_id,sku,name,quantity,price,currency\nS1,1,a,1,1,RUB,extra\n",
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Csv { line: 2, .. }), "{err}");
+    for (row, field) in [
+        ("S1,x,a,1,1,RUB", "sku"),
+        ("S1,1,a,0,1,RUB", "quantity"),
+        ("S1,1,a,-2,1,RUB", "quantity"),
+        ("S1,1,a,1,abc,RUB", "price"),
+        ("S1,1,a,1,-1,RUB", "price"),
+        ("S1,1,a,1,1,RUBLES", "currency"),
+        ("S1,1,a,1,1,RUB,not-a-date", "shipment_date"),
+    ] {
+        let header = if row.matches(',').count() == 6 {
+            "shipment_id,sku,name,quantity,price,currency,shipment_date"
+        } else {
+            "shipment_id,sku,name,quantity,price,currency"
+        };
+        let err = parse_csv("r.csv", &format!("{header}\n{row}\n")).unwrap_err();
+        assert!(
+            matches!(&err, ImportError::Record { field: f, line: Some(2), index: 0, .. } if f == field),
+            "{row}: {err}"
+        );
+    }
+}
+
+#[test]
+fn records_of_one_shipment_must_agree() {
+    let csv = "shipment_id,sku,name,quantity,price,currency,tracking_number\n\
+               S1,1,a,1,1,RUB,TRACK-1\n\
+               S1,2,b,1,1,RUB,\n\
+               S1,3,c,1,1,RUB,TRACK-2\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.csv: record #2 (line 4): tracking_number: TRACK-2 conflicts with TRACK-1 in an earlier record of the same shipment"
+    );
+    // Shipments keep their first-seen order even when their rows interleave.
+    let csv = "shipment_id,sku,name,quantity,price,currency\nB,1,a,1,1,RUB\nA,2,b,1,1,RUB\nB,3,c,1,1,RUB\n";
+    let postings = parse_csv("r.csv", csv).unwrap();
+    let ids: Vec<&str> = postings.iter().map(|p| p.posting_number.as_str()).collect();
+    assert_eq!(ids, ["B", "A"]);
+    assert_eq!(postings[0].products.len(), 2);
+}
+
+#[test]
+fn load_file_detects_format_and_reports_io_and_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_text = std::fs::read_to_string(data("records.csv")).unwrap();
+    let no_ext = dir.path().join("export");
+    std::fs::write(&no_ext, &csv_text).unwrap();
+    assert_eq!(load_file(&no_ext).unwrap().len(), 3);
+    let json_no_ext = dir.path().join("export2");
+    std::fs::copy(data("ozon_v3_get.json"), &json_no_ext).unwrap();
+    assert_eq!(load_file(&json_no_ext).unwrap().len(), 1);
+    let bom = dir.path().join("bom.csv");
+    std::fs::write(&bom, format!("\u{feff}{csv_text}")).unwrap();
+    assert_eq!(load_file(&bom).unwrap().len(), 3);
+
+    let missing = dir.path().join("missing.json");
+    let err = load_file(&missing).unwrap_err();
+    assert!(matches!(err, ImportError::Io { .. }));
+    assert!(err.to_string().contains("missing.json"), "{err}");
+    let binary = dir.path().join("bin.json");
+    std::fs::write(&binary, b"[\xff]").unwrap();
+    assert!(matches!(
+        load_file(&binary).unwrap_err(),
+        ImportError::NotUtf8 { offset: 1, .. }
+    ));
+}
+
+#[test]
+fn postings_round_trip_through_serde_for_storage() {
+    let mut postings = load_file(&data("ozon_v3_list.json")).unwrap();
+    postings.extend(load_file(&data("ozon_traps.json")).unwrap());
+    postings.extend(load_file(&data("records.csv")).unwrap());
+    let json = serde_json::to_string(&postings).unwrap();
+    let back: Vec<crate::order::Posting> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, postings);
+    // Amounts stay strings, so no reader turns them into floats.
+    assert!(json.contains(r#""amount":"2490.0000""#), "{json}");
+}

@@ -1,0 +1,55 @@
+//! The order domain: postings, their products and shipments, statuses, money, the seller's actions
+//! as methods that return `Result`, and the importers that build postings from Ozon Seller API JSON
+//! and the neutral record format. Nothing here knows about labels.
+//!
+//! ```
+//! use chrono::{DateTime, Utc};
+//! use shiplabel::order::{self, Package, Status};
+//!
+//! let json = r#"{"result": {"postings": [{"posting_number": "0132112277-0101-1",
+//!     "status": "awaiting_packaging", "in_process_at": "2026-11-22T10:00:00Z",
+//!     "barcodes": {"upper_barcode": "%101%806044518", "lower_barcode": "23024930500000"},
+//!     "products": [{"sku": 1745203311, "quantity": 2, "price": "1390.50", "currency_code": "RUB"}]}]}}"#;
+//! let mut postings = order::parse_json("list.json", json)?;
+//! let posting = &mut postings[0];
+//! let now: DateTime<Utc> = "2026-11-22T12:00:00Z".parse()?;
+//! assert!(posting.labelable(now).is_err()); // not packed yet
+//! posting.pack(&[Package::new([(1745203311, 1)]), Package::new([(1745203311, 1)])])?;
+//! assert_eq!(posting.status, Status::AwaitingDeliver);
+//! posting.labelable(now)?;
+//! assert_eq!(posting.cost()?.to_string(), "2781.00 RUB");
+//! assert_eq!(posting.upper_barcode.as_deref(), Some("%101%806044518"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod cost;
+pub mod deadline;
+mod delivery;
+mod error;
+pub mod import;
+mod label;
+mod lifecycle;
+mod model;
+pub mod money;
+pub mod remind;
+mod report;
+pub mod status;
+mod tracking;
+
+pub use delivery::{
+    ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
+    DISPUTE_WINDOW,
+};
+pub use error::{Action, OrderError};
+pub use import::{load_file, parse_csv, parse_json, ImportError};
+pub use label::{NotLabelable, NotLabelableReason};
+pub use lifecycle::{
+    CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
+};
+pub use model::{
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+};
+pub use money::{Money, MoneyError};
+pub use report::PostingSummary;
+pub use status::{Status, Substatus};
+pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};
