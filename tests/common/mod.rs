@@ -1,6 +1,7 @@
-//! Helpers shared by the integration tests: external tools and a deterministic value generator (barcode
-//! tests); a label with two Code 128 symbols drawn by rxing's own writer, a stream decoder for the three
-//! printer languages written for the tests, and a fake printer on a loopback TCP port (printer tests).
+//! Shared test helpers. Barcode tests: external tools, a deterministic value generator (below). Printer and USB
+//! rig tests: a label with two Code 128 symbols drawn by rxing's own writer, a stream decoder for the three
+//! printer languages written for the tests, and a fake printer on a loopback TCP port (submodules). CLI
+//! tests: running the binary and checking its output (`cli`).
 #![allow(dead_code)]
 
 pub mod decode;
