@@ -22,3 +22,8 @@ pub mod store;
 pub mod template;
 
 pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+
+/// The README's code blocks, compiled as doctests so the "library in ten lines" example stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

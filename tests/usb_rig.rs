@@ -130,7 +130,7 @@ fn run_guest() -> Result<Guest, String> {
     let work = work_dir();
     let gadget = build_gadget_printer(&work)?;
     let data = work.join("data");
-    render_labels(&data.join("labels"))?;
+    copy_postings(&data)?;
     let log = work.join("console.log");
     let started = Instant::now();
     let out = Command::new("bash")
@@ -169,33 +169,14 @@ fn run_guest() -> Result<Guest, String> {
     parse_console(&console)
 }
 
-/// The input of `shiplabel print`: the three sample postings of `tests/usb-rig/postings.json` rendered by
-/// `shiplabel render` (built-in Ozon FBS template, 203 dpi) to one PNG per label, named by posting number.
-/// Rendering runs on the host, natively: the guest's job is the USB path.
-fn render_labels(dir: &Path) -> Result<(), String> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-        .arg("render")
-        .arg(rig_dir().join("postings.json"))
-        .arg("-o")
-        .arg(dir)
-        .output()
-        .map_err(|e| format!("cannot run shiplabel render: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "shiplabel render failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    for (number, _, _) in POSTINGS {
-        if !dir.join(format!("{number}.png")).is_file() {
-            return Err(format!(
-                "shiplabel render made no {number}.png in {}",
-                dir.display()
-            ));
-        }
-    }
+/// The input of `shiplabel print` in the guest: `tests/usb-rig/postings.json`, three packed Ozon postings that
+/// `print` renders itself (built-in Ozon FBS template, at the profile's 203 dpi) in file order.
+fn copy_postings(data: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(data);
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let from = rig_dir().join("postings.json");
+    std::fs::copy(&from, data.join("postings.json"))
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), data.display()))?;
     Ok(())
 }
 

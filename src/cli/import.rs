@@ -13,7 +13,7 @@ use crate::order;
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// Files to import.
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// The time to judge passport deadlines against (RFC 3339); default: now.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]

@@ -194,10 +194,10 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
         profile: args.profile.clone(),
         template: args.template.clone(),
         no_status: args.no_status,
+        timeout: args.timeout,
     };
     let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
-    options.timeouts.write = std::time::Duration::from_secs(args.timeout);
     let mut store = open_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =

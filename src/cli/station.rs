@@ -28,7 +28,8 @@ pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
 /// The printer options of the printing station commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PrinterOpts {
-    /// Where the printer is: usb://VID:PID, tcp://HOST[:PORT], file:///dev/usb/lp0 or a path.
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
+    /// or a path.
     #[arg(long)]
     pub printer: String,
     /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
@@ -40,6 +41,9 @@ pub struct PrinterOpts {
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]
     pub no_status: bool,
+    /// Seconds to wait for the printer to take more data before giving up on a label.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
 }
 
 impl PrinterOpts {
@@ -50,7 +54,10 @@ impl PrinterOpts {
         let options = PrintOptions {
             copies: 1,
             check_status: !self.no_status,
-            timeouts: Timeouts::default(),
+            timeouts: Timeouts {
+                write: std::time::Duration::from_secs(self.timeout),
+                ..Timeouts::default()
+            },
         };
         Ok((profile, template, options))
     }

@@ -1,9 +1,9 @@
 # The USB rig's scenarios, run in sequence by the guest's /init after the printer gadget is bound (busybox sh,
 # helpers from rig-lib.sh). tests/usb_rig.rs reads each step's section and the jobs the fake printer received.
-# /data/labels holds the test's input: three Ozon label PNGs named by posting number (print order = name order).
+# /data/postings.json is the test's input: three packed Ozon postings, which shiplabel print renders itself.
 
 URI=usb://0416:5011
-LABELS=$(echo /data/labels/*.png)
+LABELS=/data/postings.json
 
 # 0. Rig self-test without shiplabel: through usblp, a TSPL job reaches the fake printer byte for byte and a
 #    status query is answered on the bulk IN endpoint.
