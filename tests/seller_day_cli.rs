@@ -160,6 +160,32 @@ fn remind_before_at_and_after_the_deadline() {
 }
 
 #[test]
+fn remind_counts_an_unknown_deadline_as_waiting_not_past() {
+    // Without in_process_at the deadline is unknown: the posting still waits for passport data and
+    // has not passed any deadline.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no_deadline.json");
+    std::fs::write(
+        &file,
+        r#"[{"posting_number": "0201000099-0001-1", "status": "awaiting_packaging",
+             "substatus": "posting_awaiting_passport_data",
+             "products": [{"sku": 1, "quantity": 1, "price": "10", "currency_code": "RUB"}]}]"#,
+    )
+    .unwrap();
+    let out = ok(&shiplabel(&[
+        "remind",
+        file.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]));
+    assert!(out.contains("waiting, deadline unknown"), "{out}");
+    assert!(
+        out.contains("1 posting(s) waiting for passport data, 0 past the deadline"),
+        "{out}"
+    );
+}
+
+#[test]
 fn remind_with_a_user_template_and_bad_templates() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("mine.txt");

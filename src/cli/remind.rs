@@ -77,9 +77,10 @@ pub fn run(args: RemindArgs) -> Result<ExitCode, CliError> {
         "{}",
         text_table::render(&["POSTING", "STATE", "DEADLINE", "LEFT"], &rows)
     );
+    // A posting without in_process_at still waits: its deadline is unknown, not past.
     let waiting = list
         .iter()
-        .filter(|r| r.state == ReminderState::Waiting)
+        .filter(|r| matches!(r.state, ReminderState::Waiting | ReminderState::NoDeadline))
         .count();
     println!(
         "{} posting(s) waiting for passport data, {} past the deadline",
