@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
+use super::text_table;
 use super::CliError;
 use crate::order::{self, deadline, PostingSummary, Status};
 
@@ -84,17 +85,9 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A plain-text table, columns padded by characters (names are often Cyrillic).
+/// The posting table: one row per summary, then the count.
 fn table(summaries: &[PostingSummary]) -> String {
-    let header = [
-        "POSTING",
-        "STATUS",
-        "ITEMS",
-        "COST",
-        "LABEL",
-        "PASSPORT DEADLINE",
-    ];
-    let rows: Vec<[String; 6]> = summaries
+    let rows: Vec<Vec<String>> = summaries
         .iter()
         .map(|s| {
             let cost = match (&s.cost, &s.currency) {
@@ -105,7 +98,7 @@ fn table(summaries: &[PostingSummary]) -> String {
                 None => "yes".to_owned(),
                 Some(r) => format!("no: {r}"),
             };
-            [
+            vec![
                 s.posting_number.clone(),
                 s.status.clone(),
                 s.items.to_string(),
@@ -115,27 +108,17 @@ fn table(summaries: &[PostingSummary]) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let last = cells.len() - 1;
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            out.push_str(cell);
-            if i < last {
-                out.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
-            }
-        }
-        out.push('\n');
-    };
-    line(&header.map(String::from));
-    for row in &rows {
-        line(row);
-    }
+    let mut out = text_table::render(
+        &[
+            "POSTING",
+            "STATUS",
+            "ITEMS",
+            "COST",
+            "LABEL",
+            "PASSPORT DEADLINE",
+        ],
+        &rows,
+    );
     out.push_str(&format!("{} posting(s)\n", summaries.len()));
     out
 }
