@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::text_table;
 use super::CliError;
-use crate::order::{self, deadline, PostingSummary, Status};
+use crate::order::{self, deadline, Posting, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV).
 #[derive(Debug, Args)]
@@ -40,6 +40,22 @@ pub struct OrdersArgs {
     pub tz: Option<chrono::FixedOffset>,
 }
 
+impl OrdersArgs {
+    /// Whether `posting` passes the `--status` filter; no `--status` lets every posting through.
+    pub(crate) fn status_wanted(&self, posting: &Posting) -> bool {
+        self.statuses.is_empty() || self.statuses.iter().any(|s| s == posting.status.as_str())
+    }
+}
+
+/// Every posting of `files`, in order; the first file that cannot be imported ends the run.
+pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
+    let mut postings = Vec::new();
+    for file in files {
+        postings.extend(order::load_file(file)?);
+    }
+    Ok(postings)
+}
+
 pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -62,21 +78,12 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     if args.due {
         return super::due::run(&args, now);
     }
-    let mut summaries = Vec::new();
-    for file in &args.files {
-        for posting in order::load_file(file)? {
-            if !args.statuses.is_empty()
-                && !args.statuses.iter().any(|s| s == posting.status.as_str())
-            {
-                continue;
-            }
-            let summary = PostingSummary::new(&posting, now);
-            if args.labelable && !summary.labelable {
-                continue;
-            }
-            summaries.push(summary);
-        }
-    }
+    let summaries: Vec<PostingSummary> = load_postings(&args.files)?
+        .iter()
+        .filter(|p| args.status_wanted(p))
+        .map(|p| PostingSummary::new(p, now))
+        .filter(|s| !args.labelable || s.labelable)
+        .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summaries)?);
     } else {
