@@ -77,7 +77,8 @@ pub struct Due {
     pub blocked: Option<String>,
 }
 
-/// Whether a posting still has to be packed.
+/// Whether a posting still has to be packed: the statuses before packing, the one list the due
+/// list, the label reasons and the lifecycle rules (removing units, cancel reasons) all share.
 pub fn to_be_packed(status: &Status) -> bool {
     matches!(
         status,

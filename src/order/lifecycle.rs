@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::deadline::to_be_packed;
 use super::error::{Action, OrderError};
 use super::model::{Cancellation, Posting, Product, RemovedUnits, Shipment};
 use super::status::{Status, Substatus};
@@ -91,7 +92,7 @@ impl CancelReason {
     /// arbitration; 402 before hand-over and while delivering; 665–667 only while delivering (the
     /// reference: "the last four only in Доставляется / Курьер в пути", both status `delivering`).
     pub fn allowed_in(self, status: &Status) -> bool {
-        let before_handover = before_packing(status) || *status == Status::AwaitingDeliver;
+        let before_handover = to_be_packed(status) || *status == Status::AwaitingDeliver;
         match self {
             CancelReason::OutOfStock | CancelReason::OnlyDefective => before_handover,
             CancelReason::FromArbitration => {
@@ -143,17 +144,6 @@ impl Package {
         self.tracking_number = Some(tracking_number.to_owned());
         self
     }
-}
-
-/// Statuses in which the posting has not been packed yet.
-fn before_packing(status: &Status) -> bool {
-    matches!(
-        status,
-        Status::AwaitingRegistration
-            | Status::AwaitingApprove
-            | Status::AwaitingPackaging
-            | Status::AwaitingVerification
-    )
 }
 
 impl Posting {
@@ -383,7 +373,7 @@ impl Posting {
         quantity: u32,
         reason: &str,
     ) -> Result<(), OrderError> {
-        if !before_packing(&self.status) {
+        if !to_be_packed(&self.status) {
             return Err(self.illegal(Action::RemoveUnits));
         }
         if reason.trim().is_empty() {
