@@ -119,12 +119,8 @@ pub fn due_list(
 ) -> Vec<Due> {
     let mut list: Vec<(Option<DateTime<Utc>>, Due)> = postings
         .iter()
-        .filter(|p| {
-            // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
-            let mut judged = (*p).clone();
-            judged.apply_passport_deadline(now);
-            to_be_packed(&judged.status)
-        })
+        // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
+        .filter(|p| to_be_packed(&p.status) && !p.passport_lapsed(now))
         .map(|p| {
             let deadline = p.shipment_date;
             (

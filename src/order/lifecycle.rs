@@ -182,17 +182,26 @@ impl Posting {
         if !self.awaiting_passport() {
             return None;
         }
+        self.passport_window_end()
+    }
+
+    /// `in_process_at` + 24 h whatever the substatus: a posting already cancelled for want of
+    /// passport data no longer waits, yet its reminder still shows when the window closed.
+    pub(super) fn passport_window_end(&self) -> Option<DateTime<Utc>> {
         self.in_process_at
             .and_then(|t| t.checked_add_signed(PASSPORT_WINDOW))
+    }
+
+    /// Whether [`Posting::apply_passport_deadline`] would cancel the posting at `now`; for readers
+    /// that must judge the deadline without changing the posting.
+    pub(super) fn passport_lapsed(&self, now: DateTime<Utc>) -> bool {
+        !self.status.is_final() && self.passport_deadline().is_some_and(|d| now >= d)
     }
 
     /// Cancels the posting when it still waits for passport data at or after the deadline
     /// (reason: no passport data, cancelled by Ozon). Returns whether it cancelled.
     pub fn apply_passport_deadline(&mut self, now: DateTime<Utc>) -> bool {
-        let Some(deadline) = self.passport_deadline() else {
-            return false;
-        };
-        if now < deadline || self.status.is_final() {
+        if !self.passport_lapsed(now) {
             return false;
         }
         self.set_cancelled(Cancellation {
