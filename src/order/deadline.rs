@@ -165,12 +165,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             digits.push(c);
             continue;
         }
-        let n: i64 = digits.parse().map_err(|_| {
-            format!(
+        if digits.is_empty() {
+            return Err(format!(
                 "{text:?}: a number must come before {c:?} at position {}",
                 i + 1
-            )
-        })?;
+            ));
+        }
+        // Only ASCII digits were collected, so the one way to fail is a number beyond 64 bits.
+        let n: i64 = digits.parse().map_err(|_| format!("{text:?}: too long"))?;
         digits.clear();
         let part = match c {
             'd' => Duration::try_days(n),
@@ -362,6 +364,12 @@ mod tests {
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("99999999999999999d").is_err());
+        // A number beyond 64 bits is too long, not a missing number.
+        let e = parse_duration("99999999999999999999h").unwrap_err();
+        assert!(e.contains("too long"), "{e}");
+        assert!(parse_duration("h")
+            .unwrap_err()
+            .contains("a number must come before 'h'"));
         assert_eq!(parse_offset("+05:00").unwrap().local_minus_utc(), 5 * 3600);
         assert_eq!(parse_offset("UTC+7").unwrap().local_minus_utc(), 7 * 3600);
         assert_eq!(
