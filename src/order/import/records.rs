@@ -331,21 +331,16 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
             marking_codes,
         };
 
-        let slot = match by_id.get(&shipment_id) {
-            Some(&i) => i,
-            None => {
-                drafts.push(Draft {
-                    shipment_id: shipment_id.clone(),
-                    head: Head::default(),
-                    products: Vec::new(),
-                });
-                by_id.insert(shipment_id.clone(), drafts.len() - 1);
-                drafts.len() - 1
-            }
-        };
-        let Some(draft) = drafts.get_mut(slot) else {
-            continue;
-        };
+        let slot = *by_id.entry(shipment_id).or_insert_with_key(|id| {
+            drafts.push(Draft {
+                shipment_id: id.clone(),
+                head: Head::default(),
+                products: Vec::new(),
+            });
+            drafts.len() - 1
+        });
+        // Every index in by_id is one that was pushed just above, so this cannot fail.
+        let draft = &mut drafts[slot];
         let h = &mut draft.head;
         merge(
             &mut h.order_number,
