@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use super::lenient::{self, RawPrice};
 use super::ImportError;
-use crate::order::model::{
-    is_crossborder_schema, order_number_of, Cancellation, DeliveryMethod, Posting, Product,
-};
+use crate::order::model::{is_crossborder_schema, Cancellation, DeliveryMethod, Posting, Product};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -231,10 +229,9 @@ impl RawPosting {
         };
         let mut posting = Posting::new(&number, status);
         posting.order_id = self.order_id;
+        // Posting::new already derived the order number from the posting number.
         if let Some(order_number) = non_empty(self.order_number) {
             posting.order_number = order_number;
-        } else {
-            posting.order_number = order_number_of(&number);
         }
         posting.parent_posting_number = non_empty(self.parent_posting_number);
         posting.substatus = non_empty(self.substatus).map(|s| Substatus::parse(s.trim()));

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::lenient::parse_datetime;
 use super::ImportError;
-use crate::order::model::{is_crossborder_schema, order_number_of, Posting, Product};
+use crate::order::model::{is_crossborder_schema, Posting, Product};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -419,9 +419,10 @@ impl Draft {
     fn into_posting(self) -> Posting {
         let h = self.head;
         let mut p = Posting::new(&self.shipment_id, h.status.unwrap_or(DEFAULT_STATUS));
-        p.order_number = h
-            .order_number
-            .unwrap_or_else(|| order_number_of(&self.shipment_id));
+        // Posting::new already derived the order number from the shipment id.
+        if let Some(order_number) = h.order_number {
+            p.order_number = order_number;
+        }
         p.order_id = h.order_id;
         p.substatus = h.substatus;
         p.tracking_number = h.tracking_number;
