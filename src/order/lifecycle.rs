@@ -147,6 +147,13 @@ impl Package {
 }
 
 impl Posting {
+    /// Moves the posting to `status` with `substatus`: the API reports the two together, so every
+    /// transition here and in the last mile sets both.
+    pub(super) fn set_stage(&mut self, status: Status, substatus: Substatus) {
+        self.status = status;
+        self.substatus = Some(substatus);
+    }
+
     fn illegal(&self, action: Action) -> OrderError {
         OrderError::IllegalTransition {
             posting: self.posting_number.clone(),
@@ -251,8 +258,7 @@ impl Posting {
             self.split(packages)?
         };
         self.shipments = shipments;
-        self.status = Status::AwaitingDeliver;
-        self.substatus = Some(Substatus::PostingNotInCarriage);
+        self.set_stage(Status::AwaitingDeliver, Substatus::PostingNotInCarriage);
         Ok(&self.shipments)
     }
 
@@ -493,8 +499,7 @@ impl Posting {
     }
 
     fn set_cancelled(&mut self, cancellation: Cancellation) {
-        self.status = Status::Cancelled;
-        self.substatus = Some(Substatus::PostingCanceled);
+        self.set_stage(Status::Cancelled, Substatus::PostingCanceled);
         self.cancellation = Some(cancellation);
     }
 
@@ -506,8 +511,10 @@ impl Posting {
             &[Status::AwaitingDeliver, Status::SentBySeller],
         )?;
         self.passport_gate(Action::HandOver)?;
-        self.status = Status::Delivering;
-        self.substatus = Some(Substatus::PostingTransferredToCourierService);
+        self.set_stage(
+            Status::Delivering,
+            Substatus::PostingTransferredToCourierService,
+        );
         self.delivering_date = Some(at);
         Ok(())
     }
@@ -521,16 +528,14 @@ impl Posting {
             });
         }
         self.passport_gate(Action::SendBySeller)?;
-        self.status = Status::SentBySeller;
-        self.substatus = Some(Substatus::SentBySeller);
+        self.set_stage(Status::SentBySeller, Substatus::SentBySeller);
         Ok(())
     }
 
     /// `delivering` (or `driver_pickup`) → `delivered`.
     pub fn deliver(&mut self) -> Result<(), OrderError> {
         self.require(Action::Deliver, &[Status::Delivering, Status::DriverPickup])?;
-        self.status = Status::Delivered;
-        self.substatus = Some(Substatus::PostingDelivered);
+        self.set_stage(Status::Delivered, Substatus::PostingDelivered);
         Ok(())
     }
 
@@ -541,8 +546,7 @@ impl Posting {
             Action::OpenDispute,
             &[Status::AwaitingDeliver, Status::NotAccepted],
         )?;
-        self.status = Status::Arbitration;
-        self.substatus = Some(Substatus::PostingInArbitration);
+        self.set_stage(Status::Arbitration, Substatus::PostingInArbitration);
         Ok(())
     }
 
@@ -552,15 +556,13 @@ impl Posting {
         self.require(Action::ResolveDispute, &[Status::Arbitration])?;
         match resolution {
             DisputeResolution::Delivered => {
-                self.status = Status::Delivered;
-                self.substatus = Some(Substatus::PostingDelivered);
+                self.set_stage(Status::Delivered, Substatus::PostingDelivered);
             }
             DisputeResolution::Cancelled { message } => {
                 self.cancel(CancelReason::FromArbitration.id(), message.as_deref())?;
             }
             DisputeResolution::BackToShipping => {
-                self.status = Status::AwaitingDeliver;
-                self.substatus = Some(Substatus::PostingCreated);
+                self.set_stage(Status::AwaitingDeliver, Substatus::PostingCreated);
             }
         }
         Ok(())
@@ -577,8 +579,7 @@ impl Posting {
                 Status::DriverPickup,
             ],
         )?;
-        self.status = Status::NotAccepted;
-        self.substatus = Some(Substatus::PostingNotInSortCenter);
+        self.set_stage(Status::NotAccepted, Substatus::PostingNotInSortCenter);
         Ok(())
     }
 }
