@@ -141,13 +141,10 @@ pub fn due_list(
             )
         })
         .collect();
+    // The deadline is compared as a time, not as its RFC 3339 text. No `is_none` key is needed:
+    // only `Unknown` has no deadline, and urgency already sorts it last.
     list.sort_by(|(da, a), (db, b)| {
-        (a.urgency, da.is_none(), da, &a.posting_number).cmp(&(
-            b.urgency,
-            db.is_none(),
-            db,
-            &b.posting_number,
-        ))
+        (a.urgency, da, &a.posting_number).cmp(&(b.urgency, db, &b.posting_number))
     });
     list.into_iter().map(|(_, d)| d).collect()
 }
