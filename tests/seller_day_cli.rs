@@ -73,6 +73,28 @@ fn orders_due_lists_late_soon_today_and_later() {
 }
 
 #[test]
+fn orders_due_honours_the_status_filter() {
+    let day = data_arg("seller_day.json");
+    let due = |status: &str| {
+        json(&shiplabel(&[
+            "orders", &day, "--due", "--status", status, "--now", NOW, "--json",
+        ]))
+        .as_array()
+        .unwrap()
+        .len()
+    };
+    assert_eq!(due("awaiting_packaging"), 6);
+    assert_eq!(
+        due("awaiting_deliver"),
+        0,
+        "packed postings are not to pack"
+    );
+    let bad = shiplabel(&["orders", &day, "--due", "--status", "packed"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown status \"packed\""));
+}
+
+#[test]
 fn remind_before_at_and_after_the_deadline() {
     let day = data_arg("seller_day.json");
     let v = json(&shiplabel(&[
