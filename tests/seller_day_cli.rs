@@ -73,6 +73,28 @@ fn orders_due_lists_late_soon_today_and_later() {
 }
 
 #[test]
+fn orders_due_honours_the_status_filter() {
+    let day = data_arg("seller_day.json");
+    let due = |status: &str| {
+        json(&shiplabel(&[
+            "orders", &day, "--due", "--status", status, "--now", NOW, "--json",
+        ]))
+        .as_array()
+        .unwrap()
+        .len()
+    };
+    assert_eq!(due("awaiting_packaging"), 6);
+    assert_eq!(
+        due("awaiting_deliver"),
+        0,
+        "packed postings are not to pack"
+    );
+    let bad = shiplabel(&["orders", &day, "--due", "--status", "packed"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown status \"packed\""));
+}
+
+#[test]
 fn remind_before_at_and_after_the_deadline() {
     let day = data_arg("seller_day.json");
     let v = json(&shiplabel(&[
@@ -156,6 +178,32 @@ fn remind_before_at_and_after_the_deadline() {
     assert!(
         zh.contains("2026年11月24日 00:30（您当地时间，UTC+8）"),
         "{zh}"
+    );
+}
+
+#[test]
+fn remind_counts_an_unknown_deadline_as_waiting_not_past() {
+    // Without in_process_at the deadline is unknown: the posting still waits for passport data and
+    // has not passed any deadline.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no_deadline.json");
+    std::fs::write(
+        &file,
+        r#"[{"posting_number": "0201000099-0001-1", "status": "awaiting_packaging",
+             "substatus": "posting_awaiting_passport_data",
+             "products": [{"sku": 1, "quantity": 1, "price": "10", "currency_code": "RUB"}]}]"#,
+    )
+    .unwrap();
+    let out = ok(&shiplabel(&[
+        "remind",
+        file.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]));
+    assert!(out.contains("waiting, deadline unknown"), "{out}");
+    assert!(
+        out.contains("1 posting(s) waiting for passport data, 0 past the deadline"),
+        "{out}"
     );
 }
 

@@ -4,19 +4,15 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::orders::OrdersArgs;
+use super::orders::{load_postings, OrdersArgs};
 use super::text_table;
 use super::CliError;
-use crate::order::{self, deadline};
+use crate::order::deadline;
 
 /// Prints the packing deadlines of the postings in `args.files` at `now`.
 pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> {
-    let mut postings = Vec::new();
-    for file in &args.files {
-        postings.extend(order::load_file(file)?.into_iter().filter(|p| {
-            args.statuses.is_empty() || args.statuses.iter().any(|s| s == p.status.as_str())
-        }));
-    }
+    let mut postings = load_postings(&args.files)?;
+    postings.retain(|p| args.status_wanted(p));
     let tz = args.tz.unwrap_or_else(deadline::moscow);
     let list = deadline::due_list(&postings, now, args.warn, tz);
     if args.json {

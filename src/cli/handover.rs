@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use super::orders::parse_now;
+use super::orders::{load_postings, parse_now};
 use super::report::parse_date;
 use super::CliError;
-use crate::order::{self, deadline};
+use crate::order::deadline;
 use crate::report::HandoverSheet;
 
 /// Make the handover sheet (акт приёма-передачи) for the packed postings in the files: A4 PDF.
@@ -38,10 +38,7 @@ pub fn run(args: HandoverArgs) -> Result<ExitCode, CliError> {
     let date = args
         .date
         .unwrap_or_else(|| now.with_timezone(&deadline::moscow()).date_naive());
-    let mut postings = Vec::new();
-    for file in &args.files {
-        postings.extend(order::load_file(file)?);
-    }
+    let postings = load_postings(&args.files)?;
     let (sheet, skipped) = HandoverSheet::from_postings(&postings, &args.seller, date, now)?;
     for s in &skipped {
         eprintln!("skipped: {}", s.reason);

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
+use super::text_table;
 use super::CliError;
-use crate::order::{self, deadline, PostingSummary, Status};
+use crate::order::{self, deadline, Posting, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV).
 #[derive(Debug, Args)]
@@ -39,6 +40,22 @@ pub struct OrdersArgs {
     pub tz: Option<chrono::FixedOffset>,
 }
 
+impl OrdersArgs {
+    /// Whether `posting` passes the `--status` filter; no `--status` lets every posting through.
+    pub(crate) fn status_wanted(&self, posting: &Posting) -> bool {
+        self.statuses.is_empty() || self.statuses.iter().any(|s| s == posting.status.as_str())
+    }
+}
+
+/// Every posting of `files`, in order; the first file that cannot be imported ends the run.
+pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
+    let mut postings = Vec::new();
+    for file in files {
+        postings.extend(order::load_file(file)?);
+    }
+    Ok(postings)
+}
+
 pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -61,21 +78,12 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     if args.due {
         return super::due::run(&args, now);
     }
-    let mut summaries = Vec::new();
-    for file in &args.files {
-        for posting in order::load_file(file)? {
-            if !args.statuses.is_empty()
-                && !args.statuses.iter().any(|s| s == posting.status.as_str())
-            {
-                continue;
-            }
-            let summary = PostingSummary::new(&posting, now);
-            if args.labelable && !summary.labelable {
-                continue;
-            }
-            summaries.push(summary);
-        }
-    }
+    let summaries: Vec<PostingSummary> = load_postings(&args.files)?
+        .iter()
+        .filter(|p| args.status_wanted(p))
+        .map(|p| PostingSummary::new(p, now))
+        .filter(|s| !args.labelable || s.labelable)
+        .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summaries)?);
     } else {
@@ -84,17 +92,9 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A plain-text table, columns padded by characters (names are often Cyrillic).
+/// The posting table: one row per summary, then the count.
 fn table(summaries: &[PostingSummary]) -> String {
-    let header = [
-        "POSTING",
-        "STATUS",
-        "ITEMS",
-        "COST",
-        "LABEL",
-        "PASSPORT DEADLINE",
-    ];
-    let rows: Vec<[String; 6]> = summaries
+    let rows: Vec<Vec<String>> = summaries
         .iter()
         .map(|s| {
             let cost = match (&s.cost, &s.currency) {
@@ -105,7 +105,7 @@ fn table(summaries: &[PostingSummary]) -> String {
                 None => "yes".to_owned(),
                 Some(r) => format!("no: {r}"),
             };
-            [
+            vec![
                 s.posting_number.clone(),
                 s.status.clone(),
                 s.items.to_string(),
@@ -115,27 +115,17 @@ fn table(summaries: &[PostingSummary]) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let last = cells.len() - 1;
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            out.push_str(cell);
-            if i < last {
-                out.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
-            }
-        }
-        out.push('\n');
-    };
-    line(&header.map(String::from));
-    for row in &rows {
-        line(row);
-    }
+    let mut out = text_table::render(
+        &[
+            "POSTING",
+            "STATUS",
+            "ITEMS",
+            "COST",
+            "LABEL",
+            "PASSPORT DEADLINE",
+        ],
+        &rows,
+    );
     out.push_str(&format!("{} posting(s)\n", summaries.len()));
     out
 }

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::Args;
 
-use super::orders::parse_now;
+use super::orders::{load_postings, parse_now};
 use super::text_table;
 use super::CliError;
+use crate::order::deadline;
 use crate::order::remind::{self, Lang, ReminderState, Template};
-use crate::order::{self, deadline};
 
 /// List postings waiting for the customer's passport data, with the time left and a chat message.
 #[derive(Debug, Args)]
@@ -51,10 +51,7 @@ pub fn run(args: RemindArgs) -> Result<ExitCode, CliError> {
         None => Template::builtin(args.lang),
     };
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut postings = Vec::new();
-    for file in &args.files {
-        postings.extend(order::load_file(file)?);
-    }
+    let postings = load_postings(&args.files)?;
     let list = remind::reminders(&postings, now, args.lang, &template, args.tz);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&list)?);
@@ -77,9 +74,10 @@ pub fn run(args: RemindArgs) -> Result<ExitCode, CliError> {
         "{}",
         text_table::render(&["POSTING", "STATE", "DEADLINE", "LEFT"], &rows)
     );
+    // A posting without in_process_at still waits: its deadline is unknown, not past.
     let waiting = list
         .iter()
-        .filter(|r| r.state == ReminderState::Waiting)
+        .filter(|r| matches!(r.state, ReminderState::Waiting | ReminderState::NoDeadline))
         .count();
     println!(
         "{} posting(s) waiting for passport data, {} past the deadline",

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Args;
 
+use super::orders::load_postings;
 use super::text_table;
 use super::CliError;
-use crate::order;
 use crate::report::sales::{sales_report, Amount};
 
 /// Sum delivered postings (price × quantity) per day and in total; count cancelled and disputed.
@@ -53,10 +53,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
             return Err(format!("--from {from} is after --to {to}").into());
         }
     }
-    let mut postings = Vec::new();
-    for file in &args.files {
-        postings.extend(order::load_file(file)?);
-    }
+    let postings = load_postings(&args.files)?;
     let report = sales_report(&postings, args.from, args.to)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

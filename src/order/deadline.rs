@@ -77,7 +77,8 @@ pub struct Due {
     pub blocked: Option<String>,
 }
 
-/// Whether a posting still has to be packed.
+/// Whether a posting still has to be packed: the statuses before packing, the one list the due
+/// list, the label reasons and the lifecycle rules (removing units, cancel reasons) all share.
 pub fn to_be_packed(status: &Status) -> bool {
     matches!(
         status,
@@ -118,12 +119,8 @@ pub fn due_list(
 ) -> Vec<Due> {
     let mut list: Vec<(Option<DateTime<Utc>>, Due)> = postings
         .iter()
-        .filter(|p| {
-            // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
-            let mut judged = (*p).clone();
-            judged.apply_passport_deadline(now);
-            to_be_packed(&judged.status)
-        })
+        // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
+        .filter(|p| to_be_packed(&p.status) && !p.passport_lapsed(now))
         .map(|p| {
             let deadline = p.shipment_date;
             (
@@ -144,13 +141,10 @@ pub fn due_list(
             )
         })
         .collect();
+    // The deadline is compared as a time, not as its RFC 3339 text. No `is_none` key is needed:
+    // only `Unknown` has no deadline, and urgency already sorts it last.
     list.sort_by(|(da, a), (db, b)| {
-        (a.urgency, da.is_none(), da, &a.posting_number).cmp(&(
-            b.urgency,
-            db.is_none(),
-            db,
-            &b.posting_number,
-        ))
+        (a.urgency, da, &a.posting_number).cmp(&(b.urgency, db, &b.posting_number))
     });
     list.into_iter().map(|(_, d)| d).collect()
 }
@@ -168,12 +162,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             digits.push(c);
             continue;
         }
-        let n: i64 = digits.parse().map_err(|_| {
-            format!(
+        if digits.is_empty() {
+            return Err(format!(
                 "{text:?}: a number must come before {c:?} at position {}",
                 i + 1
-            )
-        })?;
+            ));
+        }
+        // Only ASCII digits were collected, so the one way to fail is a number beyond 64 bits.
+        let n: i64 = digits.parse().map_err(|_| format!("{text:?}: too long"))?;
         digits.clear();
         let part = match c {
             'd' => Duration::try_days(n),
@@ -365,6 +361,12 @@ mod tests {
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("99999999999999999d").is_err());
+        // A number beyond 64 bits is too long, not a missing number.
+        let e = parse_duration("99999999999999999999h").unwrap_err();
+        assert!(e.contains("too long"), "{e}");
+        assert!(parse_duration("h")
+            .unwrap_err()
+            .contains("a number must come before 'h'"));
         assert_eq!(parse_offset("+05:00").unwrap().local_minus_utc(), 5 * 3600);
         assert_eq!(parse_offset("UTC+7").unwrap().local_minus_utc(), 7 * 3600);
         assert_eq!(

@@ -293,11 +293,6 @@ impl Posting {
         }
     }
 
-    fn set_stage(&mut self, status: Status, substatus: Substatus) {
-        self.status = status;
-        self.substatus = Some(substatus);
-    }
-
     /// Courier delivery: accepted → courier on the way (`posting_in_courier_service`).
     pub fn courier_on_the_way(&mut self) -> Result<(), DeliveryError> {
         let action = DeliveryAction::CourierOnTheWay;

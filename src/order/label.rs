@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::deadline::to_be_packed;
 use super::error::rfc3339;
 use super::model::{Posting, Shipment};
 use super::status::{Status, Substatus};
@@ -79,14 +80,7 @@ impl Posting {
             return Some(NotLabelableReason::Cancelled(reason));
         }
         // The passport gate comes before "not packed yet": it is what the seller has to wait for.
-        let open = matches!(
-            self.status,
-            Status::AwaitingRegistration
-                | Status::AwaitingApprove
-                | Status::AwaitingPackaging
-                | Status::AwaitingVerification
-                | Status::AwaitingDeliver
-        );
+        let open = to_be_packed(&self.status) || self.status == Status::AwaitingDeliver;
         if open && self.awaiting_passport() {
             return Some(match self.passport_deadline() {
                 Some(deadline) if now >= deadline => {
@@ -100,12 +94,7 @@ impl Posting {
                 Some(NotLabelableReason::ShipFailed)
             }
             Status::AwaitingDeliver => None,
-            Status::AwaitingRegistration
-            | Status::AwaitingApprove
-            | Status::AwaitingPackaging
-            | Status::AwaitingVerification => {
-                Some(NotLabelableReason::NotPacked(self.status.clone()))
-            }
+            status if to_be_packed(status) => Some(NotLabelableReason::NotPacked(status.clone())),
             Status::AcceptanceInProgress
             | Status::Delivering
             | Status::DriverPickup

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::deadline::to_be_packed;
 use super::error::{Action, OrderError};
 use super::model::{Cancellation, Posting, Product, RemovedUnits, Shipment};
 use super::status::{Status, Substatus};
@@ -91,7 +92,7 @@ impl CancelReason {
     /// arbitration; 402 before hand-over and while delivering; 665–667 only while delivering (the
     /// reference: "the last four only in Доставляется / Курьер в пути", both status `delivering`).
     pub fn allowed_in(self, status: &Status) -> bool {
-        let before_handover = before_packing(status) || *status == Status::AwaitingDeliver;
+        let before_handover = to_be_packed(status) || *status == Status::AwaitingDeliver;
         match self {
             CancelReason::OutOfStock | CancelReason::OnlyDefective => before_handover,
             CancelReason::FromArbitration => {
@@ -145,18 +146,14 @@ impl Package {
     }
 }
 
-/// Statuses in which the posting has not been packed yet.
-fn before_packing(status: &Status) -> bool {
-    matches!(
-        status,
-        Status::AwaitingRegistration
-            | Status::AwaitingApprove
-            | Status::AwaitingPackaging
-            | Status::AwaitingVerification
-    )
-}
-
 impl Posting {
+    /// Moves the posting to `status` with `substatus`: the API reports the two together, so every
+    /// transition here and in the last mile sets both.
+    pub(super) fn set_stage(&mut self, status: Status, substatus: Substatus) {
+        self.status = status;
+        self.substatus = Some(substatus);
+    }
+
     fn illegal(&self, action: Action) -> OrderError {
         OrderError::IllegalTransition {
             posting: self.posting_number.clone(),
@@ -192,17 +189,26 @@ impl Posting {
         if !self.awaiting_passport() {
             return None;
         }
+        self.passport_window_end()
+    }
+
+    /// `in_process_at` + 24 h whatever the substatus: a posting already cancelled for want of
+    /// passport data no longer waits, yet its reminder still shows when the window closed.
+    pub(super) fn passport_window_end(&self) -> Option<DateTime<Utc>> {
         self.in_process_at
             .and_then(|t| t.checked_add_signed(PASSPORT_WINDOW))
+    }
+
+    /// Whether [`Posting::apply_passport_deadline`] would cancel the posting at `now`; for readers
+    /// that must judge the deadline without changing the posting.
+    pub(super) fn passport_lapsed(&self, now: DateTime<Utc>) -> bool {
+        !self.status.is_final() && self.passport_deadline().is_some_and(|d| now >= d)
     }
 
     /// Cancels the posting when it still waits for passport data at or after the deadline
     /// (reason: no passport data, cancelled by Ozon). Returns whether it cancelled.
     pub fn apply_passport_deadline(&mut self, now: DateTime<Utc>) -> bool {
-        let Some(deadline) = self.passport_deadline() else {
-            return false;
-        };
-        if now < deadline || self.status.is_final() {
+        if !self.passport_lapsed(now) {
             return false;
         }
         self.set_cancelled(Cancellation {
@@ -252,8 +258,7 @@ impl Posting {
             self.split(packages)?
         };
         self.shipments = shipments;
-        self.status = Status::AwaitingDeliver;
-        self.substatus = Some(Substatus::PostingNotInCarriage);
+        self.set_stage(Status::AwaitingDeliver, Substatus::PostingNotInCarriage);
         Ok(&self.shipments)
     }
 
@@ -383,7 +388,7 @@ impl Posting {
         quantity: u32,
         reason: &str,
     ) -> Result<(), OrderError> {
-        if !before_packing(&self.status) {
+        if !to_be_packed(&self.status) {
             return Err(self.illegal(Action::RemoveUnits));
         }
         if reason.trim().is_empty() {
@@ -494,8 +499,7 @@ impl Posting {
     }
 
     fn set_cancelled(&mut self, cancellation: Cancellation) {
-        self.status = Status::Cancelled;
-        self.substatus = Some(Substatus::PostingCanceled);
+        self.set_stage(Status::Cancelled, Substatus::PostingCanceled);
         self.cancellation = Some(cancellation);
     }
 
@@ -507,8 +511,10 @@ impl Posting {
             &[Status::AwaitingDeliver, Status::SentBySeller],
         )?;
         self.passport_gate(Action::HandOver)?;
-        self.status = Status::Delivering;
-        self.substatus = Some(Substatus::PostingTransferredToCourierService);
+        self.set_stage(
+            Status::Delivering,
+            Substatus::PostingTransferredToCourierService,
+        );
         self.delivering_date = Some(at);
         Ok(())
     }
@@ -522,16 +528,14 @@ impl Posting {
             });
         }
         self.passport_gate(Action::SendBySeller)?;
-        self.status = Status::SentBySeller;
-        self.substatus = Some(Substatus::SentBySeller);
+        self.set_stage(Status::SentBySeller, Substatus::SentBySeller);
         Ok(())
     }
 
     /// `delivering` (or `driver_pickup`) → `delivered`.
     pub fn deliver(&mut self) -> Result<(), OrderError> {
         self.require(Action::Deliver, &[Status::Delivering, Status::DriverPickup])?;
-        self.status = Status::Delivered;
-        self.substatus = Some(Substatus::PostingDelivered);
+        self.set_stage(Status::Delivered, Substatus::PostingDelivered);
         Ok(())
     }
 
@@ -542,8 +546,7 @@ impl Posting {
             Action::OpenDispute,
             &[Status::AwaitingDeliver, Status::NotAccepted],
         )?;
-        self.status = Status::Arbitration;
-        self.substatus = Some(Substatus::PostingInArbitration);
+        self.set_stage(Status::Arbitration, Substatus::PostingInArbitration);
         Ok(())
     }
 
@@ -553,15 +556,13 @@ impl Posting {
         self.require(Action::ResolveDispute, &[Status::Arbitration])?;
         match resolution {
             DisputeResolution::Delivered => {
-                self.status = Status::Delivered;
-                self.substatus = Some(Substatus::PostingDelivered);
+                self.set_stage(Status::Delivered, Substatus::PostingDelivered);
             }
             DisputeResolution::Cancelled { message } => {
                 self.cancel(CancelReason::FromArbitration.id(), message.as_deref())?;
             }
             DisputeResolution::BackToShipping => {
-                self.status = Status::AwaitingDeliver;
-                self.substatus = Some(Substatus::PostingCreated);
+                self.set_stage(Status::AwaitingDeliver, Substatus::PostingCreated);
             }
         }
         Ok(())
@@ -578,8 +579,7 @@ impl Posting {
                 Status::DriverPickup,
             ],
         )?;
-        self.status = Status::NotAccepted;
-        self.substatus = Some(Substatus::PostingNotInSortCenter);
+        self.set_stage(Status::NotAccepted, Substatus::PostingNotInSortCenter);
         Ok(())
     }
 }

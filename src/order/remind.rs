@@ -438,11 +438,9 @@ pub fn reminder(
         return None;
     }
     let zone = Zone::of(posting, explicit_zone);
-    // The deadline from in_process_at, whether or not the posting still waits (a cancelled one
-    // shows when it lapsed).
-    let deadline = posting
-        .in_process_at
-        .and_then(|t| t.checked_add_signed(super::lifecycle::PASSPORT_WINDOW));
+    // Not passport_deadline(): a posting cancelled for want of passport data no longer waits, yet
+    // its reminder shows when the window closed.
+    let deadline = posting.passport_window_end();
     let state = if posting.status == Status::Cancelled {
         ReminderState::Cancelled
     } else {

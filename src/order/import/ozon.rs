@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use super::lenient::{self, RawPrice};
 use super::ImportError;
-use crate::order::model::{
-    is_crossborder_schema, order_number_of, Cancellation, DeliveryMethod, Posting, Product,
-};
+use crate::order::model::{is_crossborder_schema, Cancellation, DeliveryMethod, Posting, Product};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -231,10 +229,9 @@ impl RawPosting {
         };
         let mut posting = Posting::new(&number, status);
         posting.order_id = self.order_id;
+        // Posting::new already derived the order number from the posting number.
         if let Some(order_number) = non_empty(self.order_number) {
             posting.order_number = order_number;
-        } else {
-            posting.order_number = order_number_of(&number);
         }
         posting.parent_posting_number = non_empty(self.parent_posting_number);
         posting.substatus = non_empty(self.substatus).map(|s| Substatus::parse(s.trim()));
@@ -299,7 +296,9 @@ impl RawPosting {
             .product_exemplars
             .and_then(|e| e.products)
             .unwrap_or_default();
-        for (i, raw) in self.products.unwrap_or_default().into_iter().enumerate() {
+        let raw_products = self.products.unwrap_or_default();
+        let skus: Vec<Option<i64>> = raw_products.iter().map(|p| p.sku).collect();
+        for (i, raw) in raw_products.into_iter().enumerate() {
             let field = |name: &str| format!("products[{i}].{name}");
             let sku = raw
                 .sku
@@ -325,14 +324,35 @@ impl RawPosting {
                 parse_currency(&currency).map_err(|e| fail(&field("currency"), e.to_string()))?;
             let price =
                 Money::new(amount, &currency).map_err(|e| fail(&field("price"), e.to_string()))?;
+            // Exemplars are listed per SKU, not per line. When the SKU has another line further
+            // on, this one takes only as many marks as it has units and leaves the rest to the
+            // later lines; a mark an earlier line took is not taken again. A SKU on one line gets
+            // every mark.
+            let more_lines = skus
+                .get(i + 1..)
+                .is_some_and(|rest| rest.contains(&Some(sku)));
+            let limit = if more_lines {
+                quantity as usize
+            } else {
+                usize::MAX
+            };
             let mut marking_codes = raw.mandatory_mark;
-            for exemplar_product in exemplars.iter().filter(|e| e.sku == Some(sku)) {
-                for exemplar in exemplar_product.exemplars.iter().flatten() {
-                    if let Some(mark) = exemplar.mandatory_mark.as_ref().filter(|m| !m.is_empty()) {
-                        if !marking_codes.contains(mark) {
-                            marking_codes.push(mark.clone());
-                        }
-                    }
+            let marks = exemplars
+                .iter()
+                .filter(|e| e.sku == Some(sku))
+                .flat_map(|e| e.exemplars.iter().flatten())
+                .filter_map(|e| e.mandatory_mark.as_ref().filter(|m| !m.is_empty()));
+            for mark in marks {
+                if marking_codes.len() >= limit {
+                    break;
+                }
+                let taken = marking_codes.contains(mark)
+                    || posting
+                        .products
+                        .iter()
+                        .any(|p| p.sku == sku && p.marking_codes.contains(mark));
+                if !taken {
+                    marking_codes.push(mark.clone());
                 }
             }
             posting.products.push(Product {

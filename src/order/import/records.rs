@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::lenient::parse_datetime;
 use super::ImportError;
-use crate::order::model::{is_crossborder_schema, order_number_of, Posting, Product};
+use crate::order::model::{is_crossborder_schema, Posting, Product};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -331,21 +331,16 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
             marking_codes,
         };
 
-        let slot = match by_id.get(&shipment_id) {
-            Some(&i) => i,
-            None => {
-                drafts.push(Draft {
-                    shipment_id: shipment_id.clone(),
-                    head: Head::default(),
-                    products: Vec::new(),
-                });
-                by_id.insert(shipment_id.clone(), drafts.len() - 1);
-                drafts.len() - 1
-            }
-        };
-        let Some(draft) = drafts.get_mut(slot) else {
-            continue;
-        };
+        let slot = *by_id.entry(shipment_id).or_insert_with_key(|id| {
+            drafts.push(Draft {
+                shipment_id: id.clone(),
+                head: Head::default(),
+                products: Vec::new(),
+            });
+            drafts.len() - 1
+        });
+        // Every index in by_id is one that was pushed just above, so this cannot fail.
+        let draft = &mut drafts[slot];
         let h = &mut draft.head;
         merge(
             &mut h.order_number,
@@ -424,9 +419,10 @@ impl Draft {
     fn into_posting(self) -> Posting {
         let h = self.head;
         let mut p = Posting::new(&self.shipment_id, h.status.unwrap_or(DEFAULT_STATUS));
-        p.order_number = h
-            .order_number
-            .unwrap_or_else(|| order_number_of(&self.shipment_id));
+        // Posting::new already derived the order number from the shipment id.
+        if let Some(order_number) = h.order_number {
+            p.order_number = order_number;
+        }
         p.order_id = h.order_id;
         p.substatus = h.substatus;
         p.tracking_number = h.tracking_number;

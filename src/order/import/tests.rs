@@ -153,6 +153,29 @@ fn v3_get_bare_and_array_shapes() {
 }
 
 #[test]
+fn exemplar_marks_of_a_sku_on_two_lines_are_dealt_out_not_copied() {
+    // product_exemplars lists marks per SKU; with the SKU on two lines (two prices), each unit's
+    // mark must land on one line only, or a split would put one code on two parcels.
+    let json = r#"{"posting_number": "1-2-3", "status": "awaiting_packaging",
+        "products": [
+            {"sku": 5, "quantity": 1, "price": "10", "currency_code": "RUB"},
+            {"sku": 5, "quantity": 2, "price": "12", "currency_code": "RUB"},
+            {"sku": 6, "quantity": 1, "price": "1", "currency_code": "RUB"}],
+        "product_exemplars": {"products": [
+            {"sku": 5, "exemplars": [{"mandatory_mark": "A"}, {"mandatory_mark": "B"},
+                                     {"mandatory_mark": "C"}]},
+            {"sku": 6, "exemplars": [{"mandatory_mark": "X"}, {"mandatory_mark": "Y"}]}]}}"#;
+    let posting = parse_json("p.json", json).unwrap().remove(0);
+    let marks: Vec<&[String]> = posting
+        .products
+        .iter()
+        .map(|p| p.marking_codes.as_slice())
+        .collect();
+    // A SKU on one line keeps every mark it is given, as before.
+    assert_eq!(marks, [&["A"][..], &["B", "C"][..], &["X", "Y"][..]]);
+}
+
+#[test]
 fn documented_traps_are_tolerated() {
     let postings = load_file(&data("ozon_traps.json")).unwrap();
     assert_eq!(postings.len(), 3);
