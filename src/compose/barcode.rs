@@ -111,11 +111,12 @@ pub fn barcode_item(
         Shape::Matrix { .. } => module * f64::from(symbol.total_height_modules()),
     };
     let slack = (avail_w - total_w).max(0.0);
-    let offset = match placement.align {
-        Align::Left => 0.0,
-        Align::Center if dpi.is_some() => (slack / 2.0).floor(),
-        Align::Center => slack / 2.0,
-        Align::Right => slack,
+    let offset = placement.align.offset(slack);
+    // On a grid the symbol starts on a whole dot (a centred one may sit half a dot left of centre).
+    let offset = if dpi.is_some() {
+        offset.floor()
+    } else {
+        offset
     };
     let qz = symbol.quiet_zone();
     let x0 = left + offset + module * f64::from(qz.left);

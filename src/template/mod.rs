@@ -79,6 +79,18 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// Where something aligned this way starts, measured from the start of its box, given the `slack`
+    /// (box width minus the thing's width): none of the slack, half of it, or all of it.
+    pub fn offset(self, slack: f64) -> f64 {
+        match self {
+            Align::Left => 0.0,
+            Align::Center => slack / 2.0,
+            Align::Right => slack,
+        }
+    }
+}
+
 /// Vertical alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VAlign {
