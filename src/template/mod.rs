@@ -27,7 +27,7 @@ use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
 use crate::scene::{Rect, Segment};
 
-pub use builtin::{builtin_names, BUILTIN, DEFAULT_TEMPLATE};
+pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};
 
 /// Tolerance for "inside the page": a hundredth of a micrometre absorbs decimal-to-binary rounding.
@@ -311,28 +311,19 @@ struct RawElement {
 impl Template {
     /// A built-in template by name (see [`builtin_names`]).
     pub fn builtin(name: &str) -> Result<Template, TemplateError> {
-        let source = BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| *s)
-            .ok_or_else(|| TemplateError::Unknown {
-                name: name.to_string(),
-                available: builtin_names().join(", "),
-            })?;
+        let source = builtin_source(name).ok_or_else(|| TemplateError::Unknown {
+            name: name.to_string(),
+            available: builtin_names().join(", "),
+        })?;
         Template::from_toml(source, &format!("built-in {name}"), None)
     }
 
     /// A built-in template when `name_or_path` names one, otherwise the template file at that path.
     pub fn load(name_or_path: &str) -> Result<Template, TemplateError> {
-        if BUILTIN.iter().any(|(n, _)| *n == name_or_path) {
-            return Template::builtin(name_or_path);
-        }
         let path = Path::new(name_or_path);
-        if !path.exists() {
-            return Err(TemplateError::Unknown {
-                name: name_or_path.to_string(),
-                available: builtin_names().join(", "),
-            });
+        // Neither a built-in nor a file: `builtin` gives the error that lists the built-in names.
+        if builtin_source(name_or_path).is_some() || !path.exists() {
+            return Template::builtin(name_or_path);
         }
         Template::from_file(path)
     }
