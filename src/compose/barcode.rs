@@ -123,8 +123,8 @@ pub fn barcode_item(
     let y0 = top + module * f64::from(qz.top);
     let mut bars = Vec::new();
     match symbol.shape() {
-        Shape::Linear { .. } => {
-            for run in symbol.dark_runs() {
+        Shape::Linear { modules } => {
+            for run in barcode::dark_runs(modules) {
                 bars.push(Rect::new(
                     (x0 + module * f64::from(run.start)) * unit,
                     top * unit,
@@ -139,23 +139,15 @@ pub fn barcode_item(
             cells,
         } => {
             // One rectangle per horizontal run of dark cells.
-            let w = *width as usize;
-            for row in 0..*height as usize {
-                let row_cells = cells.get(row * w..(row + 1) * w).unwrap_or(&[]);
-                let mut col = 0;
-                while col < row_cells.len() {
-                    if !row_cells[col] {
-                        col += 1;
-                        continue;
-                    }
-                    let start = col;
-                    while col < row_cells.len() && row_cells[col] {
-                        col += 1;
-                    }
+            let rows = cells
+                .chunks((*width as usize).max(1))
+                .take(*height as usize);
+            for (row, line) in rows.enumerate() {
+                for run in barcode::dark_runs(line) {
                     bars.push(Rect::new(
-                        (x0 + module * start as f64) * unit,
+                        (x0 + module * f64::from(run.start)) * unit,
                         (y0 + module * row as f64) * unit,
-                        module * (col - start) as f64 * unit,
+                        module * f64::from(run.width) * unit,
                         module * unit,
                     ));
                 }
