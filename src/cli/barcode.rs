@@ -104,6 +104,10 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
         )
         .into());
     }
+    // NaN must be caught here: `min` below would silently turn it into a metre.
+    if let Some(width) = args.width_mm.filter(|w| w.is_nan() || *w <= 0.0) {
+        return Err(format!("--width-mm {width} must be more than 0").into());
+    }
 
     let dpi = match (format, args.dpi) {
         (Format::Png, None) => Some(203),
