@@ -4,6 +4,7 @@
 use super::{Shape, Symbol};
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
+use crate::scene::mm_to_dots;
 /// Height of the digits of the human-readable line, in millimetres (≥ 2.5 mm reads well on a label).
 pub const TEXT_HEIGHT_MM: f64 = 2.5;
 /// Gap between the bars and the human-readable line, in millimetres.
@@ -32,7 +33,7 @@ pub fn raster(
     if !text {
         return bars;
     }
-    let dots = |mm: f64| (mm * f64::from(dpi) / 25.4).round().max(1.0) as u32;
+    let dots = |mm: f64| mm_to_dots(mm, dpi).round().max(1.0) as u32;
     let cap = dots(TEXT_HEIGHT_MM);
     let gap = dots(TEXT_GAP_MM);
     // The labels' own regular face, parsed once per process and shared with the label rasteriser.

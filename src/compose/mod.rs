@@ -21,7 +21,7 @@ mod posting;
 pub mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
-use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Item, Rect, Scene, TextRun};
+use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
 pub use barcode::{barcode_item, BarcodeBox, PlaceError};
@@ -204,7 +204,7 @@ fn place_text(
             max_lines: spec.max_lines,
         },
     );
-    let em = fitted.size_pt * crate::scene::MM_PER_INCH / 72.0;
+    let em = pt_to_mm(fitted.size_pt);
     let line_h = f64::from(font.line_height_em()) * em;
     let block_h = line_h * fitted.lines.len() as f64;
     let top = spec.rect.y

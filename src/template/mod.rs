@@ -25,7 +25,7 @@ use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
-use crate::scene::{Rect, Segment};
+use crate::scene::{pt_to_mm, Rect, Segment};
 
 pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};
@@ -709,7 +709,7 @@ fn element_from_raw(
             } else {
                 FontStyle::Regular
             };
-            let line_mm = style.font().line_height_em() as f64 * min_size_pt * 25.4 / 72.0;
+            let line_mm = f64::from(style.font().line_height_em()) * pt_to_mm(min_size_pt);
             if rect.h + EPS_MM < line_mm {
                 return Err(err(format!(
                     "height {:.2} mm is less than one line at min_size {min_size_pt} pt ({line_mm:.2} mm)",
