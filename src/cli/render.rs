@@ -185,7 +185,14 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 progress.set_position(i as u64 + 1);
             }
             check_strict(args.strict, &warnings)?;
-            if single && files.len() != 1 {
+            if single && files.is_empty() {
+                return Err(format!(
+                    "no posting gave a label; nothing written to {}",
+                    args.output.display()
+                )
+                .into());
+            }
+            if single && files.len() > 1 {
                 return Err(format!(
                     "{} labels do not fit one PNG file; give a directory (e.g. -o labels/)",
                     files.len()
