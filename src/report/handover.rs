@@ -7,11 +7,9 @@
 //! scenes ([`HandoverSheet::scenes`]) drawn by the project's PDF writer, on a 300 dpi grid so every
 //! bar edge falls on a printer dot at 300 dpi (and at 600).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 
 use crate::barcode::Symbology;
 use crate::compose::{barcode_item, BarcodeBox};
@@ -196,20 +194,11 @@ impl HandoverSheet {
 
     /// Total declared cost per currency, exact.
     pub fn total_cost(&self) -> Result<Vec<Money>, HandoverError> {
-        let mut sums: BTreeMap<String, Decimal> = BTreeMap::new();
+        let mut sums = super::CurrencySums::default();
         for r in &self.rows {
-            let sum = sums.entry(r.cost.currency.clone()).or_default();
-            *sum = sum
-                .checked_add(r.cost.amount)
-                .ok_or_else(|| OrderError::Cost {
-                    posting: r.posting_number.clone(),
-                    source: crate::order::MoneyError::Overflow,
-                })?;
+            sums.add(&r.cost, &r.posting_number)?;
         }
-        Ok(sums
-            .into_iter()
-            .map(|(currency, amount)| Money { amount, currency })
-            .collect())
+        Ok(sums.to_money())
     }
 
     /// Rows per page: as many as fit below the header; the last page also needs room for the totals
