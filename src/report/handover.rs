@@ -283,32 +283,18 @@ impl HandoverSheet {
             Align::Center,
         );
         let date = self.date.format("%d.%m.%Y").to_string();
-        let blank = "________________________________";
+        // An unknown value gets a line to fill in by hand.
+        fn or_blank(value: &str) -> &str {
+            if value.is_empty() {
+                "________________________________"
+            } else {
+                value
+            }
+        }
         let lines = [
-            (
-                "Продавец:",
-                if self.seller.is_empty() {
-                    blank
-                } else {
-                    &self.seller
-                },
-            ),
-            (
-                "Склад:",
-                if self.warehouse.is_empty() {
-                    blank
-                } else {
-                    &self.warehouse
-                },
-            ),
-            (
-                "Перевозчик:",
-                if self.carrier.is_empty() {
-                    blank
-                } else {
-                    &self.carrier
-                },
-            ),
+            ("Продавец:", or_blank(&self.seller)),
+            ("Склад:", or_blank(&self.warehouse)),
+            ("Перевозчик:", or_blank(&self.carrier)),
             ("Дата передачи:", date.as_str()),
         ];
         for (i, (label, value)) in lines.iter().enumerate() {
