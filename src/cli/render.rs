@@ -57,7 +57,11 @@ fn parse_dpi(text: &str) -> Result<u32, String> {
     if DPI_RANGE.contains(&dpi) {
         Ok(dpi)
     } else {
-        Err(format!("{dpi} is outside 72–1200"))
+        Err(format!(
+            "{dpi} is outside {}–{}",
+            DPI_RANGE.start(),
+            DPI_RANGE.end()
+        ))
     }
 }
 
