@@ -313,8 +313,8 @@ fn templates_lists_the_builtins() {
 }
 
 #[test]
-fn a_single_png_without_any_label_says_so() {
-    // It used to say "0 labels do not fit one PNG file; give a directory".
+fn a_single_file_without_any_label_says_so_and_is_not_written() {
+    // A PNG used to say "0 labels do not fit one PNG file; give a directory".
     let dir = tempfile::tempdir().unwrap();
     let source = std::fs::read_to_string(data("ozon_posting.json")).unwrap();
     let mut posting: serde_json::Value = serde_json::from_str(&source).unwrap();
@@ -335,4 +335,24 @@ fn a_single_png_without_any_label_says_so() {
     assert!(stderr.contains("no posting gave a label"), "{stderr}");
     assert!(!stderr.contains("do not fit"), "{stderr}");
     assert!(!png.exists());
+
+    // A PDF without pages is invalid (poppler: "Invalid page count 0"): it used to be written anyway.
+    let pdf = dir.path().join("none.pdf");
+    let out = shiplabel(&[
+        "render",
+        "--now",
+        NOW,
+        &input.display().to_string(),
+        "-o",
+        &pdf.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no posting gave a label"), "{stderr}");
+    assert!(!pdf.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the input"
+    );
 }

@@ -150,6 +150,11 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                     failure = Some(e.into());
                     return Err(std::io::Error::other("--strict"));
                 }
+                // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
+                if r.labels == 0 {
+                    failure = Some(no_label(&args.output));
+                    return Err(std::io::Error::other("no label"));
+                }
                 report = Some(r);
                 Ok(())
             })
@@ -190,11 +195,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
             }
             check_strict(args.strict, &warnings)?;
             if single && files.is_empty() {
-                return Err(format!(
-                    "no posting gave a label; nothing written to {}",
-                    args.output.display()
-                )
-                .into());
+                return Err(no_label(&args.output));
             }
             if single && files.len() > 1 {
                 return Err(format!(
@@ -234,6 +235,15 @@ fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Re
         Some(w) if strict => Err(format!("{w} (--strict: nothing written)")),
         _ => Ok(()),
     }
+}
+
+/// Nothing to put in a single output file, naming it.
+fn no_label(path: &Path) -> CliError {
+    format!(
+        "no posting gave a label; nothing written to {}",
+        path.display()
+    )
+    .into()
 }
 
 /// A failed write, naming the file.
