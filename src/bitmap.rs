@@ -72,6 +72,11 @@ impl Bitmap {
     }
 
     /// One packed row.
+    ///
+    /// # Panics
+    ///
+    /// When `y` is not below [`Bitmap::height`] (unlike [`Bitmap::get`], which reads outside dots as
+    /// white): a row past the end is a bug in the caller's loop, not a blank line.
     pub fn row(&self, y: u32) -> &[u8] {
         let start = y as usize * self.stride;
         &self.data[start..start + self.stride]

@@ -165,7 +165,7 @@ pub struct TextRun {
 impl TextRun {
     /// The em size in millimetres.
     pub fn em_mm(&self) -> f64 {
-        self.size_pt * MM_PER_INCH / 72.0
+        pt_to_mm(self.size_pt)
     }
 
     /// The text the run shows (including characters drawn as the missing-glyph box).
@@ -193,6 +193,11 @@ impl Scene {
             _ => None,
         })
     }
+}
+
+/// Converts a font size in points (1/72 inch) to millimetres.
+pub fn pt_to_mm(pt: f64) -> f64 {
+    pt * MM_PER_INCH / 72.0
 }
 
 /// Converts millimetres to dots at `dpi`.

@@ -251,3 +251,22 @@ proptest! {
         prop_assert_eq!((symbol.width_modules() - 35) % 11, 0);
     }
 }
+
+#[test]
+fn cli_refuses_a_width_that_is_not_a_positive_length() {
+    // NaN used to pass through `min` as a metre-wide box and give a huge symbol.
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("w.png");
+    for width in ["NaN", "0", "-5"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+            .args(["barcode", "123", "--type", "code128", "-o"])
+            .arg(&out_path)
+            .arg(format!("--width-mm={width}"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "--width-mm {width}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--width-mm"), "{width}: {stderr}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -318,7 +318,7 @@ impl Symbol {
     /// The bars of a linear symbol as runs of adjacent dark modules, left to right; empty for matrix symbols.
     pub fn dark_runs(&self) -> Vec<Run> {
         match &self.shape {
-            Shape::Linear { modules } => dark_runs(modules),
+            Shape::Linear { modules } => dark_runs(modules).collect(),
             Shape::Matrix { .. } => Vec::new(),
         }
     }
@@ -381,29 +381,21 @@ impl Symbol {
     }
 }
 
-fn dark_runs(modules: &[bool]) -> Vec<Run> {
-    let mut runs = Vec::new();
-    let mut start = None;
-    for (i, &dark) in modules.iter().enumerate() {
-        match (dark, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                runs.push(Run {
-                    start: s as u32,
-                    width: (i - s) as u32,
-                });
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        runs.push(Run {
-            start: s as u32,
-            width: (modules.len() - s) as u32,
-        });
-    }
-    runs
+/// Runs of adjacent dark modules in a row (a linear symbol, or one row of a matrix symbol's cells), left
+/// to right. An iterator, so that placing a symbol on every label of a batch allocates nothing for it.
+pub(crate) fn dark_runs(modules: &[bool]) -> impl Iterator<Item = Run> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = modules.get(at..)?;
+        let start = at + rest.iter().position(|&dark| dark)?;
+        let after = modules.get(start..).unwrap_or_default();
+        let width = after.iter().position(|&dark| !dark).unwrap_or(after.len());
+        at = start + width;
+        Some(Run {
+            start: start as u32,
+            width: width as u32,
+        })
+    })
 }
 
 /// Turns element widths (bar, space, bar, … alternating, starting with a bar) into modules.
@@ -563,7 +555,7 @@ mod tests {
     #[test]
     fn runs_cover_the_bars() {
         let m = [true, true, false, true, false, false, true];
-        let runs = dark_runs(&m);
+        let runs: Vec<Run> = dark_runs(&m).collect();
         assert_eq!(
             runs,
             vec![

@@ -3,9 +3,8 @@
 
 use super::{Shape, Symbol};
 use crate::bitmap::Bitmap;
-
-/// The bundled font (DejaVu Sans, Bitstream Vera licence, see `fonts/LICENSE`).
-const FONT: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+use crate::font::FontStyle;
+use crate::scene::mm_to_dots;
 /// Height of the digits of the human-readable line, in millimetres (≥ 2.5 mm reads well on a label).
 pub const TEXT_HEIGHT_MM: f64 = 2.5;
 /// Gap between the bars and the human-readable line, in millimetres.
@@ -34,12 +33,11 @@ pub fn raster(
     if !text {
         return bars;
     }
-    let dots = |mm: f64| (mm * f64::from(dpi) / 25.4).round().max(1.0) as u32;
+    let dots = |mm: f64| mm_to_dots(mm, dpi).round().max(1.0) as u32;
     let cap = dots(TEXT_HEIGHT_MM);
     let gap = dots(TEXT_GAP_MM);
-    let Ok(font) = fontdue::Font::from_bytes(FONT, fontdue::FontSettings::default()) else {
-        return bars;
-    };
+    // The labels' own regular face, parsed once per process and shared with the label rasteriser.
+    let font = FontStyle::Regular.font().rasterizer();
     let text = printable(symbol.text());
     let mut px = (f64::from(cap) / CAP_HEIGHT_EM) as f32;
     // Shrink the line to the symbol's width (quiet zones included) when it is wider, down to 60 % of the

@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::CliError;
 use crate::barcode::{encode, fit, render, Symbology, GS};
+use crate::scene::mm_to_dots;
 
 /// Module size used when neither `--module-dots` nor `--width-mm` is given: 0.25 mm (10 mil) for linear
 /// symbols, 0.5 mm for QR and DataMatrix.
@@ -104,6 +105,10 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
         )
         .into());
     }
+    // NaN must be caught here: `min` below would silently turn it into a metre.
+    if let Some(width) = args.width_mm.filter(|w| w.is_nan() || *w <= 0.0) {
+        return Err(format!("--width-mm {width} must be more than 0").into());
+    }
 
     let dpi = match (format, args.dpi) {
         (Format::Png, None) => Some(203),
@@ -118,7 +123,7 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
         (Some(width), dots, _) => (dots, width.min(MAX_BOX_MM)),
         (None, Some(dots), _) => (Some(dots), MAX_BOX_MM),
         (None, None, Some(dpi)) => {
-            let dots = (default_mm * f64::from(dpi) / 25.4).round().max(1.0) as u32;
+            let dots = mm_to_dots(default_mm, dpi).round().max(1.0) as u32;
             (Some(dots), MAX_BOX_MM)
         }
         (None, None, None) => (None, default_mm * f64::from(symbol.total_width_modules())),
@@ -132,7 +137,7 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
 
     let bytes = match (format, size.module_dots, dpi) {
         (Format::Png, Some(x), Some(dpi)) => {
-            let bar_height = (args.height_mm * f64::from(dpi) / 25.4).round().max(1.0) as u32;
+            let bar_height = mm_to_dots(args.height_mm, dpi).round().max(1.0) as u32;
             render::raster(&symbol, x, bar_height, dpi, args.text).to_png(Some(dpi))
         }
         _ => render::svg(&symbol, size.module_mm, args.height_mm, args.text).into_bytes(),

@@ -57,7 +57,11 @@ fn parse_dpi(text: &str) -> Result<u32, String> {
     if DPI_RANGE.contains(&dpi) {
         Ok(dpi)
     } else {
-        Err(format!("{dpi} is outside 72–1200"))
+        Err(format!(
+            "{dpi} is outside {}–{}",
+            DPI_RANGE.start(),
+            DPI_RANGE.end()
+        ))
     }
 }
 
@@ -146,6 +150,11 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                     failure = Some(e.into());
                     return Err(std::io::Error::other("--strict"));
                 }
+                // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
+                if r.labels == 0 {
+                    failure = Some(no_label(&args.output));
+                    return Err(std::io::Error::other("no label"));
+                }
                 report = Some(r);
                 Ok(())
             })
@@ -185,7 +194,10 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 progress.set_position(i as u64 + 1);
             }
             check_strict(args.strict, &warnings)?;
-            if single && files.len() != 1 {
+            if single && files.is_empty() {
+                return Err(no_label(&args.output));
+            }
+            if single && files.len() > 1 {
                 return Err(format!(
                     "{} labels do not fit one PNG file; give a directory (e.g. -o labels/)",
                     files.len()
@@ -223,6 +235,15 @@ fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Re
         Some(w) if strict => Err(format!("{w} (--strict: nothing written)")),
         _ => Ok(()),
     }
+}
+
+/// Nothing to put in a single output file, naming it.
+fn no_label(path: &Path) -> CliError {
+    format!(
+        "no posting gave a label; nothing written to {}",
+        path.display()
+    )
+    .into()
 }
 
 /// A failed write, naming the file.

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::CliError;
 use crate::compose::Field;
-use crate::template::{builtin_names, Template, DEFAULT_TEMPLATE};
+use crate::template::{builtin_names, builtin_source, Template, DEFAULT_TEMPLATE};
 
 /// List the built-in label templates.
 #[derive(Debug, Args)]
@@ -22,11 +22,8 @@ pub struct TemplatesArgs {
 /// Runs the command.
 pub fn run(args: TemplatesArgs) -> Result<ExitCode, CliError> {
     if let Some(name) = &args.show {
-        let source = crate::template::BUILTIN
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, s)| *s)
-            .ok_or_else(|| format!("no built-in template {name:?}"))?;
+        let source =
+            builtin_source(name).ok_or_else(|| format!("no built-in template {name:?}"))?;
         print!("{source}");
         return Ok(ExitCode::SUCCESS);
     }

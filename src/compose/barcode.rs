@@ -111,19 +111,20 @@ pub fn barcode_item(
         Shape::Matrix { .. } => module * f64::from(symbol.total_height_modules()),
     };
     let slack = (avail_w - total_w).max(0.0);
-    let offset = match placement.align {
-        Align::Left => 0.0,
-        Align::Center if dpi.is_some() => (slack / 2.0).floor(),
-        Align::Center => slack / 2.0,
-        Align::Right => slack,
+    let offset = placement.align.offset(slack);
+    // On a grid the symbol starts on a whole dot (a centred one may sit half a dot left of centre).
+    let offset = if dpi.is_some() {
+        offset.floor()
+    } else {
+        offset
     };
     let qz = symbol.quiet_zone();
     let x0 = left + offset + module * f64::from(qz.left);
     let y0 = top + module * f64::from(qz.top);
     let mut bars = Vec::new();
     match symbol.shape() {
-        Shape::Linear { .. } => {
-            for run in symbol.dark_runs() {
+        Shape::Linear { modules } => {
+            for run in barcode::dark_runs(modules) {
                 bars.push(Rect::new(
                     (x0 + module * f64::from(run.start)) * unit,
                     top * unit,
@@ -138,23 +139,15 @@ pub fn barcode_item(
             cells,
         } => {
             // One rectangle per horizontal run of dark cells.
-            let w = *width as usize;
-            for row in 0..*height as usize {
-                let row_cells = cells.get(row * w..(row + 1) * w).unwrap_or(&[]);
-                let mut col = 0;
-                while col < row_cells.len() {
-                    if !row_cells[col] {
-                        col += 1;
-                        continue;
-                    }
-                    let start = col;
-                    while col < row_cells.len() && row_cells[col] {
-                        col += 1;
-                    }
+            let rows = cells
+                .chunks((*width as usize).max(1))
+                .take(*height as usize);
+            for (row, line) in rows.enumerate() {
+                for run in barcode::dark_runs(line) {
                     bars.push(Rect::new(
-                        (x0 + module * start as f64) * unit,
+                        (x0 + module * f64::from(run.start)) * unit,
                         (y0 + module * row as f64) * unit,
-                        module * (col - start) as f64 * unit,
+                        module * f64::from(run.width) * unit,
                         module * unit,
                     ));
                 }

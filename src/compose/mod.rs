@@ -21,8 +21,8 @@ mod posting;
 pub mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
-use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Item, Rect, Scene, TextRun};
-use crate::template::{Align, BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
+use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
+use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
 pub use barcode::{barcode_item, BarcodeBox, PlaceError};
 pub use data::{Field, FieldKind, LabelData, ProductData, Value};
@@ -204,7 +204,7 @@ fn place_text(
             max_lines: spec.max_lines,
         },
     );
-    let em = fitted.size_pt * crate::scene::MM_PER_INCH / 72.0;
+    let em = pt_to_mm(fitted.size_pt);
     let line_h = f64::from(font.line_height_em()) * em;
     let block_h = line_h * fitted.lines.len() as f64;
     let top = spec.rect.y
@@ -228,12 +228,7 @@ fn place_text(
             }
         }
         let width = f64::from(width_em) * em;
-        let x = spec.rect.x
-            + match spec.align {
-                Align::Left => 0.0,
-                Align::Center => (spec.rect.w - width) / 2.0,
-                Align::Right => spec.rect.w - width,
-            };
+        let x = spec.rect.x + spec.align.offset(spec.rect.w - width);
         scene.items.push(Item::Text(TextRun {
             element: element.to_string(),
             x,

@@ -1,7 +1,7 @@
 //! Fitting text into a box with the font's real advance widths: shrink, then wrap, then ellipsis.
 
 use crate::font::Font;
-use crate::scene::MM_PER_INCH;
+use crate::scene::pt_to_mm;
 
 /// The ellipsis that ends text cut short.
 const ELLIPSIS: char = '…';
@@ -36,10 +36,6 @@ pub struct Constraints {
     pub max_lines: u32,
 }
 
-fn em_mm(size_pt: f64) -> f64 {
-    size_pt * MM_PER_INCH / 72.0
-}
-
 /// Fits `text` into the box.
 ///
 /// 1. One line, shrunk as far as the minimum size if it is too wide.
@@ -51,19 +47,19 @@ fn em_mm(size_pt: f64) -> f64 {
 pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
     let line_em = f64::from(font.line_height_em());
     let lines_at = |size: f64| -> usize {
-        let fit = ((c.height_mm + EPS) / (line_em * em_mm(size))).floor() as usize;
+        let fit = ((c.height_mm + EPS) / (line_em * pt_to_mm(size))).floor() as usize;
         fit.min(c.max_lines as usize)
     };
     // The largest size at which one line fits the height.
     let size_max = c
         .size_pt
-        .min(c.height_mm / (line_em * em_mm(1.0)))
+        .min(c.height_mm / (line_em * pt_to_mm(1.0)))
         .max(c.min_size_pt);
 
     if !text.contains('\n') {
         let width_em = f64::from(font.width_em(text));
         let by_width = if width_em > 0.0 {
-            c.width_mm / (width_em * em_mm(1.0))
+            c.width_mm / (width_em * pt_to_mm(1.0))
         } else {
             f64::INFINITY
         };
@@ -81,7 +77,7 @@ pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
 
     let mut size = size_max;
     loop {
-        let lines = wrap(font, text, c.width_mm / em_mm(size));
+        let lines = wrap(font, text, c.width_mm / pt_to_mm(size));
         if lines.len() <= lines_at(size) {
             return Fitted {
                 size_pt: size,
@@ -96,7 +92,7 @@ pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
     }
 
     let size = c.min_size_pt;
-    let max_em = c.width_mm / em_mm(size);
+    let max_em = c.width_mm / pt_to_mm(size);
     let mut lines = wrap(font, text, max_em);
     let keep = lines_at(size).max(1);
     if lines.len() > keep {
@@ -188,7 +184,7 @@ mod tests {
     }
 
     fn width_mm(text: &str, size: f64) -> f64 {
-        f64::from(FontStyle::Regular.font().width_em(text)) * em_mm(size)
+        f64::from(FontStyle::Regular.font().width_em(text)) * pt_to_mm(size)
     }
 
     #[test]

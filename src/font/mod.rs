@@ -156,10 +156,8 @@ impl Font {
 
     /// Glyph id of `ch`, or `None` when the font has no glyph for it.
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        if let Some(&(gid, _)) = self.fast.get(ch as usize) {
-            return (gid != 0).then_some(gid);
-        }
-        self.face.glyph_index(ch).map(|g| g.0)
+        let (gid, _, found) = self.glyph_and_advance(ch);
+        found.then_some(gid)
     }
 
     /// Advance width of a glyph in font units.

@@ -78,7 +78,7 @@ pub enum RenderError {
     #[error("writing the labels failed")]
     Io(#[from] std::io::Error),
     /// A resolution outside [`DPI_RANGE`].
-    #[error("resolution {0} dpi is outside 72–1200 dpi")]
+    #[error("resolution {0} dpi is outside {lo}–{hi} dpi", lo = DPI_RANGE.start(), hi = DPI_RANGE.end())]
     Dpi(u32),
     /// A posting for which the template makes no label (a per-product template and no products).
     #[error("posting {0}: the template makes no label for it (no product lines?)")]
@@ -196,4 +196,19 @@ pub fn render_png(
     dpi: u32,
 ) -> Result<Vec<u8>, RenderError> {
     Ok(label_bitmap(posting, template, dpi)?.to_png(Some(dpi)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resolution_out_of_range_names_the_range() {
+        assert_eq!(
+            RenderError::Dpi(50).to_string(),
+            "resolution 50 dpi is outside 72–1200 dpi"
+        );
+        assert!(check_dpi(72).is_ok() && check_dpi(1200).is_ok());
+        assert!(check_dpi(1201).is_err());
+    }
 }

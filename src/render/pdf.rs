@@ -241,6 +241,8 @@ pub struct PdfWriter<W: Write> {
     media_box: Option<(f32, f32)>,
     used: [BTreeMap<u16, char>; 2],
     font_referenced: [bool; 2],
+    /// Images already written, by the address of their shared bitmap. The `Arc` is kept so that the
+    /// bitmap outlives the document: a freed one's address could be reused by a different image.
     images: HashMap<*const Bitmap, (Ref, Arc<Bitmap>)>,
     image_order: Vec<Ref>,
 }
@@ -293,7 +295,8 @@ impl<W: Write> PdfWriter<W> {
         Chunk::with_settings(Settings { pretty: false })
     }
 
-    /// Composes nothing, draws one scene as the next page.
+    /// Prepares one scene and writes it as the next page, on this thread. Batches prepare pages in
+    /// parallel with [`PreparedPage::new`] and write them with [`PdfWriter::add_prepared`].
     pub fn add_scene(&mut self, scene: &Scene) -> io::Result<()> {
         self.add_prepared(PreparedPage::new(scene))
     }

@@ -7,11 +7,9 @@
 //! scenes ([`HandoverSheet::scenes`]) drawn by the project's PDF writer, on a 300 dpi grid so every
 //! bar edge falls on a printer dot at 300 dpi (and at 600).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 
 use crate::barcode::Symbology;
 use crate::compose::{barcode_item, BarcodeBox};
@@ -196,20 +194,11 @@ impl HandoverSheet {
 
     /// Total declared cost per currency, exact.
     pub fn total_cost(&self) -> Result<Vec<Money>, HandoverError> {
-        let mut sums: BTreeMap<String, Decimal> = BTreeMap::new();
+        let mut sums = super::CurrencySums::default();
         for r in &self.rows {
-            let sum = sums.entry(r.cost.currency.clone()).or_default();
-            *sum = sum
-                .checked_add(r.cost.amount)
-                .ok_or_else(|| OrderError::Cost {
-                    posting: r.posting_number.clone(),
-                    source: crate::order::MoneyError::Overflow,
-                })?;
+            sums.add(&r.cost, &r.posting_number)?;
         }
-        Ok(sums
-            .into_iter()
-            .map(|(currency, amount)| Money { amount, currency })
-            .collect())
+        Ok(sums.to_money())
     }
 
     /// Rows per page: as many as fit below the header; the last page also needs room for the totals
@@ -276,7 +265,7 @@ impl HandoverSheet {
                 PAGE_H - MARGIN,
                 8.0,
                 FontStyle::Regular,
-                Anchor::Right,
+                Align::Right,
             );
             scenes.push(s.scene);
         }
@@ -291,47 +280,33 @@ impl HandoverSheet {
             top + 6.0,
             14.0,
             FontStyle::Bold,
-            Anchor::Center,
+            Align::Center,
         );
         let date = self.date.format("%d.%m.%Y").to_string();
-        let blank = "________________________________";
+        // An unknown value gets a line to fill in by hand.
+        fn or_blank(value: &str) -> &str {
+            if value.is_empty() {
+                "________________________________"
+            } else {
+                value
+            }
+        }
         let lines = [
-            (
-                "Продавец:",
-                if self.seller.is_empty() {
-                    blank
-                } else {
-                    &self.seller
-                },
-            ),
-            (
-                "Склад:",
-                if self.warehouse.is_empty() {
-                    blank
-                } else {
-                    &self.warehouse
-                },
-            ),
-            (
-                "Перевозчик:",
-                if self.carrier.is_empty() {
-                    blank
-                } else {
-                    &self.carrier
-                },
-            ),
+            ("Продавец:", or_blank(&self.seller)),
+            ("Склад:", or_blank(&self.warehouse)),
+            ("Перевозчик:", or_blank(&self.carrier)),
             ("Дата передачи:", date.as_str()),
         ];
         for (i, (label, value)) in lines.iter().enumerate() {
             let y = top + 14.0 + 5.5 * i as f64;
-            s.text(label, MARGIN, y, 10.0, FontStyle::Bold, Anchor::Left);
+            s.text(label, MARGIN, y, 10.0, FontStyle::Bold, Align::Left);
             s.text(
                 &fit_chars(value, 75),
                 MARGIN + 36.0,
                 y,
                 10.0,
                 FontStyle::Regular,
-                Anchor::Left,
+                Align::Left,
             );
         }
         if count > 1 {
@@ -341,7 +316,7 @@ impl HandoverSheet {
                 top + 14.0,
                 10.0,
                 FontStyle::Regular,
-                Anchor::Right,
+                Align::Right,
             );
         }
     }
@@ -365,13 +340,13 @@ impl HandoverSheet {
                 top + 5.0 + 5.5 * i as f64,
                 10.0,
                 FontStyle::Bold,
-                Anchor::Left,
+                Align::Left,
             );
         }
         let sig = top + 36.0;
         for (x, who) in [(MARGIN, "Сдал (продавец)"), (112.0, "Принял (перевозчик)")]
         {
-            s.text(who, x, sig, 9.0, FontStyle::Regular, Anchor::Left);
+            s.text(who, x, sig, 9.0, FontStyle::Regular, Align::Left);
             s.rect(Rect::new(x, sig + 9.0, 80.0, 0.3));
             s.text(
                 "подпись / Ф. И. О.",
@@ -379,7 +354,7 @@ impl HandoverSheet {
                 sig + 13.0,
                 7.0,
                 FontStyle::Regular,
-                Anchor::Left,
+                Align::Left,
             );
         }
     }
@@ -449,7 +424,7 @@ fn draw_table_head(s: &mut Page, top: f64) -> f64 {
             top + 6.0,
             8.0,
             FontStyle::Bold,
-            Anchor::Center,
+            Align::Center,
         );
     }
     let bottom = top + TABLE_HEAD_H;
@@ -466,7 +441,7 @@ fn draw_row(s: &mut Page, top: f64, index: usize, row: &HandoverRow) -> Result<(
         mid,
         9.0,
         FontStyle::Regular,
-        Anchor::Right,
+        Align::Right,
     );
     s.text(
         &row.posting_number,
@@ -474,7 +449,7 @@ fn draw_row(s: &mut Page, top: f64, index: usize, row: &HandoverRow) -> Result<(
         mid,
         9.0,
         FontStyle::Regular,
-        Anchor::Left,
+        Align::Left,
     );
     s.barcode(
         &row.posting_number,
@@ -486,7 +461,7 @@ fn draw_row(s: &mut Page, top: f64, index: usize, row: &HandoverRow) -> Result<(
         mid,
         9.0,
         FontStyle::Regular,
-        Anchor::Right,
+        Align::Right,
     );
     s.text(
         &row.items.to_string(),
@@ -494,7 +469,7 @@ fn draw_row(s: &mut Page, top: f64, index: usize, row: &HandoverRow) -> Result<(
         mid,
         9.0,
         FontStyle::Regular,
-        Anchor::Right,
+        Align::Right,
     );
     s.text(
         &format!("{} {}", group(&row.cost.amount_string()), row.cost.currency),
@@ -502,18 +477,11 @@ fn draw_row(s: &mut Page, top: f64, index: usize, row: &HandoverRow) -> Result<(
         mid,
         9.0,
         FontStyle::Regular,
-        Anchor::Right,
+        Align::Right,
     );
     let right = c_cost.0 + c_cost.1;
     s.rect(Rect::new(MARGIN, top + ROW_H - 0.2, right - MARGIN, 0.2));
     Ok(())
-}
-
-#[derive(Clone, Copy)]
-enum Anchor {
-    Left,
-    Center,
-    Right,
 }
 
 /// A page being drawn: thin helpers over a [`Scene`].
@@ -538,7 +506,8 @@ impl Page {
         self.scene.items.push(Item::Fill(r));
     }
 
-    /// One line of text with its baseline at `baseline`, anchored at `x`.
+    /// One line of text with its baseline at `baseline`; `anchor` says which of its ends (or its
+    /// middle) is at `x`.
     fn text(
         &mut self,
         text: &str,
@@ -546,16 +515,12 @@ impl Page {
         baseline: f64,
         size_pt: f64,
         style: FontStyle,
-        anchor: Anchor,
+        anchor: Align,
     ) {
         let font = style.font();
         let (glyphs, width_em, _missing) = font.layout_line(text);
         let width = f64::from(width_em) * size_pt * crate::scene::MM_PER_INCH / 72.0;
-        let x = match anchor {
-            Anchor::Left => x,
-            Anchor::Center => x - width / 2.0,
-            Anchor::Right => x - width,
-        };
+        let x = x - anchor.offset(width);
         self.scene.items.push(Item::Text(TextRun {
             element: "handover".to_owned(),
             x,

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::order::deadline::moscow;
@@ -66,7 +65,7 @@ pub struct SalesReport {
 struct Tally {
     delivered: u64,
     items: u64,
-    revenue: BTreeMap<String, Decimal>,
+    revenue: super::CurrencySums,
     cancelled: u64,
     disputed: u64,
 }
@@ -83,13 +82,7 @@ impl Tally {
                 self.delivered += 1;
                 self.items += posting.unit_count();
                 if let Some(cost) = cost {
-                    let sum = self.revenue.entry(cost.currency.clone()).or_default();
-                    *sum = sum
-                        .checked_add(cost.amount)
-                        .ok_or_else(|| OrderError::Cost {
-                            posting: posting.posting_number.clone(),
-                            source: crate::order::MoneyError::Overflow,
-                        })?;
+                    self.revenue.add(cost, &posting.posting_number)?;
                 }
             }
             Kind::Cancelled => self.cancelled += 1,
@@ -100,14 +93,11 @@ impl Tally {
 
     fn amounts(&self) -> Vec<Amount> {
         self.revenue
-            .iter()
-            .map(|(currency, amount)| Amount {
-                currency: currency.clone(),
-                amount: Money {
-                    amount: *amount,
-                    currency: currency.clone(),
-                }
-                .amount_string(),
+            .to_money()
+            .into_iter()
+            .map(|money| Amount {
+                amount: money.amount_string(),
+                currency: money.currency,
             })
             .collect()
     }

@@ -24,3 +24,8 @@ pub const DEFAULT_TEMPLATE: &str = "ozon-fbs";
 pub fn builtin_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(name, _)| *name).collect()
 }
+
+/// The TOML source of the built-in template `name`, if there is one.
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}

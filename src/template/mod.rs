@@ -25,9 +25,9 @@ use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
-use crate::scene::{Rect, Segment};
+use crate::scene::{pt_to_mm, Rect, Segment};
 
-pub use builtin::{builtin_names, BUILTIN, DEFAULT_TEMPLATE};
+pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};
 
 /// Tolerance for "inside the page": a hundredth of a micrometre absorbs decimal-to-binary rounding.
@@ -77,6 +77,18 @@ pub enum Align {
     Center,
     /// Right edge.
     Right,
+}
+
+impl Align {
+    /// Where something aligned this way starts, measured from the start of its box, given the `slack`
+    /// (box width minus the thing's width): none of the slack, half of it, or all of it.
+    pub fn offset(self, slack: f64) -> f64 {
+        match self {
+            Align::Left => 0.0,
+            Align::Center => slack / 2.0,
+            Align::Right => slack,
+        }
+    }
 }
 
 /// Vertical alignment within an element's box.
@@ -299,28 +311,19 @@ struct RawElement {
 impl Template {
     /// A built-in template by name (see [`builtin_names`]).
     pub fn builtin(name: &str) -> Result<Template, TemplateError> {
-        let source = BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| *s)
-            .ok_or_else(|| TemplateError::Unknown {
-                name: name.to_string(),
-                available: builtin_names().join(", "),
-            })?;
+        let source = builtin_source(name).ok_or_else(|| TemplateError::Unknown {
+            name: name.to_string(),
+            available: builtin_names().join(", "),
+        })?;
         Template::from_toml(source, &format!("built-in {name}"), None)
     }
 
     /// A built-in template when `name_or_path` names one, otherwise the template file at that path.
     pub fn load(name_or_path: &str) -> Result<Template, TemplateError> {
-        if BUILTIN.iter().any(|(n, _)| *n == name_or_path) {
-            return Template::builtin(name_or_path);
-        }
         let path = Path::new(name_or_path);
-        if !path.exists() {
-            return Err(TemplateError::Unknown {
-                name: name_or_path.to_string(),
-                available: builtin_names().join(", "),
-            });
+        // Neither a built-in nor a file: `builtin` gives the error that lists the built-in names.
+        if builtin_source(name_or_path).is_some() || !path.exists() {
+            return Template::builtin(name_or_path);
         }
         Template::from_file(path)
     }
@@ -706,7 +709,7 @@ fn element_from_raw(
             } else {
                 FontStyle::Regular
             };
-            let line_mm = style.font().line_height_em() as f64 * min_size_pt * 25.4 / 72.0;
+            let line_mm = f64::from(style.font().line_height_em()) * pt_to_mm(min_size_pt);
             if rect.h + EPS_MM < line_mm {
                 return Err(err(format!(
                     "height {:.2} mm is less than one line at min_size {min_size_pt} pt ({line_mm:.2} mm)",
