@@ -127,7 +127,8 @@ fn escpos(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
     let stride = framed.stride();
     let rows_per_band = profile.band_rows_for(stride) as usize;
     let mut page = Vec::with_capacity(framed.packed().len() + 64);
-    for band in framed.packed().chunks(stride * rows_per_band) {
+    // A frame narrower than one byte has no rows to send (and `chunks` refuses a size of 0).
+    for band in framed.packed().chunks((stride * rows_per_band).max(1)) {
         let rows = band.len() / stride;
         // GS v 0, m = 0 (normal size), x = bytes per row, y = rows, little endian.
         page.extend_from_slice(&[0x1d, 0x76, 0x30, 0x00]);
@@ -381,6 +382,20 @@ mod tests {
         assert_eq!(headers.len(), 3);
         assert_eq!(&job[headers[2] + 4..headers[2] + 8], &[72, 0, 50, 0]);
         assert!(job.ends_with(&[0x1b, 0x4a, 24, 0x1d, 0x56, 0x42, 0x00]));
+    }
+
+    #[test]
+    fn escpos_head_narrower_than_a_dot_sends_no_raster_instead_of_panicking() {
+        // A profile built in code skips the TOML validation that refuses this head.
+        let mut p = builtin("escpos-80mm").unwrap();
+        p.head_width_mm = 0.05;
+        let placed = place(&Bitmap::new(600, 960), &p).unwrap();
+        assert_eq!(placed.frame_width, 0);
+        let job = encode(&placed, &p, 1);
+        assert!(
+            !job.windows(3).any(|w| w == [0x1d, 0x76, 0x30]),
+            "no GS v 0"
+        );
     }
 
     #[test]

@@ -251,6 +251,13 @@ impl Profile {
             if !(value.is_finite() && value > 0.0 && value <= 1000.0) {
                 return fail(format!("{field} = {value} must be between 0 and 1000 mm"));
             }
+            // The encoders work in whole dots: a width that rounds to no dot leaves nothing to print.
+            if self.mm_to_dots(value) == 0 {
+                return fail(format!(
+                    "{field} = {value} is less than one dot at {} dpi",
+                    self.dpi
+                ));
+            }
         }
         if !(self.gap_mm.is_finite() && (0.0..=50.0).contains(&self.gap_mm)) {
             return fail(format!(
@@ -422,6 +429,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("rotate"), "{err}");
+    }
+
+    #[test]
+    fn sizes_under_one_dot_are_refused() {
+        let err = Profile::from_toml(
+            "name = \"x\"\nlanguage = \"escpos\"\ndpi = 203\nhead_width_mm = 0.05\n\
+             label_width_mm = 75\nlabel_length_mm = 120\nmedia = \"continuous\"\n",
+            "tiny.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("tiny.toml") && err.contains("head_width_mm") && err.contains("one dot"),
+            "{err}"
+        );
     }
 
     #[test]
