@@ -108,13 +108,13 @@ impl PrinterUri {
                 bad("expected usb://VID:PID with hexadecimal ids, e.g. usb://0416:5011".into())
             })?;
             let hex = |what: &str, text: &str| {
-                if text.is_empty() || text.len() > 4 {
-                    return Err(bad(format!(
-                        "{what} \"{text}\" is not 1–4 hexadecimal digits"
-                    )));
-                }
+                // from_str_radix alone would also take a sign ("+416").
+                let digits =
+                    (1..=4).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
                 u16::from_str_radix(text, 16)
-                    .map_err(|_| bad(format!("{what} \"{text}\" is not 1–4 hexadecimal digits")))
+                    .ok()
+                    .filter(|_| digits)
+                    .ok_or_else(|| bad(format!("{what} \"{text}\" is not 1–4 hexadecimal digits")))
             };
             let (vid, pid) = (hex("vendor id", vid)?, hex("product id", pid)?);
             let (mut serial, mut interface) = (None, None);
@@ -149,6 +149,11 @@ impl PrinterUri {
                 (host, after.strip_prefix(':'))
             } else {
                 match rest.rsplit_once(':') {
+                    // Without brackets the last group of an IPv6 address would be taken for the port.
+                    Some((host, _)) if host.contains(':') => {
+                        let hint = format!("tcp://[{rest}] or tcp://[ADDRESS]:PORT");
+                        return Err(bad(format!("an IPv6 address goes in brackets: {hint}")));
+                    }
                     Some((host, port)) => (host, Some(port)),
                     None => (rest, None),
                 }
@@ -467,10 +472,12 @@ mod tests {
             ("usb://0416", "usb://VID:PID"),
             ("usb://04165:5011", "vendor id"),
             ("usb://0416:zz", "product id"),
+            ("usb://+416:5011", "vendor id"),
             ("usb://0416:5011?colour=red", "colour=red"),
             ("usb://0416:5011?interface=x", "interface"),
             ("tcp://:9100", "no host"),
             ("tcp://host:99999", "99999"),
+            ("tcp://fe80::1", "brackets"),
             ("lpd://queue", "lpd"),
             ("", "empty"),
         ] {
