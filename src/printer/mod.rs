@@ -377,8 +377,8 @@ fn sent_something(error: &TransportError) -> bool {
     match error {
         TransportError::Write { written, .. }
         | TransportError::WriteTimeout { written, .. }
-        | TransportError::UsbWrite { written, .. } => *written > 0,
-        TransportError::Closed { written, .. } => *written > 0,
+        | TransportError::UsbWrite { written, .. }
+        | TransportError::Closed { written, .. } => *written > 0,
         _ => false,
     }
 }
