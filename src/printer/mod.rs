@@ -154,7 +154,7 @@ impl BatchError {
         if self.partly_sent {
             if let Some(name) = &self.failed {
                 text.push_str(&format!(
-                    " (part of label {name} reached the printer: check whether it came out)"
+                    " (label {name} reached the printer in part or whole: check whether it came out)"
                 ));
             }
         }
