@@ -159,7 +159,8 @@ fn default_band_rows() -> u32 {
 
 /// Rows a single `GS v 0` may carry on Epson-class printers (`yH ≤ 8`).
 pub const ESCPOS_MAX_BAND_ROWS: u32 = 2303;
-/// Bytes a single `GS v 0` band may carry (the length fields are 16-bit).
+/// Bytes a single `GS v 0` band may carry. No field of the command limits this (its x and y are separate
+/// 16-bit counts); it is a conservative cap for clone firmware buffers, inferred rather than measured.
 pub const ESCPOS_MAX_BAND_BYTES: usize = 65535;
 
 impl Profile {
