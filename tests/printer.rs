@@ -239,6 +239,46 @@ fn a_printer_that_does_not_answer_status_still_prints() {
 }
 
 #[test]
+fn a_batch_asks_for_status_once_between_labels() {
+    for (profile, _) in profiles() {
+        let fake = FakePrinter::start(Behaviour {
+            lang: lang_of(&profile),
+            answer: Answer::Ready,
+            hang_up_after: None,
+        });
+        let labels: Vec<(String, Bitmap)> = (1..=3)
+            .map(|i| (format!("0132112277-010{i}-1"), ozon_label()))
+            .collect();
+        let mut printer = Printer::open_with(&fake.uri(), profile.clone(), options()).unwrap();
+        let reports = printer.print_batch(&labels, |_| {}).unwrap();
+        drop(printer);
+        let got = fake.finish();
+        assert_eq!(got.pages.len(), 3, "{}", profile.name);
+        // Before the first label, then after each; the answer after one label is the check before the
+        // next (ESC/POS asks three things each time: DLE EOT 1, 2 and 4).
+        let per_check = if profile.language == shiplabel::printer::Language::Escpos {
+            3
+        } else {
+            1
+        };
+        assert_eq!(got.queries, 4 * per_check, "{}", profile.name);
+        for (i, report) in reports.iter().enumerate() {
+            assert!(
+                report.before.as_ref().is_some_and(|s| s.is_ready()),
+                "{} label {i}",
+                profile.name
+            );
+            assert!(
+                report.after.as_ref().is_some_and(|s| s.is_ready()),
+                "{} label {i}",
+                profile.name
+            );
+        }
+        assert_eq!(reports[1].before, reports[0].after, "{}", profile.name);
+    }
+}
+
+#[test]
 fn a_dropped_connection_names_the_labels_printed_and_not_printed() {
     for (profile, _) in profiles() {
         let fake = FakePrinter::start(Behaviour {

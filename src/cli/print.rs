@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
+use super::station::PrinterOpts;
 use super::CliError;
 use crate::bitmap::Bitmap;
 use crate::order;
 use crate::output::write_atomic_with;
-use crate::printer::{
-    bitmap_from_png, encode_label, BatchError, PrintOptions, Printer, Profile, Timeouts,
-};
+use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
 use crate::render;
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
@@ -60,6 +59,20 @@ pub struct PrintArgs {
     /// Seconds to wait for the printer to take more data before giving up on a label.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
+}
+
+impl PrintArgs {
+    /// The printer options in the form the station commands share, so `print` and `print --pending`
+    /// build their print options (status checks, timeouts) in one place.
+    fn printer_opts(&self) -> PrinterOpts {
+        PrinterOpts {
+            printer: self.printer.clone().unwrap_or_default(),
+            profile: self.profile.clone(),
+            template: self.template.clone(),
+            no_status: self.no_status,
+            timeout: self.timeout,
+        }
+    }
 }
 
 /// Renders (or loads) the labels and prints them; with `--pending`, prints the station store's pending
@@ -157,14 +170,7 @@ pub fn print_labels(
         return Ok(ExitCode::SUCCESS);
     }
     let uri = args.printer.as_deref().unwrap_or_default();
-    let options = PrintOptions {
-        copies: args.copies,
-        check_status: !args.no_status,
-        timeouts: Timeouts {
-            write: std::time::Duration::from_secs(args.timeout),
-            ..Timeouts::default()
-        },
-    };
+    let options = args.printer_opts().print_options(args.copies);
     let mut printer = Printer::open_with(uri, profile, options).map_err(|cause| BatchError {
         printed: Vec::new(),
         failed: None,
@@ -188,14 +194,8 @@ pub fn print_labels(
 
 /// `print --pending`: the journal run over the station store.
 fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    use super::station::{open_store, PrinterOpts};
-    let opts = PrinterOpts {
-        printer: args.printer.clone().unwrap_or_default(),
-        profile: args.profile.clone(),
-        template: args.template.clone(),
-        no_status: args.no_status,
-        timeout: args.timeout,
-    };
+    use super::station::open_store;
+    let opts = args.printer_opts();
     let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
     let mut store = open_store(db, "print")?;

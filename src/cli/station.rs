@@ -51,14 +51,18 @@ impl PrinterOpts {
     pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
         let profile = Profile::resolve(&self.profile)?;
         let template = Template::load(&self.template)?;
-        let options = PrintOptions {
-            copies: 1,
+        Ok((profile, template, self.print_options(1)))
+    }
+
+    /// The print options these arguments name, for `copies` copies of each label.
+    pub fn print_options(&self, copies: u32) -> PrintOptions {
+        PrintOptions {
+            copies,
             check_status: !self.no_status,
             timeouts: Timeouts {
                 write: std::time::Duration::from_secs(self.timeout),
                 ..Timeouts::default()
             },
-        };
-        Ok((profile, template, options))
+        }
     }
 }

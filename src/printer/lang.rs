@@ -89,18 +89,7 @@ pub fn encode_with_barcodes(
             Language::Escpos => Ok(()),
         };
     }
-    let mut job = encode(placed, profile, copies);
-    // The commands go after the graphic and before the print command.
-    let marker: &[u8] = match profile.language {
-        Language::Zpl => b"\n^PQ",
-        _ => b"PRINT 1,",
-    };
-    let at = job
-        .windows(marker.len())
-        .rposition(|w| w == marker)
-        .unwrap_or(job.len());
-    job.splice(at..at, commands.into_bytes());
-    Ok(job)
+    Ok(encode_inserting(placed, profile, copies, &commands))
 }
 
 /// The first character a barcode command cannot carry: outside printable ASCII, or one the language
@@ -114,11 +103,16 @@ fn unsendable_char(value: &str) -> Option<(usize, char)> {
 
 /// Encodes a placed label as one job of `copies` copies in the profile's language.
 pub fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+    encode_inserting(placed, profile, copies, "")
+}
+
+/// [`encode`], with `commands` (TSPL or ZPL text) placed after the graphic and before the print command.
+fn encode_inserting(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<u8> {
     let copies = copies.max(1);
     match profile.language {
         Language::Escpos => escpos(placed, profile, copies),
-        Language::Tspl => tspl(placed, profile, copies),
-        Language::Zpl => zpl(placed, profile, copies),
+        Language::Tspl => tspl(placed, profile, copies, commands),
+        Language::Zpl => zpl(placed, profile, copies, commands),
     }
 }
 
@@ -127,7 +121,8 @@ fn escpos(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
     let stride = framed.stride();
     let rows_per_band = profile.band_rows_for(stride) as usize;
     let mut page = Vec::with_capacity(framed.packed().len() + 64);
-    for band in framed.packed().chunks(stride * rows_per_band) {
+    // A frame narrower than one byte has no rows to send (and `chunks` refuses a size of 0).
+    for band in framed.packed().chunks((stride * rows_per_band).max(1)) {
         let rows = band.len() / stride;
         // GS v 0, m = 0 (normal size), x = bytes per row, y = rows, little endian.
         page.extend_from_slice(&[0x1d, 0x76, 0x30, 0x00]);
@@ -163,7 +158,7 @@ fn mm(value: f32) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn tspl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+fn tspl(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<u8> {
     let bitmap = &placed.bitmap;
     let length_mm = match profile.media {
         Media::Continuous => bitmap.height() as f32 / profile.dots_per_mm() as f32,
@@ -201,21 +196,13 @@ fn tspl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
     out.extend_from_slice(head.as_bytes());
     // TSPL burns a dot for a 0 bit; padding bits past the width become 1 (blank).
     out.extend(bitmap.packed().iter().map(|b| !b));
-    let _ = write!(TsplTail(&mut out), "\r\nPRINT 1,{copies}\r\n");
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(commands.as_bytes());
+    out.extend_from_slice(format!("PRINT 1,{copies}\r\n").as_bytes());
     out
 }
 
-/// `fmt::Write` into a byte vector, for the ASCII tails of mixed binary jobs.
-struct TsplTail<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for TsplTail<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
-
-fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+fn zpl(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<u8> {
     let bitmap = &placed.bitmap;
     let length = match profile.media {
         Media::Continuous => bitmap.height(),
@@ -254,6 +241,7 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
         acs_encode(block, stride, &mut out);
         out.push_str("^FS");
     }
+    out.push_str(commands);
     let _ = write!(out, "\n^PQ{copies}\n^XZ\n");
     out.into_bytes()
 }
@@ -381,6 +369,20 @@ mod tests {
         assert_eq!(headers.len(), 3);
         assert_eq!(&job[headers[2] + 4..headers[2] + 8], &[72, 0, 50, 0]);
         assert!(job.ends_with(&[0x1b, 0x4a, 24, 0x1d, 0x56, 0x42, 0x00]));
+    }
+
+    #[test]
+    fn escpos_head_narrower_than_a_dot_sends_no_raster_instead_of_panicking() {
+        // A profile built in code skips the TOML validation that refuses this head.
+        let mut p = builtin("escpos-80mm").unwrap();
+        p.head_width_mm = 0.05;
+        let placed = place(&Bitmap::new(600, 960), &p).unwrap();
+        assert_eq!(placed.frame_width, 0);
+        let job = encode(&placed, &p, 1);
+        assert!(
+            !job.windows(3).any(|w| w == [0x1d, 0x76, 0x30]),
+            "no GS v 0"
+        );
     }
 
     #[test]

@@ -154,7 +154,7 @@ impl BatchError {
         if self.partly_sent {
             if let Some(name) = &self.failed {
                 text.push_str(&format!(
-                    " (part of label {name} reached the printer: check whether it came out)"
+                    " (label {name} reached the printer in part or whole: check whether it came out)"
                 ));
             }
         }
@@ -291,11 +291,26 @@ impl Printer {
     /// Sends one already encoded job (see [`encode_label`]): the print journal encodes a label before
     /// it records `sending`. On failure also says whether any of the job may have reached the printer.
     pub fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
-        let before = if self.options.check_status {
-            self.status().map_err(|e| (e, false))?
+        let before = self.checked_status().map_err(|e| (e, false))?;
+        self.send_checked(job, before)
+    }
+
+    /// The printer's status when the options ask for status checks, else `None`.
+    fn checked_status(&mut self) -> Result<Option<PrinterStatus>, PrinterError> {
+        if self.options.check_status {
+            self.status()
         } else {
-            None
-        };
+            Ok(None)
+        }
+    }
+
+    /// [`Printer::send`] to a printer whose status was just read as `before`: refused if that says it
+    /// cannot print, else the job is sent and the status read after it.
+    fn send_checked(
+        &mut self,
+        job: &[u8],
+        before: Option<PrinterStatus>,
+    ) -> Result<PrintReport, (PrinterError, bool)> {
         if let Some(status) = &before {
             if !status.is_ready() {
                 let refused = PrinterError::NotReady {
@@ -310,11 +325,7 @@ impl Printer {
             return Err((self.link_error(e), sent));
         }
         // A link that fails now took the whole job: it may well print.
-        let after = if self.options.check_status {
-            self.status().map_err(|e| (e, true))?
-        } else {
-            None
-        };
+        let after = self.checked_status().map_err(|e| (e, true))?;
         Ok(PrintReport {
             bytes: job.len(),
             before,
@@ -324,7 +335,8 @@ impl Printer {
 
     /// Prints many labels, one job per label, in order, calling `progress` after each. Every label is
     /// encoded before the first is sent, so a label that does not fit stops the batch before anything
-    /// prints. On failure the error lists the labels printed and those not printed.
+    /// prints. The status read after one job is the check before the next. On failure the error lists
+    /// the labels printed and those not printed.
     pub fn print_batch<N: AsRef<str>>(
         &mut self,
         labels: &[(N, Bitmap)],
@@ -346,9 +358,18 @@ impl Printer {
                 }
             }
         }
-        let mut reports = Vec::with_capacity(jobs.len());
+        let mut reports: Vec<PrintReport> = Vec::with_capacity(jobs.len());
         for (index, job) in jobs.iter().enumerate() {
-            match self.send(job) {
+            // Only the progress call lies between the previous job's status and this job: asking
+            // again would double the queries, and for a printer that never answers, the waits.
+            let result = match reports.last() {
+                Some(previous) => {
+                    let before = previous.after.clone();
+                    self.send_checked(job, before)
+                }
+                None => self.send(job),
+            };
+            match result {
                 Ok(report) => {
                     progress(&BatchProgress {
                         index,
@@ -377,8 +398,8 @@ fn sent_something(error: &TransportError) -> bool {
     match error {
         TransportError::Write { written, .. }
         | TransportError::WriteTimeout { written, .. }
-        | TransportError::UsbWrite { written, .. } => *written > 0,
-        TransportError::Closed { written, .. } => *written > 0,
+        | TransportError::UsbWrite { written, .. }
+        | TransportError::Closed { written, .. } => *written > 0,
         _ => false,
     }
 }

@@ -94,36 +94,32 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
             profile: profile.name.clone(),
         });
     }
-    let mut source_x = 0;
-    let bitmap = if turned.width() <= printable {
-        turned
-    } else {
-        let Some((first, last)) = content_columns(&turned) else {
-            // All white: keep the middle of it.
-            let start = (turned.width() - printable) / 2;
-            let blank = copy_columns(&turned, start, printable, printable, 0);
-            return Ok(Placed {
-                x: (frame_width - printable) / 2,
-                bitmap: blank,
-                frame_width,
-                quarter_turns,
-                source_x: start,
-            });
-        };
-        if last - first + 1 > printable {
-            return Err(too_wide(last - first + 1));
+    if turned.width() <= printable {
+        return Ok(Placed {
+            x: (frame_width - turned.width()) / 2,
+            bitmap: turned,
+            frame_width,
+            quarter_turns,
+            source_x: 0,
+        });
+    }
+    // Wider than the head: keep the label's centre on the head's centre unless that would cut content
+    // off (an all-white label keeps its middle).
+    let centred = (turned.width() - printable) / 2;
+    let source_x = match content_columns(&turned) {
+        None => centred,
+        Some((first, last)) => {
+            if last - first + 1 > printable {
+                return Err(too_wide(last - first + 1));
+            }
+            let lowest = (last + 1).saturating_sub(printable);
+            let highest = first.min(turned.width() - printable);
+            centred.clamp(lowest, highest)
         }
-        // Keep the label's centre on the head's centre unless that would cut content off.
-        let centred = (turned.width() - printable) / 2;
-        let lowest = (last + 1).saturating_sub(printable);
-        let highest = first.min(turned.width() - printable);
-        let start = centred.clamp(lowest, highest);
-        source_x = start;
-        copy_columns(&turned, start, printable, printable, 0)
     };
     Ok(Placed {
-        x: (frame_width - bitmap.width()) / 2,
-        bitmap,
+        bitmap: copy_columns(&turned, source_x, printable, printable, 0),
+        x: (frame_width - printable) / 2,
         frame_width,
         quarter_turns,
         source_x,

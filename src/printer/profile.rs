@@ -159,7 +159,8 @@ fn default_band_rows() -> u32 {
 
 /// Rows a single `GS v 0` may carry on Epson-class printers (`yH ≤ 8`).
 pub const ESCPOS_MAX_BAND_ROWS: u32 = 2303;
-/// Bytes a single `GS v 0` band may carry (the length fields are 16-bit).
+/// Bytes a single `GS v 0` band may carry. No field of the command limits this (its x and y are separate
+/// 16-bit counts); it is a conservative cap for clone firmware buffers, inferred rather than measured.
 pub const ESCPOS_MAX_BAND_BYTES: usize = 65535;
 
 impl Profile {
@@ -251,6 +252,13 @@ impl Profile {
             if !(value.is_finite() && value > 0.0 && value <= 1000.0) {
                 return fail(format!("{field} = {value} must be between 0 and 1000 mm"));
             }
+            // The encoders work in whole dots: a width that rounds to no dot leaves nothing to print.
+            if self.mm_to_dots(value) == 0 {
+                return fail(format!(
+                    "{field} = {value} is less than one dot at {} dpi",
+                    self.dpi
+                ));
+            }
         }
         if !(self.gap_mm.is_finite() && (0.0..=50.0).contains(&self.gap_mm)) {
             return fail(format!(
@@ -275,104 +283,85 @@ impl Profile {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn make(
-    name: &str,
-    description: &str,
-    language: Language,
-    head_width_mm: f32,
-    label_width_mm: f32,
-    label_length_mm: f32,
-    media: Media,
-    inferred: bool,
-) -> Profile {
+/// A 203-dpi profile for the 75 × 120 mm Ozon label on gap media with the printer's own settings; the
+/// built-ins differ from it only in the fields they name.
+fn ozon_label(name: &str, description: &str, language: Language, head_width_mm: f32) -> Profile {
     Profile {
         name: name.to_string(),
         description: description.to_string(),
         language,
         dpi: 203,
         head_width_mm,
-        label_width_mm,
-        label_length_mm,
-        media,
-        gap_mm: if media == Media::BlackMark { 3.0 } else { 2.0 },
+        label_width_mm: 75.0,
+        label_length_mm: 120.0,
+        media: Media::Gap,
+        gap_mm: default_gap_mm(),
         rotation: Rotation::Auto,
         band_rows: default_band_rows(),
         feed_dots: 0,
         cut: false,
         darkness: None,
         speed: None,
-        inferred,
+        inferred: false,
     }
 }
 
 /// The built-in profiles, all at 203 dpi for the 75 × 120 mm Ozon label. `inferred` marks figures that
 /// come from spec sheets and common knowledge rather than a printer on the bench.
 pub fn builtins() -> Vec<Profile> {
-    let mut generic = make(
-        "escpos-80mm",
-        "Generic 80 mm ESC/POS receipt printer (72 mm head), continuous paper",
-        Language::Escpos,
-        72.0,
-        80.0,
-        120.0,
-        Media::Continuous,
-        true,
-    );
-    generic.feed_dots = 24;
-    generic.cut = true;
     vec![
-        make(
-            "xprinter-xp365b",
-            "Xprinter XP-365B, TSPL, 3-inch (head width 72 mm inferred)",
-            Language::Tspl,
-            72.0,
-            75.0,
-            120.0,
-            Media::Gap,
-            true,
-        ),
-        make(
+        Profile {
+            inferred: true,
+            ..ozon_label(
+                "xprinter-xp365b",
+                "Xprinter XP-365B, TSPL, 3-inch (head width 72 mm inferred)",
+                Language::Tspl,
+                72.0,
+            )
+        },
+        ozon_label(
             "xprinter-xp420b",
             "Xprinter XP-420B, TSPL, 4-inch head 108 mm",
             Language::Tspl,
             108.0,
-            75.0,
-            120.0,
-            Media::Gap,
-            false,
         ),
-        make(
+        ozon_label(
             "tsc-te200",
             "TSC TE200, TSPL2, 4-inch head 108 mm",
             Language::Tspl,
             108.0,
-            75.0,
-            120.0,
-            Media::Gap,
-            false,
         ),
-        make(
-            "zebra-gk420d",
-            "Zebra GK420d, ZPL II, 4-inch head (104 mm inferred)",
-            Language::Zpl,
-            104.0,
-            75.0,
-            120.0,
-            Media::Gap,
-            true,
-        ),
-        make(
-            "zebra-zd420",
-            "Zebra ZD420 (203 dpi model), ZPL II, 4-inch head (104 mm inferred)",
-            Language::Zpl,
-            104.0,
-            75.0,
-            120.0,
-            Media::Gap,
-            true,
-        ),
-        generic,
+        Profile {
+            inferred: true,
+            ..ozon_label(
+                "zebra-gk420d",
+                "Zebra GK420d, ZPL II, 4-inch head (104 mm inferred)",
+                Language::Zpl,
+                104.0,
+            )
+        },
+        Profile {
+            inferred: true,
+            ..ozon_label(
+                "zebra-zd420",
+                "Zebra ZD420 (203 dpi model), ZPL II, 4-inch head (104 mm inferred)",
+                Language::Zpl,
+                104.0,
+            )
+        },
+        Profile {
+            label_width_mm: 80.0,
+            media: Media::Continuous,
+            feed_dots: 24,
+            cut: true,
+            inferred: true,
+            ..ozon_label(
+                "escpos-80mm",
+                "Generic 80 mm ESC/POS receipt printer (72 mm head), continuous paper",
+                Language::Escpos,
+                72.0,
+            )
+        },
     ]
 }
 
@@ -441,6 +430,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("rotate"), "{err}");
+    }
+
+    #[test]
+    fn sizes_under_one_dot_are_refused() {
+        let err = Profile::from_toml(
+            "name = \"x\"\nlanguage = \"escpos\"\ndpi = 203\nhead_width_mm = 0.05\n\
+             label_width_mm = 75\nlabel_length_mm = 120\nmedia = \"continuous\"\n",
+            "tiny.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("tiny.toml") && err.contains("head_width_mm") && err.contains("one dot"),
+            "{err}"
+        );
     }
 
     #[test]

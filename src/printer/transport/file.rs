@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Transport, TransportError};
+use super::{write_in_pieces, Transport, TransportError, WriteFailure};
 
 /// A printer device node or a file that collects the jobs.
 #[derive(Debug)]
@@ -32,31 +32,16 @@ impl FileTransport {
 
 impl Transport for FileTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
-        let total = bytes.len();
-        let mut written = 0;
-        while written < total {
-            match self.file.write(&bytes[written..]) {
-                Ok(0) => {
-                    return Err(TransportError::Write {
-                        written,
-                        total,
-                        source: std::io::ErrorKind::WriteZero.into(),
-                    })
-                }
-                Ok(n) => written += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(source) => {
-                    return Err(TransportError::Write {
-                        written,
-                        total,
-                        source,
-                    })
-                }
-            }
-        }
+        let file = &mut self.file;
+        write_in_pieces(bytes, |rest| match file.write(rest) {
+            Ok(0) => Err(WriteFailure::Io(std::io::ErrorKind::WriteZero.into())),
+            Ok(n) => Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(0),
+            Err(e) => Err(WriteFailure::Io(e)),
+        })?;
         self.file.flush().map_err(|source| TransportError::Write {
-            written,
-            total,
+            written: bytes.len(),
+            total: bytes.len(),
             source,
         })
     }

@@ -11,7 +11,7 @@ pub mod usb;
 pub mod usb_select;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use file::FileTransport;
 pub use tcp::TcpTransport;
@@ -108,13 +108,13 @@ impl PrinterUri {
                 bad("expected usb://VID:PID with hexadecimal ids, e.g. usb://0416:5011".into())
             })?;
             let hex = |what: &str, text: &str| {
-                if text.is_empty() || text.len() > 4 {
-                    return Err(bad(format!(
-                        "{what} \"{text}\" is not 1–4 hexadecimal digits"
-                    )));
-                }
+                // from_str_radix alone would also take a sign ("+416").
+                let digits =
+                    (1..=4).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
                 u16::from_str_radix(text, 16)
-                    .map_err(|_| bad(format!("{what} \"{text}\" is not 1–4 hexadecimal digits")))
+                    .ok()
+                    .filter(|_| digits)
+                    .ok_or_else(|| bad(format!("{what} \"{text}\" is not 1–4 hexadecimal digits")))
             };
             let (vid, pid) = (hex("vendor id", vid)?, hex("product id", pid)?);
             let (mut serial, mut interface) = (None, None);
@@ -149,6 +149,11 @@ impl PrinterUri {
                 (host, after.strip_prefix(':'))
             } else {
                 match rest.rsplit_once(':') {
+                    // Without brackets the last group of an IPv6 address would be taken for the port.
+                    Some((host, _)) if host.contains(':') => {
+                        let hint = format!("tcp://[{rest}] or tcp://[ADDRESS]:PORT");
+                        return Err(bad(format!("an IPv6 address goes in brackets: {hint}")));
+                    }
                     Some((host, port)) => (host, Some(port)),
                     None => (rest, None),
                 }
@@ -206,6 +211,82 @@ impl PrinterUri {
             }
             PrinterUri::File(path) => Box::new(FileTransport::open(path)?),
         })
+    }
+}
+
+/// Why one write call of [`write_in_pieces`] failed; the loop adds how far the job got.
+enum WriteFailure {
+    /// The printer closed the connection or disappeared.
+    Closed,
+    /// The printer took no data for this long.
+    Stalled(Duration),
+    /// A system error.
+    Io(std::io::Error),
+    /// A libusb error.
+    Usb(rusb::Error),
+}
+
+/// Sends all of `bytes` through `write`, which is handed the unsent rest and returns how many bytes the
+/// link took; `Ok(0)` means "nothing taken, call again" (an interrupted call), so a link that takes
+/// nothing for good must say so as a failure. Every transport shares this loop so that a failure always
+/// reports how many bytes of the job were sent.
+fn write_in_pieces(
+    bytes: &[u8],
+    mut write: impl FnMut(&[u8]) -> Result<usize, WriteFailure>,
+) -> Result<(), TransportError> {
+    let total = bytes.len();
+    let mut written = 0;
+    while written < total {
+        match write(&bytes[written..]) {
+            Ok(n) => written += n,
+            Err(WriteFailure::Closed) => return Err(TransportError::Closed { written, total }),
+            Err(WriteFailure::Stalled(timeout)) => {
+                return Err(TransportError::WriteTimeout {
+                    written,
+                    total,
+                    timeout,
+                })
+            }
+            Err(WriteFailure::Io(source)) => {
+                return Err(TransportError::Write {
+                    written,
+                    total,
+                    source,
+                })
+            }
+            Err(WriteFailure::Usb(source)) => {
+                return Err(TransportError::UsbWrite {
+                    written,
+                    total,
+                    source,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The reply loop of [`Transport::read_reply`], shared by the links that can read: calls `read` with a
+/// buffer and the time left until `done` says the reply is whole or `timeout` has passed. `read` returns
+/// `Some(n)` for `n` bytes received (0 to simply call again) and `None` when its wait ran out with
+/// nothing more: the printer has said all it will.
+fn collect_reply(
+    timeout: Duration,
+    done: &dyn Fn(&[u8]) -> bool,
+    mut read: impl FnMut(&mut [u8], Duration) -> Result<Option<usize>, TransportError>,
+) -> Result<Vec<u8>, TransportError> {
+    let deadline = Instant::now() + timeout;
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 512];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || done(&reply) {
+            return Ok(reply);
+        }
+        match read(&mut buf, left)? {
+            Some(n) => reply.extend_from_slice(&buf[..n]),
+            None => return Ok(reply),
+        }
     }
 }
 
@@ -306,6 +387,16 @@ pub enum TransportError {
     },
 }
 
+impl TransportError {
+    /// The link was found closed outside a job (reading status, between jobs).
+    fn closed() -> TransportError {
+        TransportError::Closed {
+            written: 0,
+            total: 0,
+        }
+    }
+}
+
 /// What a libusb error means for someone at a packing station (libusb's own words follow as the cause).
 fn usb_reason(error: rusb::Error) -> &'static str {
     match error {
@@ -381,10 +472,12 @@ mod tests {
             ("usb://0416", "usb://VID:PID"),
             ("usb://04165:5011", "vendor id"),
             ("usb://0416:zz", "product id"),
+            ("usb://+416:5011", "vendor id"),
             ("usb://0416:5011?colour=red", "colour=red"),
             ("usb://0416:5011?interface=x", "interface"),
             ("tcp://:9100", "no host"),
             ("tcp://host:99999", "99999"),
+            ("tcp://fe80::1", "brackets"),
             ("lpd://queue", "lpd"),
             ("", "empty"),
         ] {

@@ -2,9 +2,9 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{Timeouts, Transport, TransportError};
+use super::{collect_reply, write_in_pieces, Timeouts, Transport, TransportError, WriteFailure};
 
 /// A raw socket to a network printer.
 #[derive(Debug)]
@@ -57,40 +57,25 @@ fn is_closed(kind: ErrorKind) -> bool {
 
 impl Transport for TcpTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
-        self.stream
-            .set_write_timeout(Some(self.timeouts.write))
-            .map_err(|source| TransportError::Write {
+        let timeout = self.timeouts.write;
+        if let Err(source) = self.stream.set_write_timeout(Some(timeout)) {
+            return Err(TransportError::Write {
                 written: 0,
                 total: bytes.len(),
                 source,
-            })?;
-        let total = bytes.len();
-        let mut written = 0;
-        while written < total {
-            match self.stream.write(&bytes[written..]) {
-                Ok(0) => return Err(TransportError::Closed { written, total }),
-                Ok(n) => written += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return Err(TransportError::WriteTimeout {
-                        written,
-                        total,
-                        timeout: self.timeouts.write,
-                    })
-                }
-                Err(e) if is_closed(e.kind()) => {
-                    return Err(TransportError::Closed { written, total })
-                }
-                Err(source) => {
-                    return Err(TransportError::Write {
-                        written,
-                        total,
-                        source,
-                    })
-                }
-            }
+            });
         }
-        Ok(())
+        let stream = &mut self.stream;
+        write_in_pieces(bytes, |rest| match stream.write(rest) {
+            Ok(0) => Err(WriteFailure::Closed),
+            Ok(n) => Ok(n),
+            Err(e) if e.kind() == ErrorKind::Interrupted => Ok(0),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                Err(WriteFailure::Stalled(timeout))
+            }
+            Err(e) if is_closed(e.kind()) => Err(WriteFailure::Closed),
+            Err(e) => Err(WriteFailure::Io(e)),
+        })
     }
 
     fn read_reply(
@@ -98,38 +83,22 @@ impl Transport for TcpTransport {
         timeout: Duration,
         done: &dyn Fn(&[u8]) -> bool,
     ) -> Result<Vec<u8>, TransportError> {
-        let deadline = Instant::now() + timeout;
-        let mut reply = Vec::new();
-        let mut buf = [0u8; 512];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || done(&reply) {
-                return Ok(reply);
-            }
-            self.stream
+        let stream = &mut self.stream;
+        collect_reply(timeout, done, |buf, left| {
+            stream
                 .set_read_timeout(Some(left))
                 .map_err(TransportError::Read)?;
-            match self.stream.read(&mut buf) {
-                Ok(0) => {
-                    return Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
-                Ok(n) => reply.extend_from_slice(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            match stream.read(buf) {
+                Ok(0) => Err(TransportError::closed()),
+                Ok(n) => Ok(Some(n)),
+                Err(e) if e.kind() == ErrorKind::Interrupted => Ok(Some(0)),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return Ok(reply)
+                    Ok(None)
                 }
-                Err(e) if is_closed(e.kind()) => {
-                    return Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
-                Err(e) => return Err(TransportError::Read(e)),
+                Err(e) if is_closed(e.kind()) => Err(TransportError::closed()),
+                Err(e) => Err(TransportError::Read(e)),
             }
-        }
+        })
     }
 
     fn discard_input(&mut self) -> Result<(), TransportError> {
@@ -139,21 +108,11 @@ impl Transport for TcpTransport {
         let mut buf = [0u8; 512];
         let result = loop {
             match self.stream.read(&mut buf) {
-                Ok(0) => {
-                    break Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
+                Ok(0) => break Err(TransportError::closed()),
                 Ok(_) => continue,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break Ok(()),
-                Err(e) if is_closed(e.kind()) => {
-                    break Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
+                Err(e) if is_closed(e.kind()) => break Err(TransportError::closed()),
                 Err(e) => break Err(TransportError::Read(e)),
             }
         };

@@ -4,13 +4,13 @@
 //! The kernel's usblp driver owns printer interfaces on Linux; `set_auto_detach_kernel_driver(true)`
 //! before claiming detaches it and gives it back when the interface is released (on drop).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusb::{Context, Device, DeviceHandle, Direction, TransferType, UsbContext};
 
 use super::device_id::{self, DeviceId};
 use super::usb_select::{self, EndpointInfo, InterfaceInfo, PrinterInterface};
-use super::{Timeouts, Transport, TransportError};
+use super::{collect_reply, write_in_pieces, Timeouts, Transport, TransportError, WriteFailure};
 
 /// Bytes per bulk write: small enough that a timeout reports progress, large enough to be efficient.
 const CHUNK: usize = 16 * 1024;
@@ -325,35 +325,21 @@ impl Drop for UsbTransport {
 
 impl Transport for UsbTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
-        let total = bytes.len();
-        let mut written = 0;
-        while written < total {
-            let end = (written + CHUNK).min(total);
-            match self.handle.write_bulk(
-                self.interface.out_endpoint,
-                &bytes[written..end],
-                self.timeouts.write,
-            ) {
-                Ok(0) => {
-                    return Err(TransportError::UsbWrite {
-                        written,
-                        total,
-                        source: rusb::Error::Io,
-                    })
-                }
-                // A short write is not an error: send the rest.
-                Ok(n) => written += n,
-                Err(rusb::Error::Interrupted) => {}
-                Err(source) => {
-                    return Err(TransportError::UsbWrite {
-                        written,
-                        total,
-                        source,
-                    })
-                }
+        let (handle, endpoint, timeout) = (
+            &self.handle,
+            self.interface.out_endpoint,
+            self.timeouts.write,
+        );
+        write_in_pieces(bytes, |rest| {
+            let piece = &rest[..rest.len().min(CHUNK)];
+            // A short write is not an error: the loop sends the rest.
+            match handle.write_bulk(endpoint, piece, timeout) {
+                Ok(0) => Err(WriteFailure::Usb(rusb::Error::Io)),
+                Ok(n) => Ok(n),
+                Err(rusb::Error::Interrupted) => Ok(0),
+                Err(e) => Err(WriteFailure::Usb(e)),
             }
-        }
-        Ok(())
+        })
     }
 
     fn read_reply(
@@ -364,32 +350,19 @@ impl Transport for UsbTransport {
         let Some(endpoint) = self.interface.in_endpoint else {
             return Ok(Vec::new());
         };
-        let deadline = Instant::now() + timeout;
-        let mut reply = Vec::new();
-        let mut buf = [0u8; 512];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || done(&reply) {
-                return Ok(reply);
+        let (handle, label) = (&self.handle, &self.label);
+        collect_reply(timeout, done, |buf, left| {
+            match handle.read_bulk(endpoint, buf, left) {
+                Ok(n) => Ok(Some(n)),
+                Err(rusb::Error::Timeout) => Ok(None),
+                Err(rusb::Error::Interrupted) => Ok(Some(0)),
+                Err(rusb::Error::NoDevice) => Err(TransportError::closed()),
+                Err(source) => Err(TransportError::Usb {
+                    action: format!("reading status from {label}"),
+                    source,
+                }),
             }
-            match self.handle.read_bulk(endpoint, &mut buf, left) {
-                Ok(n) => reply.extend_from_slice(&buf[..n]),
-                Err(rusb::Error::Timeout) => return Ok(reply),
-                Err(rusb::Error::Interrupted) => {}
-                Err(rusb::Error::NoDevice) => {
-                    return Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
-                Err(source) => {
-                    return Err(TransportError::Usb {
-                        action: format!("reading status from {}", self.label),
-                        source,
-                    })
-                }
-            }
-        }
+        })
     }
 
     fn discard_input(&mut self) -> Result<(), TransportError> {
@@ -405,12 +378,7 @@ impl Transport for UsbTransport {
             {
                 Ok(n) if n > 0 => continue,
                 Ok(_) | Err(rusb::Error::Timeout) => return Ok(()),
-                Err(rusb::Error::NoDevice) => {
-                    return Err(TransportError::Closed {
-                        written: 0,
-                        total: 0,
-                    })
-                }
+                Err(rusb::Error::NoDevice) => return Err(TransportError::closed()),
                 // A printer that stalls IN reads simply has nothing to say.
                 Err(_) => return Ok(()),
             }
@@ -433,10 +401,7 @@ impl Transport for UsbTransport {
             | Err(rusb::Error::Timeout)
             | Err(rusb::Error::Pipe)
             | Err(rusb::Error::NotSupported) => Ok(None),
-            Err(rusb::Error::NoDevice) => Err(TransportError::Closed {
-                written: 0,
-                total: 0,
-            }),
+            Err(rusb::Error::NoDevice) => Err(TransportError::closed()),
             Err(source) => Err(TransportError::Usb {
                 action: format!("reading the port status of {}", self.label),
                 source,
