@@ -277,3 +277,80 @@ fn scan_packs_prints_and_rings_the_bell_on_unknown_or_gated_codes() {
     assert_eq!(history.last().unwrap().command, "scan");
     assert_eq!(history.last().unwrap().to_status, "awaiting_deliver");
 }
+
+/// A port nobody listens on: take one and drop the listener.
+fn gone_printer() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("tcp://127.0.0.1:{port}")
+}
+
+/// Runs `scan` on `input` against the printer at `uri`.
+fn scan(db: &std::path::Path, uri: &str, input: &[u8]) -> std::process::Output {
+    let template = station::template_path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("--db")
+        .arg(db)
+        .args([
+            "scan",
+            "--printer",
+            uri,
+            "--profile",
+            PROFILE,
+            "--template",
+            template.to_str().unwrap(),
+            "--no-status",
+            "--now",
+            NOW,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn split_first_posting(db: &std::path::Path) {
+    let out = shiplabel(
+        db,
+        &[
+            "pack",
+            "55500001-0001-1",
+            "--split",
+            "111:1,222:1/111:1",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_scan_the_printer_fails_leaves_no_label_of_it_claimed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    split_first_posting(&db);
+    let out = scan(&db, &gone_printer(), b"55500001-0001-1\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("✗ 55500001-0001-1"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Box 2 never reached the printer: it must not stay claimed by the scan (it would come back to
+    // the queue when the scan ends and print a second time after a successful rescan).
+    let store = shiplabel::store::Store::open(&db, shiplabel::store::Actor::new("test")).unwrap();
+    let jobs = store.jobs(None, Some("55500001-0001-1")).unwrap();
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    assert!(
+        jobs.iter()
+            .all(|j| j.state == shiplabel::store::JobState::Failed),
+        "{jobs:?}"
+    );
+}

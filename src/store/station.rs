@@ -409,9 +409,25 @@ impl<'s> Station<'s> {
             .map_err(|e| fail(e.into()))?;
         jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
-        for (id, unit) in ids.iter().zip(units) {
-            self.print_job(*id, unit, now, &mut summary, &mut |_| {})
-                .map_err(fail)?;
+        for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
+            if let Err(e) = self.print_job(*id, unit, now, &mut summary, &mut |_| {}) {
+                // The labels after the failed one were claimed by this scan but never sent. Left
+                // claimed, they would return to the queue when the scan ends and print a second time
+                // after the operator rescans; failed, the next run queues them only if still needed.
+                for &rest in &ids[n + 1..] {
+                    self.store
+                        .set_job_state(
+                            rest,
+                            JobState::Failed,
+                            None,
+                            Some("not printed: an earlier label of this scan failed"),
+                            None,
+                            Utc::now(),
+                        )
+                        .map_err(|e| fail(e.into()))?;
+                }
+                return Err(fail(e));
+            }
         }
         if let Some((name, why)) = summary.failed.first() {
             return Err(format!("✗ {name}: not printed: {why}"));
