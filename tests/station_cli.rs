@@ -354,3 +354,32 @@ fn a_scan_the_printer_fails_leaves_no_label_of_it_claimed() {
         "{jobs:?}"
     );
 }
+
+#[test]
+fn a_scan_takes_over_the_label_waiting_in_the_queue_so_it_prints_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    split_first_posting(&db);
+    // The printer is off: the run fails box 1 and leaves box 2 queued.
+    let args = print_args(&gone_printer());
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // The operator scans the posting at a working printer: both boxes print.
+    let printer = FakePrinter::start();
+    let out = scan(&db, &printer.uri(), b"55500001-0001-1\n");
+    assert!(
+        text(&out.stdout).starts_with("✓ 55500001-0001-1: label printed"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Nothing is left to print: box 2 must not come out a second time.
+    let args = print_args(&printer.uri());
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("printed 0 label(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -304,7 +304,9 @@ impl Store {
     }
 
     /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same
-    /// transaction (a scan or reprint prints them at once). Returns their ids.
+    /// transaction (a scan prints them at once), and a label that already has a job waiting in the
+    /// queue gets that job instead of a second one, which a later run would print again. Returns
+    /// their ids.
     pub fn add_jobs(
         &mut self,
         units: &[LabelUnit],
@@ -318,7 +320,17 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(units.len());
         for unit in units {
-            ids.push(insert_job(&tx, unit, kind, owner.as_deref(), now)?);
+            let id = match owner.as_deref() {
+                Some(owner) => match queued_job(&tx, unit)? {
+                    Some(id) => {
+                        claim_job(&tx, id, owner, now)?;
+                        id
+                    }
+                    None => insert_job(&tx, unit, kind, Some(owner), now)?,
+                },
+                None => insert_job(&tx, unit, kind, None, now)?,
+            };
+            ids.push(id);
         }
         tx.commit()?;
         Ok(ids)
@@ -379,11 +391,7 @@ impl Store {
         let Some(id) = id else {
             return Ok(None);
         };
-        tx.prepare_cached(
-            "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
-                 attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
-        )?
-        .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
+        claim_job(&tx, id, &owner, now)?;
         tx.commit()?;
         self.job(id).map(Some)
     }
@@ -448,6 +456,33 @@ impl Store {
             .optional()?
             .flatten())
     }
+}
+
+/// The oldest job of this label waiting in the queue.
+fn queued_job(tx: &rusqlite::Transaction<'_>, unit: &LabelUnit) -> Result<Option<i64>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT MIN(id) FROM jobs WHERE posting_number = ?1 AND package_number = ?2
+                 AND state = 'queued'",
+        )?
+        .query_row(params![unit.posting_number, unit.package_number], |r| {
+            r.get(0)
+        })?)
+}
+
+/// Claims a queued job for `owner`; the caller's transaction has checked that it is queued.
+fn claim_job(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
+             attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
+    Ok(())
 }
 
 fn insert_job(
