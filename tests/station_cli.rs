@@ -353,6 +353,14 @@ fn a_scan_the_printer_fails_leaves_no_label_of_it_claimed() {
             .all(|j| j.state == shiplabel::store::JobState::Failed),
         "{jobs:?}"
     );
+    // The operator's line and the journal say why, not only which printer.
+    assert!(
+        text(&out.stdout).contains("cannot connect"),
+        "{}",
+        text(&out.stdout)
+    );
+    let why = jobs[0].error.as_deref().unwrap_or_default();
+    assert!(why.contains("cannot connect"), "{why}");
 }
 
 #[test]

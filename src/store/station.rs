@@ -235,7 +235,7 @@ impl<'s> Station<'s> {
             Ok(ready) => ready,
             Err(e) => {
                 let name = unit.name();
-                let why = e.to_string();
+                let why = reason(&e);
                 self.store.set_job_state(
                     id,
                     JobState::Failed,
@@ -250,7 +250,7 @@ impl<'s> Station<'s> {
             }
         };
         if let Err(e) = self.connect() {
-            let why = e.to_string();
+            let why = reason(&e);
             self.store.set_job_state(
                 id,
                 JobState::Failed,
@@ -291,7 +291,7 @@ impl<'s> Station<'s> {
             }
             Err((source, sent)) => {
                 self.printer = None;
-                let why = source.to_string();
+                let why = reason(&source);
                 let state = if sent {
                     summary.uncertain.push((name, why.clone()));
                     JobState::Uncertain
@@ -402,7 +402,7 @@ impl<'s> Station<'s> {
         } else {
             JobKind::Scan
         };
-        let fail = |e: StationError| format!("✗ {number}: {e}");
+        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
         let ids = self
             .store
             .add_jobs(&units, kind, true, Utc::now())
@@ -444,6 +444,23 @@ impl<'s> Station<'s> {
             jobs.join(", ")
         ))
     }
+}
+
+/// An error with its causes on one line: the journal's error column and the scan's line have no room
+/// for the CLI's "caused by" lines, and a printer error alone names only the printer.
+fn reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        // Some messages already end with their cause.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn unit_name(posting: &str, package: u32) -> String {
