@@ -391,3 +391,24 @@ fn a_scan_takes_over_the_label_waiting_in_the_queue_so_it_prints_once() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_scanned_line_that_is_not_utf8_is_refused_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    import_json(dir.path(), &db, TWO_UNITS);
+    let printer = FakePrinter::start();
+    let out = scan(&db, &printer.uri(), b"\xff\xfe12\r\n55500002-0001-1\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    assert!(
+        lines[0].starts_with('✗') && lines[0].ends_with('\x07'),
+        "{said}"
+    );
+    assert!(
+        lines[1].starts_with("✓ 55500002-0001-1: packed, label printed"),
+        "{said}"
+    );
+}

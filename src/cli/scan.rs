@@ -34,8 +34,10 @@ pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     );
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let line = line?;
+    // Bytes, not `lines()`: a scanner on the wrong keyboard layout can type bytes that are not UTF-8,
+    // and that must refuse the one code, not end the session.
+    for line in stdin.lock().split(b'\n') {
+        let line = String::from_utf8_lossy(&line?).into_owned();
         // Scanners end a code with CR, LF or both; empty lines are the second half of CR LF.
         let code = line.trim_matches(|c: char| c.is_whitespace() || c.is_control());
         if code.is_empty() {
