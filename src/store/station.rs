@@ -4,6 +4,8 @@
 //! `now` (the `--now` option) decides labelability and the passport gate; the journal's own times
 //! (claims, leases, state changes) always come from the real clock, since other processes compare them.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 
 use super::journal::{JobKind, JobState, LabelUnit};
@@ -215,22 +217,24 @@ impl<'s> Station<'s> {
                 package_number: job.package_number,
                 boxes: 1,
             };
-            self.print_job(job.id, unit, now, summary, progress)?;
+            self.print_job(job.id, unit, None, now, summary, progress)?;
         }
         Ok(())
     }
 
-    /// Prints one job this process has claimed. Label problems fail the job and go on; printer
-    /// problems fail (or, when bytes may have gone out, make uncertain) the job and stop.
+    /// Prints one job this process has claimed, of `posting` when the caller holds it (a scan) or
+    /// else of the stored posting. Label problems fail the job and go on; printer problems fail (or,
+    /// when bytes may have gone out, make uncertain) the job and stop.
     fn print_job(
         &mut self,
         id: i64,
         unit: LabelUnit,
+        posting: Option<&Posting>,
         now: DateTime<Utc>,
         summary: &mut PrintSummary,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(), StationError> {
-        let label = self.prepare(&unit, now);
+        let label = self.prepare(&unit, posting, now);
         let (name, bytes) = match label {
             Ok(ready) => ready,
             Err(e) => {
@@ -306,13 +310,18 @@ impl<'s> Station<'s> {
         }
     }
 
-    /// The label's name and printer bytes (nothing touches the printer yet).
+    /// The label's name and printer bytes (nothing touches the printer yet). A scan passes the
+    /// posting it has just looked up and packed, which spares its hot path a second load.
     fn prepare(
         &self,
         unit: &LabelUnit,
+        posting: Option<&Posting>,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<u8>), StationError> {
-        let posting = self.store.posting(&unit.posting_number)?;
+        let posting = match posting {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(self.store.posting(&unit.posting_number)?),
+        };
         posting.labelable(now)?;
         let unit = LabelUnit::of(&posting)
             .into_iter()
@@ -410,7 +419,9 @@ impl<'s> Station<'s> {
         jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
         for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
-            if let Err(e) = self.print_job(*id, unit, now, &mut summary, &mut |_| {}) {
+            if let Err(e) =
+                self.print_job(*id, unit, Some(&posting), now, &mut summary, &mut |_| {})
+            {
                 // The labels after the failed one were claimed by this scan but never sent. Left
                 // claimed, they would return to the queue when the scan ends and print a second time
                 // after the operator rescans; failed, the next run queues them only if still needed.
