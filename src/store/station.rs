@@ -400,18 +400,20 @@ impl<'s> Station<'s> {
         posting
             .labelable(now)
             .map_err(|e| format!("✗ {number}: no label: {e}"))?;
+        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
         let units = LabelUnit::of(&posting);
-        let again = units.iter().any(|u| {
-            self.store
+        let mut again = false;
+        for u in &units {
+            again |= self
+                .store
                 .was_sent(&u.posting_number, u.package_number)
-                .unwrap_or(false)
-        });
+                .map_err(|e| fail(e.into()))?;
+        }
         let kind = if again {
             JobKind::Reprint
         } else {
             JobKind::Scan
         };
-        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
         let ids = self
             .store
             .add_jobs(&units, kind, true, Utc::now())
