@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
-use super::{hostname, postings, stamp, Store, StoreError};
+use super::{postings, stamp, Store, StoreError};
 use crate::compose::MAX_BOXES;
 use crate::order::{Posting, Status};
 
@@ -203,14 +203,19 @@ fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     })
 }
 
-/// Whether the process that owns a job is gone (see the module docs).
-fn owner_gone(owner: Option<&str>, lease_until: Option<&str>, now: DateTime<Utc>) -> bool {
+/// Whether the process that owns a job is gone (see the module docs); `this_host` is where we run.
+fn owner_gone(
+    owner: Option<&str>,
+    lease_until: Option<&str>,
+    this_host: &str,
+    now: DateTime<Utc>,
+) -> bool {
     let lease_over = lease_until.is_none_or(|l| l < stamp(now).as_str());
     let Some((host, pid)) = owner.and_then(|o| o.rsplit_once(':')) else {
         return true;
     };
     let proc_fs = std::path::Path::new("/proc/self").exists();
-    if host == hostname() && proc_fs {
+    if host == this_host && proc_fs {
         return pid.parse::<u32>().is_err() || !std::path::Path::new("/proc").join(pid).exists();
     }
     lease_over
@@ -219,7 +224,7 @@ fn owner_gone(owner: Option<&str>, lease_until: Option<&str>, now: DateTime<Utc>
 impl Store {
     /// This process as a job owner.
     pub fn owner(&self) -> String {
-        format!("{}:{}", hostname(), self.actor.pid)
+        format!("{}:{}", self.host, self.actor.pid)
     }
 
     /// Settles jobs whose owner is gone: `claimed` ones go back to the queue (nothing was sent),
@@ -236,7 +241,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut uncertain = Vec::new();
         for (id, state, owner, lease) in held {
-            if !owner_gone(owner.as_deref(), lease.as_deref(), now) {
+            if !owner_gone(owner.as_deref(), lease.as_deref(), &self.host, now) {
                 continue;
             }
             let who = owner.as_deref().unwrap_or("?");

@@ -147,6 +147,8 @@ pub(crate) fn stamp(t: DateTime<Utc>) -> String {
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) actor: Actor,
+    /// This machine's host name, read once: every job claim and state change names its owner.
+    pub(crate) host: String,
 }
 
 impl Store {
@@ -169,7 +171,11 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         schema::migrate(&tx)?;
         tx.commit()?;
-        Ok(Store { conn, actor })
+        Ok(Store {
+            conn,
+            actor,
+            host: hostname(),
+        })
     }
 
     /// Who this store records as the author of changes.
