@@ -12,7 +12,7 @@
 //! this host and its process no longer exists, or when its lease has expired.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Row, TransactionBehavior};
 
 use super::{postings, stamp, Store, StoreError};
 use crate::compose::MAX_BOXES;
@@ -275,14 +275,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let numbers: Vec<String> = tx
-            .prepare_cached(
-                "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
-            )?
-            .query_map([Status::AwaitingDeliver.as_str()], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut queued = 0;
-        for number in numbers {
+        for number in postings::numbers_in_status(&tx, &Status::AwaitingDeliver)? {
             let Some(posting) = postings::load(&tx, &number)? else {
                 continue;
             };
@@ -374,9 +368,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id: Option<i64> = match only {
-            None => tx
-                .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
-                .query_row([], |r| r.get(0))?,
+            None => oldest_queued(&tx)?,
             Some(ids) => {
                 let mut found = None;
                 for &id in ids {
@@ -454,13 +446,15 @@ impl Store {
 
     /// The id of a queued job, if one is waiting (cheap check for the loop).
     pub fn next_queued(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
-            .query_row([], |r| r.get(0))
-            .optional()?
-            .flatten())
+        oldest_queued(&self.conn)
     }
+}
+
+/// The oldest job waiting in the queue.
+fn oldest_queued(conn: &rusqlite::Connection) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The oldest job of this label waiting in the queue.

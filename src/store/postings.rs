@@ -146,6 +146,18 @@ fn parse(number: &str, data: &str) -> Result<Posting, StoreError> {
     })
 }
 
+/// Posting numbers in a status, in posting-number order, on a connection or inside a transaction.
+pub(crate) fn numbers_in_status(
+    conn: &rusqlite::Connection,
+    status: &Status,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
+    )?;
+    let rows = stmt.query_map([status.as_str()], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn load(tx: &rusqlite::Connection, number: &str) -> Result<Option<Posting>, StoreError> {
     let data: Option<String> = tx
         .prepare_cached("SELECT data FROM postings WHERE posting_number = ?1")?
@@ -396,11 +408,7 @@ impl Store {
 
     /// Posting numbers in a status, in posting-number order.
     pub fn numbers_in_status(&self, status: &Status) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
-        )?;
-        let rows = stmt.query_map([status.as_str()], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        numbers_in_status(&self.conn, status)
     }
 }
 
