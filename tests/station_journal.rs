@@ -161,3 +161,48 @@ fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
     eprintln!("printed by a: {}, by b: {}", printed(&a), printed(&b));
     assert_eq!(printed(&a) + printed(&b), expected.len());
 }
+
+#[test]
+fn an_uncertain_box_is_reported_with_its_box_number() {
+    use shiplabel::order::{Posting, Status};
+    use shiplabel::printer::{PrintOptions, Profile};
+    use shiplabel::store::{Actor, JobKind, Station, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let mut posting = Posting::new("77700001-0001-1", Status::AwaitingDeliver);
+    posting.in_process_at = Some(now);
+    posting.is_multibox = true;
+    posting.multi_box_qty = 2;
+    store.import(vec![posting.clone()], now).unwrap();
+    let units = shiplabel::store::LabelUnit::of(&posting);
+    assert_eq!(units.len(), 2);
+    // Both boxes were being sent by a process on another host whose lease has run out.
+    let ids = store.add_jobs(&units, JobKind::Print, true, now).unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
+                 lease_until = '2026-11-22T12:10:00.000Z'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    let printer = FakePrinter::start();
+    let profile = Profile::resolve(station::PROFILE).unwrap();
+    let template = shiplabel::template::Template::from_file(&station::template_path()).unwrap();
+    let options = PrintOptions {
+        check_status: false,
+        ..PrintOptions::default()
+    };
+    let mut station = Station::new(&mut store, template, &printer.uri(), profile, options);
+    let summary = station.print_pending(false, now, |_| {}).unwrap();
+    let names: Vec<&str> = summary.uncertain.iter().map(|(n, _)| n.as_str()).collect();
+    // The operator has to know which of the two labels to look for.
+    assert_eq!(
+        names,
+        ["77700001-0001-1 box 1/2", "77700001-0001-1 box 2/2"],
+        "{summary:?}"
+    );
+}

@@ -160,7 +160,7 @@ impl<'s> Station<'s> {
     ) -> Result<PrintSummary, StationError> {
         let mut summary = PrintSummary::default();
         for job in self.store.recover(Utc::now())? {
-            let name = unit_name(&job.posting_number, job.package_number);
+            let name = self.label_name(&job.posting_number, job.package_number);
             summary
                 .uncertain
                 .push((name, job.error.unwrap_or_default()));
@@ -173,7 +173,7 @@ impl<'s> Station<'s> {
         if !reprint_uncertain {
             // Uncertain jobs left from earlier runs are reported every time until resolved.
             for job in self.store.jobs(Some(JobState::Uncertain), None)? {
-                let name = unit_name(&job.posting_number, job.package_number);
+                let name = self.label_name(&job.posting_number, job.package_number);
                 if !summary.uncertain.iter().any(|(n, _)| n == &name) {
                     summary
                         .uncertain
@@ -238,7 +238,7 @@ impl<'s> Station<'s> {
         let (name, bytes) = match label {
             Ok(ready) => ready,
             Err(e) => {
-                let name = unit.name();
+                let name = self.label_name(&unit.posting_number, unit.package_number);
                 let why = reason(&e);
                 self.store.set_job_state(
                     id,
@@ -336,6 +336,28 @@ impl<'s> Station<'s> {
                 }
             })?;
         Ok((unit.name(), bytes))
+    }
+
+    /// The name of a job's label as the operator knows it (`posting box n/m` when the posting has
+    /// several labels). The journal keeps only the package number, so the stored posting says how
+    /// many boxes there are; when it cannot be read, the name falls back to the numbers alone,
+    /// since a name is no reason to fail the run.
+    fn label_name(&self, posting: &str, package: u32) -> String {
+        self.store
+            .posting(posting)
+            .ok()
+            .and_then(|p| {
+                LabelUnit::of(&p)
+                    .into_iter()
+                    .find(|u| u.package_number == package)
+            })
+            .map_or_else(
+                || match package {
+                    n if n > 1 => format!("{posting} box {n}"),
+                    _ => posting.to_owned(),
+                },
+                |u| u.name(),
+            )
     }
 
     fn connect(&mut self) -> Result<(), StationError> {
@@ -474,12 +496,4 @@ fn reason(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
-}
-
-fn unit_name(posting: &str, package: u32) -> String {
-    if package > 1 {
-        format!("{posting} box {package}")
-    } else {
-        posting.to_owned()
-    }
 }
