@@ -159,27 +159,20 @@ impl<'s> Station<'s> {
         mut progress: impl FnMut(&str),
     ) -> Result<PrintSummary, StationError> {
         let mut summary = PrintSummary::default();
-        for job in self.store.recover(Utc::now())? {
-            let name = self.label_name(&job.posting_number, job.package_number);
-            summary
-                .uncertain
-                .push((name, job.error.unwrap_or_default()));
-        }
+        // Jobs that become uncertain here are reported below with those of earlier runs.
+        self.store.recover(Utc::now())?;
         if reprint_uncertain {
             self.store.requeue_uncertain(Utc::now())?;
         }
         self.store.enqueue_pending(now)?;
         let result = self.print_queue(None, now, &mut summary, &mut progress);
-        if !reprint_uncertain {
-            // Uncertain jobs left from earlier runs are reported every time until resolved.
-            for job in self.store.jobs(Some(JobState::Uncertain), None)? {
-                let name = self.label_name(&job.posting_number, job.package_number);
-                if !summary.uncertain.iter().any(|(n, _)| n == &name) {
-                    summary
-                        .uncertain
-                        .push((name, job.error.unwrap_or_default()));
-                }
-            }
+        // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
+        // just been printed again and are no longer uncertain.
+        for job in self.store.jobs(Some(JobState::Uncertain), None)? {
+            let name = self.label_name(&job.posting_number, job.package_number);
+            summary
+                .uncertain
+                .push((name, job.error.unwrap_or_default()));
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
