@@ -158,6 +158,8 @@ pub(crate) fn numbers_in_status(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A stored posting, or `None` when the store does not hold it; on a connection or inside a
+/// transaction.
 pub(crate) fn load(tx: &rusqlite::Connection, number: &str) -> Result<Option<Posting>, StoreError> {
     let data: Option<String> = tx
         .prepare_cached("SELECT data FROM postings WHERE posting_number = ?1")?
