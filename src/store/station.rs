@@ -246,21 +246,31 @@ impl<'s> Station<'s> {
                 return Ok(());
             }
         };
-        if let Err(e) = self.connect() {
-            let why = reason(&e);
-            self.store.set_job_state(
-                id,
-                JobState::Failed,
-                Some(&self.uri),
-                Some(&why),
-                None,
-                Utc::now(),
-            )?;
-            summary.failed.push((name, why));
-            return Err(e);
-        }
-        let Some(printer) = self.printer.as_mut() else {
-            return Ok(());
+        // The printer is connected on the first label and kept while it works.
+        let printer = match &mut self.printer {
+            Some(printer) => printer,
+            slot @ None => {
+                match Printer::open_with(&self.uri, self.profile.clone(), self.options) {
+                    Ok(printer) => slot.insert(printer),
+                    Err(source) => {
+                        let e = StationError::Printer {
+                            source,
+                            sent: false,
+                        };
+                        let why = reason(&e);
+                        self.store.set_job_state(
+                            id,
+                            JobState::Failed,
+                            Some(&self.uri),
+                            Some(&why),
+                            None,
+                            Utc::now(),
+                        )?;
+                        summary.failed.push((name, why));
+                        return Err(e);
+                    }
+                }
+            }
         };
         // The journal says `sending` (synced) before the first byte leaves.
         if !self.store.set_job_state(
@@ -351,18 +361,6 @@ impl<'s> Station<'s> {
                 },
                 |u| u.name(),
             )
-    }
-
-    fn connect(&mut self) -> Result<(), StationError> {
-        if self.printer.is_none() {
-            let printer = Printer::open_with(&self.uri, self.profile.clone(), self.options)
-                .map_err(|source| StationError::Printer {
-                    source,
-                    sent: false,
-                })?;
-            self.printer = Some(printer);
-        }
-        Ok(())
     }
 
     /// One scanned line: find the posting, pack it if it awaits packaging, print its label(s).
