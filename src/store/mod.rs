@@ -162,7 +162,7 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: readers (`jobs`, a second station's look-ups) never block the writer.
+        // WAL: reads (a second station's look-ups) never block the writer or wait for it.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a journal row that says `sending` must survive a power cut, or the label would print
         // again after it.
