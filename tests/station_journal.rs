@@ -232,3 +232,23 @@ fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain
     assert_eq!(summary.sent, ["77700002-0001-1"], "{summary:?}");
     assert!(summary.uncertain.is_empty(), "{summary:?}");
 }
+
+#[test]
+fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let mut posting = Posting::new("77700003-0001-1", Status::AwaitingDeliver);
+    posting.in_process_at = Some(now);
+    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let printer = FakePrinter::start();
+    let mut station = station_on(&mut store, &printer);
+    let summary = station.print_pending(false, now, |_| {}).unwrap();
+    assert_eq!(summary.uncertain.len(), 1, "{summary:?}");
+    // The operator saw no label come out and printed it again by hand.
+    let summary = station.reprint("77700003-0001-1", now).unwrap();
+    assert_eq!(summary.sent.len(), 1, "{summary:?}");
+    // A later --reprint-uncertain (for some other label) must not print it a second time.
+    let summary = station.print_pending(true, now, |_| {}).unwrap();
+    assert!(summary.sent.is_empty(), "{summary:?}");
+    assert!(summary.uncertain.is_empty(), "{summary:?}");
+}

@@ -185,6 +185,13 @@ pub struct Job {
 const JOB_COLUMNS: &str = "id, posting_number, package_number, kind, state, owner, printer, error,
     attempts, bytes, created_at, updated_at";
 
+/// Whether a later job (a `reprint`, a scan) has sent the label of the job `jobs`. It settles an
+/// uncertain job: the operator saw that label missing and printed it, so printing the uncertain job
+/// again would make a second label.
+const SENT_SINCE: &str = "EXISTS (SELECT 1 FROM jobs AS later
+    WHERE later.posting_number = jobs.posting_number AND later.package_number = jobs.package_number
+        AND later.state = 'sent' AND later.id > jobs.id)";
+
 fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     let state: String = r.get(4)?;
     Ok(Job {
@@ -346,15 +353,28 @@ impl Store {
             .query_row(params![posting, package], |r| r.get(0))?)
     }
 
-    /// Puts every `uncertain` job back in the queue, on the user's word that its label did not come
-    /// out. Returns how many.
+    /// Puts every unsettled `uncertain` job (see [`Store::unsettled_uncertain`]) back in the queue,
+    /// on the user's word that its label did not come out. Returns how many.
     pub fn requeue_uncertain(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         Ok(self.conn.execute(
-            "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
-                 error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
-             WHERE state = 'uncertain'",
+            &format!(
+                "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
+                     error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
+                 WHERE state = 'uncertain' AND NOT {SENT_SINCE}"
+            ),
             [stamp(now)],
         )?)
+    }
+
+    /// The `uncertain` jobs still waiting for the operator, oldest first: those whose label has not
+    /// been sent since by a later job.
+    pub fn unsettled_uncertain(&self) -> Result<Vec<Job>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE state = 'uncertain' AND NOT {SENT_SINCE}
+             ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], job_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Claims the oldest queued job (of `only`, when given) for this process.

@@ -168,7 +168,7 @@ impl<'s> Station<'s> {
         let result = self.print_queue(None, now, &mut summary, &mut progress);
         // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
         // just been printed again and are no longer uncertain.
-        for job in self.store.jobs(Some(JobState::Uncertain), None)? {
+        for job in self.store.unsettled_uncertain()? {
             let name = self.label_name(&job.posting_number, job.package_number);
             summary
                 .uncertain
