@@ -7,6 +7,10 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use shiplabel::order::{Posting, Status};
+use shiplabel::printer::{PrintOptions, Profile};
+use shiplabel::store::{Actor, JobKind, LabelUnit, Station, Store};
+use shiplabel::template::Template;
 use station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
 
 /// A small deterministic generator (xorshift), so the kill points repeat from run to run.
@@ -160,4 +164,91 @@ fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
     };
     eprintln!("printed by a: {}, by b: {}", printed(&a), printed(&b));
     assert_eq!(printed(&a) + printed(&b), expected.len());
+}
+
+/// A store holding `posting` whose labels were being sent by a process on another host whose lease
+/// has run out: after `recover`, every one of them is uncertain.
+fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Store {
+    let mut store = Store::open(&dir.join("s.db"), Actor::new("test")).unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    store.import(vec![posting.clone()], now).unwrap();
+    let units = LabelUnit::of(posting);
+    store.add_jobs(&units, JobKind::Print, true, now).unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
+                 lease_until = '2026-11-22T12:10:00.000Z'",
+            [],
+        )
+        .unwrap();
+    store
+}
+
+/// A station printing from `store` to `printer` with the test profile and template.
+fn station_on<'s>(store: &'s mut Store, printer: &FakePrinter) -> Station<'s> {
+    let profile = Profile::resolve(station::PROFILE).unwrap();
+    let template = Template::from_file(&station::template_path()).unwrap();
+    let options = PrintOptions {
+        check_status: false,
+        ..PrintOptions::default()
+    };
+    Station::new(store, template, &printer.uri(), profile, options)
+}
+
+#[test]
+fn an_uncertain_box_is_reported_with_its_box_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let mut posting = Posting::new("77700001-0001-1", Status::AwaitingDeliver);
+    posting.in_process_at = Some(now);
+    posting.is_multibox = true;
+    posting.multi_box_qty = 2;
+    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let printer = FakePrinter::start();
+    let summary = station_on(&mut store, &printer)
+        .print_pending(false, now, |_| {})
+        .unwrap();
+    let names: Vec<&str> = summary.uncertain.iter().map(|(n, _)| n.as_str()).collect();
+    // The operator has to know which of the two labels to look for.
+    assert_eq!(
+        names,
+        ["77700001-0001-1 box 1/2", "77700001-0001-1 box 2/2"],
+        "{summary:?}"
+    );
+}
+
+#[test]
+fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let mut posting = Posting::new("77700002-0001-1", Status::AwaitingDeliver);
+    posting.in_process_at = Some(now);
+    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let printer = FakePrinter::start();
+    let summary = station_on(&mut store, &printer)
+        .print_pending(true, now, |_| {})
+        .unwrap();
+    assert_eq!(summary.sent, ["77700002-0001-1"], "{summary:?}");
+    assert!(summary.uncertain.is_empty(), "{summary:?}");
+}
+
+#[test]
+fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let mut posting = Posting::new("77700003-0001-1", Status::AwaitingDeliver);
+    posting.in_process_at = Some(now);
+    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let printer = FakePrinter::start();
+    let mut station = station_on(&mut store, &printer);
+    let summary = station.print_pending(false, now, |_| {}).unwrap();
+    assert_eq!(summary.uncertain.len(), 1, "{summary:?}");
+    // The operator saw no label come out and printed it again by hand.
+    let summary = station.reprint("77700003-0001-1", now).unwrap();
+    assert_eq!(summary.sent.len(), 1, "{summary:?}");
+    // A later --reprint-uncertain (for some other label) must not print it a second time.
+    let summary = station.print_pending(true, now, |_| {}).unwrap();
+    assert!(summary.sent.is_empty(), "{summary:?}");
+    assert!(summary.uncertain.is_empty(), "{summary:?}");
 }

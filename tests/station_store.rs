@@ -35,6 +35,18 @@ fn count(store: &Store, table: &str) -> i64 {
         .unwrap()
 }
 
+/// Every posting's JSON and `updated_at`, in posting-number order.
+fn stored_rows(store: &Store) -> Vec<String> {
+    store
+        .connection()
+        .prepare("SELECT data || updated_at FROM postings ORDER BY posting_number")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 #[test]
 fn importing_the_same_file_twice_changes_nothing_not_even_history() {
     let dir = tempfile::tempdir().unwrap();
@@ -48,14 +60,7 @@ fn importing_the_same_file_twice_changes_nothing_not_even_history() {
     let first = store.import(postings.clone(), now).unwrap();
     assert_eq!(first.inserted, postings.len());
     let history = count(&store, "status_history");
-    let data: Vec<String> = store
-        .connection()
-        .prepare("SELECT data || updated_at FROM postings ORDER BY posting_number")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let data = stored_rows(&store);
     drop(store);
     let mut store = open(&db);
     let second = store
@@ -64,14 +69,7 @@ fn importing_the_same_file_twice_changes_nothing_not_even_history() {
     assert_eq!(second.inserted + second.updated, 0, "{second:?}");
     assert_eq!(second.unchanged + second.older, postings.len());
     assert_eq!(count(&store, "status_history"), history);
-    let again: Vec<String> = store
-        .connection()
-        .prepare("SELECT data || updated_at FROM postings ORDER BY posting_number")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let again = stored_rows(&store);
     assert_eq!(again, data);
 }
 

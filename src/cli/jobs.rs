@@ -56,10 +56,9 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             job.updated_at
         );
     }
-    let uncertain = jobs
-        .iter()
-        .filter(|j| j.state == JobState::Uncertain)
-        .count();
+    // An uncertain job whose label a later job has sent is settled: --reprint-uncertain leaves it.
+    let unsettled: Vec<i64> = store.unsettled_uncertain()?.iter().map(|j| j.id).collect();
+    let uncertain = jobs.iter().filter(|j| unsettled.contains(&j.id)).count();
     if uncertain > 0 {
         println!(
             "{uncertain} uncertain job(s): check whether these labels came out; \

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now, PrinterOpts};
 use super::CliError;
-use crate::store::Station;
 
 /// Print a posting's label(s) again (a torn or lost label); the journal records it.
 #[derive(Debug, clap::Args)]
@@ -24,15 +23,8 @@ pub struct ReprintArgs {
 /// Reprints and says what was sent.
 pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "reprint")?;
-    let (profile, template, options) = args.printer.resolve()?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut station = Station::new(
-        &mut store,
-        template,
-        &args.printer.printer,
-        profile,
-        options,
-    );
+    let mut station = args.printer.station(&mut store)?;
     let summary = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
         println!("{name}: printed again on {}", args.printer.printer);

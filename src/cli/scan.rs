@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now, PrinterOpts};
 use super::CliError;
-use crate::store::Station;
 
 /// Read scanned codes from stdin (posting number, order number, label barcode, product SKU or offer
 /// id): pack the posting if it awaits packaging, print its label, say what happened.
@@ -24,18 +23,13 @@ pub struct ScanArgs {
 /// Runs the loop until stdin ends. Refused codes ring the terminal bell and the loop goes on.
 pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "scan")?;
-    let (profile, template, options) = args.printer.resolve()?;
-    let mut station = Station::new(
-        &mut store,
-        template,
-        &args.printer.printer,
-        profile,
-        options,
-    );
+    let mut station = args.printer.station(&mut store)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let line = line?;
+    // Bytes, not `lines()`: a scanner on the wrong keyboard layout can type bytes that are not UTF-8,
+    // and that must refuse the one code, not end the session.
+    for line in stdin.lock().split(b'\n') {
+        let line = String::from_utf8_lossy(&line?).into_owned();
         // Scanners end a code with CR, LF or both; empty lines are the second half of CR LF.
         let code = line.trim_matches(|c: char| c.is_whitespace() || c.is_control());
         if code.is_empty() {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::CliError;
 use crate::printer::{PrintOptions, Profile, Timeouts};
-use crate::store::{self, Actor, Store};
+use crate::store::{self, Actor, Station, Store};
 use crate::template::Template;
 
 /// Opens the store at `--db` or the default path, recording `command` as the actor.
@@ -64,5 +64,17 @@ impl PrinterOpts {
                 ..Timeouts::default()
             },
         }
+    }
+
+    /// The station these arguments describe, printing from `store` (`reprint`, `scan`).
+    pub fn station<'s>(&self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+        let (profile, template, options) = self.resolve()?;
+        Ok(Station::new(
+            store,
+            template,
+            &self.printer,
+            profile,
+            options,
+        ))
     }
 }

@@ -12,9 +12,9 @@
 //! this host and its process no longer exists, or when its lease has expired.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Row, TransactionBehavior};
 
-use super::{hostname, postings, stamp, Store, StoreError};
+use super::{postings, stamp, Store, StoreError};
 use crate::compose::MAX_BOXES;
 use crate::order::{Posting, Status};
 
@@ -185,6 +185,13 @@ pub struct Job {
 const JOB_COLUMNS: &str = "id, posting_number, package_number, kind, state, owner, printer, error,
     attempts, bytes, created_at, updated_at";
 
+/// Whether a later job (a `reprint`, a scan) has sent the label of the job `jobs`. It settles an
+/// uncertain job: the operator saw that label missing and printed it, so printing the uncertain job
+/// again would make a second label.
+const SENT_SINCE: &str = "EXISTS (SELECT 1 FROM jobs AS later
+    WHERE later.posting_number = jobs.posting_number AND later.package_number = jobs.package_number
+        AND later.state = 'sent' AND later.id > jobs.id)";
+
 fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     let state: String = r.get(4)?;
     Ok(Job {
@@ -203,14 +210,19 @@ fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     })
 }
 
-/// Whether the process that owns a job is gone (see the module docs).
-fn owner_gone(owner: Option<&str>, lease_until: Option<&str>, now: DateTime<Utc>) -> bool {
+/// Whether the process that owns a job is gone (see the module docs); `this_host` is where we run.
+fn owner_gone(
+    owner: Option<&str>,
+    lease_until: Option<&str>,
+    this_host: &str,
+    now: DateTime<Utc>,
+) -> bool {
     let lease_over = lease_until.is_none_or(|l| l < stamp(now).as_str());
     let Some((host, pid)) = owner.and_then(|o| o.rsplit_once(':')) else {
         return true;
     };
     let proc_fs = std::path::Path::new("/proc/self").exists();
-    if host == hostname() && proc_fs {
+    if host == this_host && proc_fs {
         return pid.parse::<u32>().is_err() || !std::path::Path::new("/proc").join(pid).exists();
     }
     lease_over
@@ -219,7 +231,7 @@ fn owner_gone(owner: Option<&str>, lease_until: Option<&str>, now: DateTime<Utc>
 impl Store {
     /// This process as a job owner.
     pub fn owner(&self) -> String {
-        format!("{}:{}", hostname(), self.actor.pid)
+        format!("{}:{}", self.host, self.actor.pid)
     }
 
     /// Settles jobs whose owner is gone: `claimed` ones go back to the queue (nothing was sent),
@@ -236,7 +248,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut uncertain = Vec::new();
         for (id, state, owner, lease) in held {
-            if !owner_gone(owner.as_deref(), lease.as_deref(), now) {
+            if !owner_gone(owner.as_deref(), lease.as_deref(), &self.host, now) {
                 continue;
             }
             let who = owner.as_deref().unwrap_or("?");
@@ -270,14 +282,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let numbers: Vec<String> = tx
-            .prepare_cached(
-                "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
-            )?
-            .query_map([Status::AwaitingDeliver.as_str()], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut queued = 0;
-        for number in numbers {
+        for number in postings::numbers_in_status(&tx, &Status::AwaitingDeliver)? {
             let Some(posting) = postings::load(&tx, &number)? else {
                 continue;
             };
@@ -304,7 +310,9 @@ impl Store {
     }
 
     /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same
-    /// transaction (a scan or reprint prints them at once). Returns their ids.
+    /// transaction (a scan prints them at once), and a label that already has a job waiting in the
+    /// queue gets that job instead of a second one, which a later run would print again. Returns
+    /// their ids.
     pub fn add_jobs(
         &mut self,
         units: &[LabelUnit],
@@ -318,7 +326,17 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(units.len());
         for unit in units {
-            ids.push(insert_job(&tx, unit, kind, owner.as_deref(), now)?);
+            let id = match owner.as_deref() {
+                Some(owner) => match queued_job(&tx, unit)? {
+                    Some(id) => {
+                        claim_job(&tx, id, owner, now)?;
+                        id
+                    }
+                    None => insert_job(&tx, unit, kind, Some(owner), now)?,
+                },
+                None => insert_job(&tx, unit, kind, None, now)?,
+            };
+            ids.push(id);
         }
         tx.commit()?;
         Ok(ids)
@@ -335,15 +353,28 @@ impl Store {
             .query_row(params![posting, package], |r| r.get(0))?)
     }
 
-    /// Puts every `uncertain` job back in the queue, on the user's word that its label did not come
-    /// out. Returns how many.
+    /// Puts every unsettled `uncertain` job (see [`Store::unsettled_uncertain`]) back in the queue,
+    /// on the user's word that its label did not come out. Returns how many.
     pub fn requeue_uncertain(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         Ok(self.conn.execute(
-            "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
-                 error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
-             WHERE state = 'uncertain'",
+            &format!(
+                "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
+                     error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
+                 WHERE state = 'uncertain' AND NOT {SENT_SINCE}"
+            ),
             [stamp(now)],
         )?)
+    }
+
+    /// The `uncertain` jobs still waiting for the operator, oldest first: those whose label has not
+    /// been sent since by a later job.
+    pub fn unsettled_uncertain(&self) -> Result<Vec<Job>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE state = 'uncertain' AND NOT {SENT_SINCE}
+             ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], job_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Claims the oldest queued job (of `only`, when given) for this process.
@@ -357,9 +388,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id: Option<i64> = match only {
-            None => tx
-                .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
-                .query_row([], |r| r.get(0))?,
+            None => oldest_queued(&tx)?,
             Some(ids) => {
                 let mut found = None;
                 for &id in ids {
@@ -379,11 +408,7 @@ impl Store {
         let Some(id) = id else {
             return Ok(None);
         };
-        tx.prepare_cached(
-            "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
-                 attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
-        )?
-        .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
+        claim_job(&tx, id, &owner, now)?;
         tx.commit()?;
         self.job(id).map(Some)
     }
@@ -441,13 +466,42 @@ impl Store {
 
     /// The id of a queued job, if one is waiting (cheap check for the loop).
     pub fn next_queued(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
-            .query_row([], |r| r.get(0))
-            .optional()?
-            .flatten())
+        oldest_queued(&self.conn)
     }
+}
+
+/// The oldest job waiting in the queue.
+fn oldest_queued(conn: &rusqlite::Connection) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The oldest job of this label waiting in the queue.
+fn queued_job(tx: &rusqlite::Transaction<'_>, unit: &LabelUnit) -> Result<Option<i64>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT MIN(id) FROM jobs WHERE posting_number = ?1 AND package_number = ?2
+                 AND state = 'queued'",
+        )?
+        .query_row(params![unit.posting_number, unit.package_number], |r| {
+            r.get(0)
+        })?)
+}
+
+/// Claims a queued job for `owner`; the caller's transaction has checked that it is queued.
+fn claim_job(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
+             attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
+    Ok(())
 }
 
 fn insert_job(

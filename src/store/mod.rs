@@ -147,6 +147,8 @@ pub(crate) fn stamp(t: DateTime<Utc>) -> String {
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) actor: Actor,
+    /// This machine's host name, read once: every job claim and state change names its owner.
+    pub(crate) host: String,
 }
 
 impl Store {
@@ -160,7 +162,7 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: readers (`jobs`, a second station's look-ups) never block the writer.
+        // WAL: reads (a second station's look-ups) never block the writer or wait for it.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a journal row that says `sending` must survive a power cut, or the label would print
         // again after it.
@@ -169,7 +171,11 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         schema::migrate(&tx)?;
         tx.commit()?;
-        Ok(Store { conn, actor })
+        Ok(Store {
+            conn,
+            actor,
+            host: hostname(),
+        })
     }
 
     /// Who this store records as the author of changes.

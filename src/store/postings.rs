@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::rank::status_rank;
-use super::{stamp, Store, StoreError};
+use super::{stamp, Actor, Store, StoreError};
 use crate::order::{Package, Posting, Status, Substatus};
 
 /// What an import did.
@@ -146,6 +146,20 @@ fn parse(number: &str, data: &str) -> Result<Posting, StoreError> {
     })
 }
 
+/// Posting numbers in a status, in posting-number order, on a connection or inside a transaction.
+pub(crate) fn numbers_in_status(
+    conn: &rusqlite::Connection,
+    status: &Status,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
+    )?;
+    let rows = stmt.query_map([status.as_str()], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A stored posting, or `None` when the store does not hold it; on a connection or inside a
+/// transaction.
 pub(crate) fn load(tx: &rusqlite::Connection, number: &str) -> Result<Option<Posting>, StoreError> {
     let data: Option<String> = tx
         .prepare_cached("SELECT data FROM postings WHERE posting_number = ?1")?
@@ -157,7 +171,7 @@ pub(crate) fn load(tx: &rusqlite::Connection, number: &str) -> Result<Option<Pos
 /// Records a status change (nothing when status and substatus stay).
 fn record(
     tx: &Transaction<'_>,
-    store_actor: (&str, &str),
+    actor: &Actor,
     before: Option<&Posting>,
     after: &Posting,
     now: DateTime<Utc>,
@@ -179,8 +193,8 @@ fn record(
         after.status.as_str(),
         before.and_then(|b| b.substatus.as_ref().map(|s| s.as_str().to_owned())),
         after.substatus.as_ref().map(Substatus::as_str),
-        store_actor.0,
-        store_actor.1,
+        actor.command,
+        actor.station,
         note,
     ])?;
     Ok(())
@@ -199,10 +213,6 @@ fn merge(stored: &Posting, mut incoming: Posting) -> Option<Posting> {
 }
 
 impl Store {
-    fn actor_pair(&self) -> (String, String) {
-        (self.actor.command.clone(), self.actor.station.clone())
-    }
-
     /// Upserts postings: new ones are inserted, a status ranking at least as high as the stored one
     /// replaces it, a lower one is ignored; then every posting still waiting for passport data past its
     /// deadline is cancelled. Importing the same postings twice changes nothing, history included.
@@ -221,8 +231,6 @@ impl Store {
         now: DateTime<Utc>,
         note: Option<&str>,
     ) -> Result<ImportReport, StoreError> {
-        let actor = self.actor_pair();
-        let who = (actor.0.as_str(), actor.1.as_str());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -249,10 +257,10 @@ impl Store {
                     }
                 },
             };
-            record(&tx, who, stored.as_ref(), &next, now, note)?;
+            record(&tx, &self.actor, stored.as_ref(), &next, now, note)?;
             write_posting(&tx, &next, now)?;
         }
-        report.cancelled_by_deadline = apply_deadlines(&tx, who, now)?;
+        report.cancelled_by_deadline = apply_deadlines(&tx, &self.actor, now)?;
         tx.commit()?;
         Ok(report)
     }
@@ -272,7 +280,6 @@ impl Store {
         note: Option<&str>,
         action: impl FnOnce(&mut Posting) -> Result<T, crate::order::OrderError>,
     ) -> Result<(Posting, T), StoreError> {
-        let actor = self.actor_pair();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -281,7 +288,7 @@ impl Store {
         let mut after = before.clone();
         let value = action(&mut after)?;
         if after != before {
-            record(&tx, (&actor.0, &actor.1), Some(&before), &after, now, note)?;
+            record(&tx, &self.actor, Some(&before), &after, now, note)?;
             write_posting(&tx, &after, now)?;
         }
         tx.commit()?;
@@ -396,18 +403,14 @@ impl Store {
 
     /// Posting numbers in a status, in posting-number order.
     pub fn numbers_in_status(&self, status: &Status) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
-        )?;
-        let rows = stmt.query_map([status.as_str()], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        numbers_in_status(&self.conn, status)
     }
 }
 
 /// Cancels every stored posting still waiting for passport data at or after its deadline.
 fn apply_deadlines(
     tx: &Transaction<'_>,
-    who: (&str, &str),
+    who: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
     let waiting: Vec<String> = tx

@@ -4,6 +4,8 @@
 //! `now` (the `--now` option) decides labelability and the passport gate; the journal's own times
 //! (claims, leases, state changes) always come from the real clock, since other processes compare them.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 
 use super::journal::{JobKind, JobState, LabelUnit};
@@ -157,27 +159,20 @@ impl<'s> Station<'s> {
         mut progress: impl FnMut(&str),
     ) -> Result<PrintSummary, StationError> {
         let mut summary = PrintSummary::default();
-        for job in self.store.recover(Utc::now())? {
-            let name = unit_name(&job.posting_number, job.package_number);
-            summary
-                .uncertain
-                .push((name, job.error.unwrap_or_default()));
-        }
+        // Jobs that become uncertain here are reported below with those of earlier runs.
+        self.store.recover(Utc::now())?;
         if reprint_uncertain {
             self.store.requeue_uncertain(Utc::now())?;
         }
         self.store.enqueue_pending(now)?;
         let result = self.print_queue(None, now, &mut summary, &mut progress);
-        if !reprint_uncertain {
-            // Uncertain jobs left from earlier runs are reported every time until resolved.
-            for job in self.store.jobs(Some(JobState::Uncertain), None)? {
-                let name = unit_name(&job.posting_number, job.package_number);
-                if !summary.uncertain.iter().any(|(n, _)| n == &name) {
-                    summary
-                        .uncertain
-                        .push((name, job.error.unwrap_or_default()));
-                }
-            }
+        // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
+        // just been printed again and are no longer uncertain.
+        for job in self.store.unsettled_uncertain()? {
+            let name = self.label_name(&job.posting_number, job.package_number);
+            summary
+                .uncertain
+                .push((name, job.error.unwrap_or_default()));
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -215,27 +210,29 @@ impl<'s> Station<'s> {
                 package_number: job.package_number,
                 boxes: 1,
             };
-            self.print_job(job.id, unit, now, summary, progress)?;
+            self.print_job(job.id, unit, None, now, summary, progress)?;
         }
         Ok(())
     }
 
-    /// Prints one job this process has claimed. Label problems fail the job and go on; printer
-    /// problems fail (or, when bytes may have gone out, make uncertain) the job and stop.
+    /// Prints one job this process has claimed, of `posting` when the caller holds it (a scan) or
+    /// else of the stored posting. Label problems fail the job and go on; printer problems fail (or,
+    /// when bytes may have gone out, make uncertain) the job and stop.
     fn print_job(
         &mut self,
         id: i64,
         unit: LabelUnit,
+        posting: Option<&Posting>,
         now: DateTime<Utc>,
         summary: &mut PrintSummary,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(), StationError> {
-        let label = self.prepare(&unit, now);
+        let label = self.prepare(&unit, posting, now);
         let (name, bytes) = match label {
             Ok(ready) => ready,
             Err(e) => {
-                let name = unit.name();
-                let why = e.to_string();
+                let name = self.label_name(&unit.posting_number, unit.package_number);
+                let why = reason(&e);
                 self.store.set_job_state(
                     id,
                     JobState::Failed,
@@ -249,21 +246,31 @@ impl<'s> Station<'s> {
                 return Ok(());
             }
         };
-        if let Err(e) = self.connect() {
-            let why = e.to_string();
-            self.store.set_job_state(
-                id,
-                JobState::Failed,
-                Some(&self.uri),
-                Some(&why),
-                None,
-                Utc::now(),
-            )?;
-            summary.failed.push((name, why));
-            return Err(e);
-        }
-        let Some(printer) = self.printer.as_mut() else {
-            return Ok(());
+        // The printer is connected on the first label and kept while it works.
+        let printer = match &mut self.printer {
+            Some(printer) => printer,
+            slot @ None => {
+                match Printer::open_with(&self.uri, self.profile.clone(), self.options) {
+                    Ok(printer) => slot.insert(printer),
+                    Err(source) => {
+                        let e = StationError::Printer {
+                            source,
+                            sent: false,
+                        };
+                        let why = reason(&e);
+                        self.store.set_job_state(
+                            id,
+                            JobState::Failed,
+                            Some(&self.uri),
+                            Some(&why),
+                            None,
+                            Utc::now(),
+                        )?;
+                        summary.failed.push((name, why));
+                        return Err(e);
+                    }
+                }
+            }
         };
         // The journal says `sending` (synced) before the first byte leaves.
         if !self.store.set_job_state(
@@ -291,7 +298,7 @@ impl<'s> Station<'s> {
             }
             Err((source, sent)) => {
                 self.printer = None;
-                let why = source.to_string();
+                let why = reason(&source);
                 let state = if sent {
                     summary.uncertain.push((name, why.clone()));
                     JobState::Uncertain
@@ -306,13 +313,18 @@ impl<'s> Station<'s> {
         }
     }
 
-    /// The label's name and printer bytes (nothing touches the printer yet).
+    /// The label's name and printer bytes (nothing touches the printer yet). A scan passes the
+    /// posting it has just looked up and packed, which spares its hot path a second load.
     fn prepare(
         &self,
         unit: &LabelUnit,
+        posting: Option<&Posting>,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<u8>), StationError> {
-        let posting = self.store.posting(&unit.posting_number)?;
+        let posting = match posting {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(self.store.posting(&unit.posting_number)?),
+        };
         posting.labelable(now)?;
         let unit = LabelUnit::of(&posting)
             .into_iter()
@@ -329,16 +341,26 @@ impl<'s> Station<'s> {
         Ok((unit.name(), bytes))
     }
 
-    fn connect(&mut self) -> Result<(), StationError> {
-        if self.printer.is_none() {
-            let printer = Printer::open_with(&self.uri, self.profile.clone(), self.options)
-                .map_err(|source| StationError::Printer {
-                    source,
-                    sent: false,
-                })?;
-            self.printer = Some(printer);
-        }
-        Ok(())
+    /// The name of a job's label as the operator knows it (`posting box n/m` when the posting has
+    /// several labels). The journal keeps only the package number, so the stored posting says how
+    /// many boxes there are; when it cannot be read, the name falls back to the numbers alone,
+    /// since a name is no reason to fail the run.
+    fn label_name(&self, posting: &str, package: u32) -> String {
+        self.store
+            .posting(posting)
+            .ok()
+            .and_then(|p| {
+                LabelUnit::of(&p)
+                    .into_iter()
+                    .find(|u| u.package_number == package)
+            })
+            .map_or_else(
+                || match package {
+                    n if n > 1 => format!("{posting} box {n}"),
+                    _ => posting.to_owned(),
+                },
+                |u| u.name(),
+            )
     }
 
     /// One scanned line: find the posting, pack it if it awaits packaging, print its label(s).
@@ -391,27 +413,47 @@ impl<'s> Station<'s> {
         posting
             .labelable(now)
             .map_err(|e| format!("✗ {number}: no label: {e}"))?;
+        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
         let units = LabelUnit::of(&posting);
-        let again = units.iter().any(|u| {
-            self.store
+        let mut again = false;
+        for u in &units {
+            again |= self
+                .store
                 .was_sent(&u.posting_number, u.package_number)
-                .unwrap_or(false)
-        });
+                .map_err(|e| fail(e.into()))?;
+        }
         let kind = if again {
             JobKind::Reprint
         } else {
             JobKind::Scan
         };
-        let fail = |e: StationError| format!("✗ {number}: {e}");
         let ids = self
             .store
             .add_jobs(&units, kind, true, Utc::now())
             .map_err(|e| fail(e.into()))?;
         jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
-        for (id, unit) in ids.iter().zip(units) {
-            self.print_job(*id, unit, now, &mut summary, &mut |_| {})
-                .map_err(fail)?;
+        for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
+            if let Err(e) =
+                self.print_job(*id, unit, Some(&posting), now, &mut summary, &mut |_| {})
+            {
+                // The labels after the failed one were claimed by this scan but never sent. Left
+                // claimed, they would return to the queue when the scan ends and print a second time
+                // after the operator rescans; failed, the next run queues them only if still needed.
+                for &rest in &ids[n + 1..] {
+                    self.store
+                        .set_job_state(
+                            rest,
+                            JobState::Failed,
+                            None,
+                            Some("not printed: an earlier label of this scan failed"),
+                            None,
+                            Utc::now(),
+                        )
+                        .map_err(|e| fail(e.into()))?;
+                }
+                return Err(fail(e));
+            }
         }
         if let Some((name, why)) = summary.failed.first() {
             return Err(format!("✗ {name}: not printed: {why}"));
@@ -430,10 +472,19 @@ impl<'s> Station<'s> {
     }
 }
 
-fn unit_name(posting: &str, package: u32) -> String {
-    if package > 1 {
-        format!("{posting} box {package}")
-    } else {
-        posting.to_owned()
+/// An error with its causes on one line: the journal's error column and the scan's line have no room
+/// for the CLI's "caused by" lines, and a printer error alone names only the printer.
+fn reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        // Some messages already end with their cause.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
     }
+    text
 }
