@@ -154,3 +154,34 @@ fn a_label_folder_that_fails_part_way_gets_no_labels() {
         .collect();
     assert_eq!(left, [blocked.file_name().unwrap()]);
 }
+
+/// `shiplabel orders … | head -1`: the reader closes the pipe after one line. The command ends
+/// quietly, as `cat` would (killed by SIGPIPE), instead of panicking on the broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_the_command_without_a_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    // 2,000 copies of the six sample postings: far more output than a pipe buffers.
+    let sample = data_arg("ozon_v3_list.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("orders")
+        .args(std::iter::repeat_n(&sample, 2000))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shiplabel");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("POSTING"), "{first}");
+    // The reader is dropped here: the pipe is closed while shiplabel still writes.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    const SIGPIPE: i32 = 13; // on Linux and the BSDs
+    assert_eq!(out.status.signal(), Some(SIGPIPE), "{:?}", out.status);
+}

@@ -86,12 +86,39 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    if !cli.command.talks_to_a_printer() {
+        end_quietly_when_stdout_closes();
+    }
     match dispatch(cli.command, cli.db.as_deref()) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
             ExitCode::from(1)
         }
+    }
+}
+
+impl Command {
+    /// Whether the command writes to a printer (a TCP socket, a USB device or a device file).
+    fn talks_to_a_printer(&self) -> bool {
+        matches!(
+            self,
+            Command::Print(_) | Command::Reprint(_) | Command::Scan(_)
+        )
+    }
+}
+
+/// `shiplabel orders … | head -1`: when the reader of our stdout goes away, end the process the way
+/// `cat` does (killed by SIGPIPE, no message) instead of `println!` panicking on the broken pipe. Rust
+/// ignores SIGPIPE by default so that writes return `EPIPE`; the printing commands keep it that way, so
+/// a printer (a FIFO, say) that vanishes mid-batch is an error that says which labels printed, not a
+/// silent death. Every file we write is written atomically and the store is transactional, so being
+/// killed here loses nothing.
+fn end_quietly_when_stdout_closes() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
