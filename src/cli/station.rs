@@ -42,7 +42,9 @@ pub struct PrinterOpts {
     #[arg(long)]
     pub no_status: bool,
     /// Seconds to wait for the printer to take more data before giving up on a label.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    /// (0 is refused: libusb would read it as "wait forever".)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 }
 
