@@ -314,42 +314,33 @@ fn templates_lists_the_builtins() {
 
 #[test]
 fn a_single_file_without_any_label_says_so_and_is_not_written() {
-    // A PNG used to say "0 labels do not fit one PNG file; give a directory".
     let dir = tempfile::tempdir().unwrap();
     let source = std::fs::read_to_string(data("ozon_posting.json")).unwrap();
     let mut posting: serde_json::Value = serde_json::from_str(&source).unwrap();
     posting["status"] = "awaiting_packaging".into();
     let input = dir.path().join("unpacked.json");
     std::fs::write(&input, posting.to_string()).unwrap();
-    let png = dir.path().join("one.png");
-    let out = shiplabel(&[
-        "render",
-        "--now",
-        NOW,
-        &input.display().to_string(),
-        "-o",
-        &png.display().to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no posting gave a label"), "{stderr}");
-    assert!(!stderr.contains("do not fit"), "{stderr}");
-    assert!(!png.exists());
-
-    // A PDF without pages is invalid (poppler: "Invalid page count 0"): it used to be written anyway.
-    let pdf = dir.path().join("none.pdf");
-    let out = shiplabel(&[
-        "render",
-        "--now",
-        NOW,
-        &input.display().to_string(),
-        "-o",
-        &pdf.display().to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no posting gave a label"), "{stderr}");
-    assert!(!pdf.exists());
+    // A PNG used to say the labels "do not fit one PNG file"; a PDF without pages (invalid, poppler:
+    // "Invalid page count 0") used to be written anyway.
+    for name in ["one.png", "none.pdf"] {
+        let output = dir.path().join(name);
+        let out = shiplabel(&[
+            "render",
+            "--now",
+            NOW,
+            &input.display().to_string(),
+            "-o",
+            &output.display().to_string(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("no posting gave a label"),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains("do not fit"), "{name}: {stderr}");
+        assert!(!output.exists(), "{name} was written");
+    }
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
