@@ -1,12 +1,10 @@
 //! Bad input to every command that reads files or writes output: one clear line naming the file, a
 //! non-zero exit, no panic, nothing written.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::cli::{data_arg, shiplabel};
+use crate::common::cli::{data_arg, shiplabel};
 
 const NOW: &str = "--now=2026-11-23T10:00:00Z";
 

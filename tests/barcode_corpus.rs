@@ -3,9 +3,7 @@
 //! zint (`zint --dump`, Debian package `zint`) is the reference: for Code 128 our symbol must never be
 //! longer, and where the lengths are equal the bars must be identical.
 
-mod common;
-
-use common::{bits, tool_available, zint_batch, Gen};
+use crate::common::{bits, tool_available, zint_batch, Gen};
 use shiplabel::barcode::{encode, Symbology};
 
 const OZON: [&str; 4] = [

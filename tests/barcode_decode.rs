@@ -5,12 +5,10 @@
 //! zbar cannot read DataMatrix (zbar 0.23 has no DataMatrix decoder); those symbols are checked by rxing
 //! alone.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::tool_available;
+use crate::common::tool_available;
 use rxing::{BarcodeFormat, DecodeHints, RXingResultMetadataType, RXingResultMetadataValue};
 use shiplabel::barcode::{encode, Shape, Symbology};
 
@@ -383,7 +381,7 @@ fn svg_bars_are_the_modules_at_whole_printer_dots() {
 /// `barcode_corpus.rs`; this checks the decoded text itself).
 #[test]
 fn random_code128_values_decode_back_with_rxing() {
-    let mut g = common::Gen::new(2026);
+    let mut g = crate::common::Gen::new(2026);
     let pool: Vec<u8> = (1u8..127).collect();
     for _ in 0..300 {
         let n = 1 + g.below(30) as usize;

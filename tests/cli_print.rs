@@ -1,12 +1,10 @@
 //! The `print` and `printers` commands as a user runs them.
 
-mod common;
-
 use std::process::Command;
 
-use common::decode::{decode_all, Lang};
-use common::fake_printer::{Answer, Behaviour, FakePrinter};
-use common::label::{expected, ozon_label, read_barcodes};
+use crate::common::decode::{decode_all, Lang};
+use crate::common::fake_printer::{Answer, Behaviour, FakePrinter};
+use crate::common::label::{expected, ozon_label, read_barcodes};
 
 fn shiplabel() -> Command {
     Command::new(env!("CARGO_BIN_EXE_shiplabel"))

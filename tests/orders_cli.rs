@@ -1,10 +1,8 @@
 //! `shiplabel orders` end to end: the built binary on the sample files.
 
-mod common;
-
 use std::process::Output;
 
-use common::cli::{data_arg, shiplabel};
+use crate::common::cli::{data_arg, shiplabel};
 use serde_json::Value;
 
 fn orders(files: &[&str], extra: &[&str]) -> Output {

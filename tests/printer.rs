@@ -2,13 +2,11 @@
 //! port, a decoder written for the tests turns the stream back into a page, and rxing reads both
 //! barcodes. ZPL and TSPL are also rendered by labelize, an independent label renderer.
 
-mod common;
-
 use std::time::Duration;
 
-use common::decode::{decode_all, Lang};
-use common::fake_printer::{Answer, Behaviour, FakePrinter};
-use common::label::{expected, ozon_label, png_to_luma, read_barcodes, read_luma};
+use crate::common::decode::{decode_all, Lang};
+use crate::common::fake_printer::{Answer, Behaviour, FakePrinter};
+use crate::common::label::{expected, ozon_label, png_to_luma, read_barcodes, read_luma};
 use shiplabel::bitmap::Bitmap;
 use shiplabel::printer::{
     builtin, encode_label, BatchError, Condition, PrintOptions, Printer, PrinterError, Profile,
@@ -418,7 +416,7 @@ fn labelize_renders_our_zpl_and_tspl_with_the_same_barcodes() {
 /// Native barcode commands: labelize draws our ^BC and TSPL BARCODE, rxing reads them.
 #[test]
 fn native_barcode_commands_render_in_labelize() {
-    use common::label::{BOTTOM, TOP};
+    use crate::common::label::{BOTTOM, TOP};
     use shiplabel::printer::{encode_label_with_barcodes, NativeBarcode};
     // The label without its raster barcodes: the printer draws them.
     let mut label = Bitmap::new(600, 960);

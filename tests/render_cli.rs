@@ -1,12 +1,10 @@
 //! `shiplabel render` end to end, checked by tools that were not written here: poppler (`pdfinfo`,
 //! `pdffonts`, `pdftotext`, `pdftoppm`), zbar (`zbarimg`) and the rxing decoder.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::cli::{data, data_arg, shiplabel};
+use crate::common::cli::{data, data_arg, shiplabel};
 use shiplabel::compose::labels_for_posting;
 use shiplabel::order::{load_file, Posting};
 use shiplabel::template::Template;

@@ -1,13 +1,11 @@
 //! The seller's day end to end: `orders --due`, `remind`, `report`, `handover`, run as the built
 //! binary; the handover PDF checked with poppler (`pdfinfo`, `pdftotext`, `pdftoppm`) and `zbarimg`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::cli::{data_arg, ok, shiplabel};
+use crate::common::cli::{data_arg, ok, shiplabel};
 use serde_json::Value;
 
 fn json(out: &Output) -> Value {

@@ -1,11 +1,9 @@
 //! The station commands end to end: import, pack, cancel, ship, print --pending, reprint, jobs, scan.
 
-mod station;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use station::{expected_jobs, print_args, shiplabel, FakePrinter, PROFILE};
+use crate::station::{expected_jobs, print_args, shiplabel, FakePrinter, PROFILE};
 
 const NOW: &str = "2026-11-22T12:00:00Z";
 
@@ -39,7 +37,7 @@ fn gone_printer() -> String {
 
 /// Runs `scan` on `input` against the printer at `uri`.
 fn scan(db: &std::path::Path, uri: &str, input: &[u8]) -> std::process::Output {
-    let template = station::template_path();
+    let template = crate::station::template_path();
     let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
         .arg("--db")
         .arg(db)
@@ -184,7 +182,7 @@ fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
     assert!(text(&again.stdout).contains("printed 0 label(s)"));
     let jobs = text(&shiplabel(&db, &["jobs"]).stdout);
     assert_eq!(jobs.matches(" sent ").count(), 2, "{jobs}");
-    let template = station::template_path();
+    let template = crate::station::template_path();
     let out = shiplabel(
         &db,
         &[
@@ -232,7 +230,7 @@ fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
 
 #[test]
 fn a_printer_that_is_not_there_fails_the_job_and_the_next_run_prints_it() {
-    let (dir, db, postings) = station::station(3);
+    let (dir, db, postings) = crate::station::station(3);
     let out = print_pending(&db, &gone_printer());
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -1,17 +1,15 @@
 //! The print journal end to end: a printing process killed at random points, and two processes printing
 //! the same queue, never lose a label and never print one twice (apart from jobs reported uncertain).
 
-mod station;
-
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
 use shiplabel::order::{Posting, Status};
 use shiplabel::printer::{PrintOptions, Profile};
 use shiplabel::store::{Actor, JobKind, LabelUnit, Station, Store};
 use shiplabel::template::Template;
-use station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
 
 /// A small deterministic generator (xorshift), so the kill points repeat from run to run.
 struct Rng(u64);
@@ -27,7 +25,7 @@ impl Rng {
 
 #[test]
 fn killed_at_random_points_the_batch_completes_with_every_label_once() {
-    let (_dir, db, postings) = station::station(200);
+    let (_dir, db, postings) = crate::station::station(200);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let uri = printer.uri();
@@ -135,7 +133,7 @@ fn killed_at_random_points_the_batch_completes_with_every_label_once() {
 
 #[test]
 fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
-    let (_dir, db, postings) = station::station(120);
+    let (_dir, db, postings) = crate::station::station(120);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let args = print_args(&printer.uri());
@@ -187,8 +185,8 @@ fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Stor
 
 /// A station printing from `store` to `printer` with the test profile and template.
 fn station_on<'s>(store: &'s mut Store, printer: &FakePrinter) -> Station<'s> {
-    let profile = Profile::resolve(station::PROFILE).unwrap();
-    let template = Template::from_file(&station::template_path()).unwrap();
+    let profile = Profile::resolve(crate::station::PROFILE).unwrap();
+    let template = Template::from_file(&crate::station::template_path()).unwrap();
     let options = PrintOptions {
         check_status: false,
         ..PrintOptions::default()

@@ -12,16 +12,14 @@
 //! Without them every test FAILS when the environment variable `CI` is set, and is skipped with a loud message on
 //! stderr otherwise.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Once, OnceLock};
 use std::time::Instant;
 
-use common::decode::{decode_all, Lang};
-use common::label::read_barcodes;
+use crate::common::decode::{decode_all, Lang};
+use crate::common::label::read_barcodes;
 use shiplabel::bitmap::Bitmap;
 
 /// The postings of `tests/usb-rig/postings.json`, in print order (their label files sort the same way): posting

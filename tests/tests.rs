@@ -1,0 +1,20 @@
+//! The integration tests, one binary (as ripgrep does): the heavy oracles (rxing, labelize) are linked
+//! once instead of once per file. Each module is a part of the tool seen from outside.
+
+mod common;
+mod station;
+
+mod bad_input_cli;
+mod barcode_corpus;
+mod barcode_decode;
+mod barcode_errors;
+mod cli_print;
+mod orders_cli;
+mod printer;
+mod render_cli;
+mod render_lib;
+mod seller_day_cli;
+mod station_cli;
+mod station_journal;
+mod station_store;
+mod usb_rig;
