@@ -12,6 +12,7 @@ pub mod bitmap;
 pub mod cli;
 pub mod compose;
 pub mod font;
+pub mod limits;
 pub mod order;
 pub mod output;
 pub mod printer;

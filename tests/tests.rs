@@ -11,6 +11,7 @@ mod barcode_errors;
 mod cli_print;
 mod orders_cli;
 mod printer;
+mod printer_faults;
 mod render_cli;
 mod render_lib;
 mod seller_day_cli;

@@ -89,6 +89,7 @@ pub fn run() -> ExitCode {
     if !cli.command.talks_to_a_printer() {
         end_quietly_when_stdout_closes();
     }
+    remove_temporaries_on_signal();
     match dispatch(cli.command, cli.db.as_deref()) {
         Ok(code) => code,
         Err(e) => {
@@ -119,6 +120,34 @@ fn end_quietly_when_stdout_closes() {
     // SAFETY: setting a signal's disposition to the default, before any thread is started.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP while an output file is being written: remove its temporary
+/// file, then die of the signal as before. The signals are blocked in every thread (this runs before
+/// any thread starts, and threads inherit the mask) and taken by one thread that waits for them, so
+/// the removal runs as ordinary code, not inside a signal handler.
+fn remove_temporaries_on_signal() {
+    #[cfg(unix)]
+    // SAFETY: plain libc signal-mask calls on a local set, before any other thread is started.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut signal = 0;
+            if libc::sigwait(&set, &mut signal) == 0 {
+                crate::output::remove_temporaries();
+                libc::signal(signal, libc::SIG_DFL);
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+                libc::raise(signal);
+            }
+        });
     }
 }
 

@@ -10,7 +10,7 @@ use super::CliError;
 use crate::bitmap::Bitmap;
 use crate::order;
 use crate::output::write_atomic_with;
-use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
+use crate::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
 use crate::render;
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
@@ -130,7 +130,8 @@ fn is_png(file: &Path) -> bool {
 
 fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = crate::limits::read_file_capped(file, crate::limits::MAX_LABEL_PNG_BYTES)
+        .map_err(|e| format!("{shown}: {e}"))?;
     let name = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -150,16 +151,14 @@ pub fn print_labels(
         let mut jobs = Vec::with_capacity(labels.len());
         for (name, bitmap) in labels {
             jobs.push(
-                encode_label(bitmap, &profile, args.copies)
+                encode_job(bitmap, &profile, args.copies)
                     .map_err(|e| format!("label {name}: {e}"))?,
             );
         }
-        write_atomic_with(output, |w| {
-            use std::io::Write;
-            jobs.iter().try_for_each(|job| w.write_all(job))
-        })
-        .map_err(|e| format!("{}: {e}", output.display()))?;
-        let bytes: usize = jobs.iter().map(Vec::len).sum();
+        // ESC/POS copies are streamed: a job is held once, however many copies it prints.
+        write_atomic_with(output, |w| jobs.iter().try_for_each(|job| job.write_to(w)))
+            .map_err(|e| format!("{}: {e}", output.display()))?;
+        let bytes: u64 = jobs.iter().map(|job| job.len()).sum();
         eprintln!(
             "wrote {} label(s), {bytes} bytes of {} for profile {} to {}",
             labels.len(),
@@ -178,17 +177,36 @@ pub fn print_labels(
         not_printed: labels.iter().map(|(name, _)| name.clone()).collect(),
         cause: Box::new(cause),
     })?;
-    printer.print_batch(labels, |p| {
+    let reports = printer.print_batch(labels, |p| {
         eprintln!(
-            "[{}/{}] {}: sent {} bytes; printer: {}",
+            "[{}/{}] {}: sent {} bytes, {}; printer: {}",
             p.index + 1,
             p.total,
             p.name,
             p.report.bytes,
+            if p.report.confirmed {
+                "confirmed by the printer"
+            } else {
+                "not confirmed"
+            },
             p.report.printer_said()
         );
     })?;
-    eprintln!("printed {} label(s) on {uri}", labels.len());
+    let confirmed = reports.iter().filter(|r| r.confirmed).count();
+    let unconfirmed = reports.len() - confirmed;
+    if unconfirmed == 0 {
+        eprintln!(
+            "sent {} label(s) to {uri}, all confirmed by the printer",
+            reports.len()
+        );
+    } else {
+        eprintln!(
+            "sent {} label(s) to {uri}: {confirmed} confirmed by the printer, {unconfirmed} not \
+             confirmed (the printer did not answer a status query after them; check that they \
+             came out)",
+            reports.len()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

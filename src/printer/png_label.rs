@@ -14,6 +14,14 @@ pub fn bitmap_from_png(bytes: &[u8], name: &str) -> Result<Bitmap, PrinterError>
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| fail(e.to_string()))?;
+    // The header's size, before a byte of pixels is decoded: a small file can claim gigapixels.
+    let (width, height) = (reader.info().width, reader.info().height);
+    let most = crate::limits::MAX_LABEL_PNG_SIDE;
+    if width > most || height > most {
+        return Err(fail(format!(
+            "{width} × {height} pixels; a label is at most {most} × {most}"
+        )));
+    }
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| fail("image too large".to_string()))?;
