@@ -9,6 +9,7 @@ mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
+mod journal_owner;
 mod orders_cli;
 mod printer;
 mod printer_faults;

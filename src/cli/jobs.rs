@@ -37,7 +37,7 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         "job", "posting", "box", "kind", "state", "try", "updated"
     );
     for job in &jobs {
-        let note = match (&job.error, &job.printer) {
+        let mut note = match (&job.error, &job.printer) {
             (Some(e), _) => e.clone(),
             (None, Some(p)) => match job.bytes {
                 Some(b) => format!("{p} ({b} bytes)"),
@@ -45,6 +45,14 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             },
             (None, None) => String::new(),
         };
+        if job.state == JobState::Sent {
+            let delivery = match job.confirmed {
+                Some(true) => "confirmed by the printer",
+                Some(false) => "not confirmed",
+                None => "confirmation not recorded",
+            };
+            note = format!("{delivery}; {note}");
+        }
         println!(
             "{:>6}  {:<22} {:>3}  {:<8} {:<9} {:>3}  {:<24}  {note}",
             job.id,

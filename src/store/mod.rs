@@ -21,6 +21,7 @@
 //! ```
 
 pub mod journal;
+mod owner;
 mod postings;
 mod rank;
 pub mod schema;
