@@ -142,44 +142,89 @@ where
 /// step, which takes no new space, would leave the files before it in place). The error names the
 /// file that failed. A path given twice gets its last contents.
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, std::io::Error)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut last: Vec<&(PathBuf, Vec<u8>)> = files
-        .iter()
-        .rev()
-        .filter(|(path, _)| seen.insert(path))
-        .collect();
-    last.reverse();
-    let mut temps = Vec::with_capacity(last.len());
-    let mut registered = Vec::with_capacity(last.len());
-    let result = (|| {
-        let mut reals = Vec::with_capacity(last.len());
-        for (path, bytes) in &last {
-            // Refused targets (a directory, a device) are found before anything is written; a batch
-            // of files is never written through a device.
-            let real = match target(path).map_err(|e| (path.clone(), e))? {
-                Target::Replace(real) => real,
-                Target::Through => {
-                    let e = std::io::Error::other("is a device or FIFO: not replaced");
-                    return Err((path.clone(), e));
+    let mut batch = AtomicBatch::new();
+    for (path, bytes) in files {
+        batch.add(path, |file| file.write_all(bytes))?;
+    }
+    batch.commit()
+}
+
+/// Files written one by one into their temporary files and put in place together by
+/// [`AtomicBatch::commit`], so a batch streams (only one file is in memory at a time) and still
+/// changes nothing when it fails part way: dropping an uncommitted batch removes its temporary files.
+#[derive(Debug, Default)]
+pub struct AtomicBatch {
+    /// (path as given, real path, temporary file), in the order added.
+    files: Vec<(PathBuf, PathBuf, PathBuf)>,
+    registered: Vec<Registered>,
+}
+
+impl std::fmt::Debug for Registered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl AtomicBatch {
+    /// An empty batch.
+    pub fn new() -> AtomicBatch {
+        AtomicBatch::default()
+    }
+
+    /// Writes one file of the batch into its temporary file. A target that must not be replaced (a
+    /// directory, a device) is refused; a path added again replaces its earlier contents.
+    pub fn add<F>(&mut self, path: &Path, fill: F) -> Result<(), (PathBuf, std::io::Error)>
+    where
+        F: FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    {
+        let fail = |e| (path.to_path_buf(), e);
+        // A batch of files is never written through a device.
+        let real = match target(path).map_err(fail)? {
+            Target::Replace(real) => real,
+            Target::Through => {
+                return Err(fail(std::io::Error::other(
+                    "is a device or FIFO: not replaced",
+                )))
+            }
+        };
+        let temp = temp_path(&real);
+        self.files.retain(|(_, r, _)| r != &real);
+        self.registered.push(Registered::new(temp.clone()));
+        self.files.push((path.to_path_buf(), real, temp.clone()));
+        write_temp(&temp, fill).map_err(fail)
+    }
+
+    /// How many files the batch holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the batch holds no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Renames every temporary file into place.
+    pub fn commit(mut self) -> Result<(), (PathBuf, std::io::Error)> {
+        let files = std::mem::take(&mut self.files);
+        for (n, (path, real, temp)) in files.iter().enumerate() {
+            if let Err(e) = std::fs::rename(temp, real) {
+                for (_, _, rest) in &files[n..] {
+                    let _ = std::fs::remove_file(rest);
                 }
-            };
-            let temp = temp_path(&real);
-            temps.push(temp.clone());
-            registered.push(Registered::new(temp.clone()));
-            write_temp(&temp, |file| file.write_all(bytes)).map_err(|e| (path.clone(), e))?;
-            reals.push(real);
-        }
-        for ((path, _), (temp, real)) in last.iter().zip(temps.iter().zip(&reals)) {
-            std::fs::rename(temp, real).map_err(|e| (path.clone(), e))?;
+                return Err((path.clone(), e));
+            }
         }
         Ok(())
-    })();
-    if result.is_err() {
-        for temp in &temps {
+    }
+}
+
+impl Drop for AtomicBatch {
+    fn drop(&mut self) {
+        for (_, _, temp) in &self.files {
             let _ = std::fs::remove_file(temp);
         }
     }
-    result
 }
 
 fn write_temp<F>(temp: &Path, fill: F) -> std::io::Result<()>

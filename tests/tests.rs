@@ -11,6 +11,7 @@ mod barcode_errors;
 mod cli_print;
 mod journal_owner;
 mod orders_cli;
+mod output_safety;
 mod printer;
 mod printer_faults;
 mod render_cli;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use super::station::open_store;
+use super::terminal::escape;
 use super::CliError;
 use crate::store::JobState;
 
@@ -53,10 +54,11 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             };
             note = format!("{delivery}; {note}");
         }
+        let note = escape(&note);
         println!(
             "{:>6}  {:<22} {:>3}  {:<8} {:<9} {:>3}  {:<24}  {note}",
             job.id,
-            job.posting_number,
+            escape(&job.posting_number),
             job.package_number,
             job.kind,
             job.state.as_str(),
@@ -71,6 +73,27 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         println!(
             "{uncertain} uncertain job(s): check whether these labels came out; \
              `shiplabel print --pending --reprint-uncertain` prints them again"
+        );
+    }
+    let held = store.held_elsewhere()?;
+    if !held.is_empty() {
+        let list: Vec<String> = held
+            .iter()
+            .map(|j| {
+                format!(
+                    "#{} ({}, {} until {})",
+                    j.id,
+                    j.state,
+                    escape(j.owner.as_deref().unwrap_or("?")),
+                    j.lease_until.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        println!(
+            "{} job(s) held by processes this one cannot check (another host or container); \
+             settled when their lease expires: {}",
+            held.len(),
+            list.join(", ")
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -20,6 +20,7 @@ mod reprint;
 mod scan;
 mod station;
 pub mod templates;
+pub mod terminal;
 mod text_table;
 
 /// Error type every command returns: the message is printed with its chain of causes.
@@ -174,14 +175,15 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
 
 /// Prints an error and its causes on stderr, one line each.
 pub fn report(error: &(dyn std::error::Error + 'static)) {
-    eprintln!("shiplabel: error: {error}");
+    // Errors quote input (posting numbers, field values) and printer replies: escaped.
+    eprintln!("shiplabel: error: {}", terminal::escape(&error.to_string()));
     let mut said = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
         let text = cause.to_string();
         // Some messages already end with their cause; saying it twice helps nobody.
         if !said.contains(&text) {
-            eprintln!("  caused by: {text}");
+            eprintln!("  caused by: {}", terminal::escape(&text));
         }
         said = text;
         source = cause.source();

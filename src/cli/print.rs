@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::station::PrinterOpts;
+use super::terminal::escape;
 use super::CliError;
 use crate::bitmap::Bitmap;
 use crate::order;
@@ -96,7 +97,7 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         };
         for posting in order::load_file(file)? {
             if let Err(reason) = posting.labelable(now) {
-                eprintln!("skipped: {reason}");
+                eprintln!("skipped: {}", escape(&reason.to_string()));
                 continue;
             }
             let bitmaps = render::label_bitmaps(&posting, template, profile.dpi)?;
@@ -182,7 +183,7 @@ pub fn print_labels(
             "[{}/{}] {}: sent {} bytes, {}; printer: {}",
             p.index + 1,
             p.total,
-            p.name,
+            escape(p.name),
             p.report.bytes,
             if p.report.confirmed {
                 "confirmed by the printer"

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
+use super::terminal::escape;
 use super::CliError;
 use crate::compose::compose_posting;
 use crate::order::{self, Posting};
-use crate::output::{write_all_atomic, write_atomic_with};
+use crate::output::{write_atomic_with, AtomicBatch};
 use crate::render::{self, raster, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
@@ -111,7 +112,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                         return Err(format!("{reason} (--strict: nothing written)").into());
                     }
                     if !args.only_labelable {
-                        eprintln!("skipped: {reason}");
+                        eprintln!("skipped: {}", escape(&reason.to_string()));
                     }
                 }
             }
@@ -168,7 +169,14 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
         }
         Target::Png | Target::Dir => {
             let single = matches!(target, Target::Png);
-            let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+            if !single {
+                std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
+            }
+            // Each PNG goes to its temporary file as soon as it is drawn (one label in memory at a
+            // time); all or nothing: they are put in place together at the end, and a failure
+            // part-way leaves no mix of new and old labels.
+            let mut batch = AtomicBatch::new();
+            let mut names = FileNames::default();
             let mut warnings = Vec::new();
             let mut failed = Vec::new();
             for (i, posting) in postings.iter().enumerate() {
@@ -176,16 +184,23 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                     Ok(labels) => {
                         let many = labels.len() > 1;
                         for (n, composed) in labels.into_iter().enumerate() {
+                            if single && !batch.is_empty() {
+                                return Err("more than one label does not fit one PNG file; give \
+                                     a directory (e.g. -o labels/)"
+                                    .into());
+                            }
                             let png =
                                 raster::rasterize(&composed.scene, args.dpi).to_png(Some(args.dpi));
                             let path = if single {
                                 args.output.clone()
                             } else {
                                 args.output
-                                    .join(file_name(&posting.posting_number, many, n))
+                                    .join(names.unique(&posting.posting_number, many, n))
                             };
                             warnings.extend(composed.warnings);
-                            files.push((path, png));
+                            batch
+                                .add(&path, |w| std::io::Write::write_all(w, &png))
+                                .map_err(|(path, e)| cannot_write(&path, e))?;
                         }
                     }
                     Err(e) if !args.strict => failed.push(e),
@@ -194,32 +209,28 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 progress.set_position(i as u64 + 1);
             }
             check_strict(args.strict, &warnings)?;
-            if single && files.is_empty() {
+            if single && batch.is_empty() {
                 return Err(no_label(&args.output));
             }
-            if single && files.len() > 1 {
-                return Err(format!(
-                    "{} labels do not fit one PNG file; give a directory (e.g. -o labels/)",
-                    files.len()
-                )
-                .into());
+            let labels = batch.len();
+            batch.commit().map_err(|(path, e)| cannot_write(&path, e))?;
+            for (number, name) in &names.renamed {
+                eprintln!(
+                    "note: posting {} is written as {name}: its plain file name was taken by \
+                     another label",
+                    escape(number)
+                );
             }
-            if !single {
-                std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
-            }
-            let labels = files.len();
-            // All or nothing: a failure part-way leaves no mix of new and old labels.
-            write_all_atomic(&files).map_err(|(path, e)| cannot_write(&path, e))?;
             (labels, warnings, failed)
         }
     };
     progress.finish_and_clear();
 
     for warning in &warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", escape(&warning.to_string()));
     }
     for failure in &failed {
-        eprintln!("skipped: {failure}");
+        eprintln!("skipped: {}", escape(&failure.to_string()));
     }
     let skipped = skipped + failed.len();
     eprintln!(
@@ -249,6 +260,34 @@ fn no_label(path: &Path) -> CliError {
 /// A failed write, naming the file.
 fn cannot_write(path: &Path, e: std::io::Error) -> CliError {
     format!("cannot write {}: {e}", path.display()).into()
+}
+
+/// The PNG file names of one directory output, each distinct: posting numbers that differ only in
+/// characters unsafe in file names (`X/1`, `X_1`, `X:1`) or in letter case (case-insensitive file
+/// systems) would map to one name, so a name already given gets `~2`, `~3`… and the run says so.
+#[derive(Debug, Default)]
+struct FileNames {
+    /// Names given, lower-cased.
+    taken: std::collections::HashSet<String>,
+    /// (posting number, name) of the labels that did not get their plain name.
+    renamed: Vec<(String, String)>,
+}
+
+impl FileNames {
+    fn unique(&mut self, posting_number: &str, many: bool, index: usize) -> String {
+        let plain = file_name(posting_number, many, index);
+        let stem = plain.trim_end_matches(".png").to_owned();
+        let mut name = plain;
+        let mut n = 1;
+        while !self.taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{stem}~{n}.png");
+        }
+        if n > 1 {
+            self.renamed.push((posting_number.to_owned(), name.clone()));
+        }
+        name
+    }
 }
 
 /// A file name from a posting number: characters that are unsafe in file names become `_`.
