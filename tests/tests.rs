@@ -10,6 +10,7 @@ mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
 mod journal_owner;
+mod module_order;
 mod orders_cli;
 mod output_safety;
 mod printer;

@@ -23,7 +23,7 @@ use rusqlite::{params, Row, TransactionBehavior};
 
 use super::owner::OwnerId;
 use super::{postings, stamp, Store, StoreError};
-use crate::compose::MAX_BOXES;
+use crate::label::MAX_BOXES;
 use crate::order::{Posting, Status};
 
 /// How long a claim holds without its owner being checked by process id (other hosts, other PID
