@@ -234,12 +234,18 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
         }
     };
     for (name, why) in &summary.uncertain {
-        println!("uncertain: {name}: {why}");
+        println!("uncertain: {}: {}", escape(name), escape(why));
+    }
+    for (name, why) in &summary.held {
+        println!(
+            "held by another process: {}: {} (settled when the lease expires)",
+            escape(name),
+            escape(why)
+        );
     }
     println!(
-        "printed {} label(s) on {}; {} failed; {} uncertain{}",
-        summary.sent.len(),
-        opts.printer,
+        "{}; {} failed; {} uncertain{}",
+        super::station::sent_text(&summary, &opts.printer),
         summary.failed.len(),
         summary.uncertain.len(),
         if summary.uncertain.is_empty() {

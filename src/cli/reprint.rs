@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now, PrinterOpts};
+use super::terminal::escape;
 use super::CliError;
 
 /// Print a posting's label(s) again (a torn or lost label); the journal records it.
@@ -27,10 +28,19 @@ pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut station = args.printer.station(&mut store)?;
     let summary = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
-        println!("{name}: printed again on {}", args.printer.printer);
+        let confirmed = if summary.unconfirmed.contains(name) {
+            "not confirmed"
+        } else {
+            "confirmed by the printer"
+        };
+        println!(
+            "{}: sent again to {}, {confirmed}",
+            escape(name),
+            args.printer.printer
+        );
     }
     for (name, why) in &summary.failed {
-        println!("{name}: not printed: {why}");
+        println!("{}: not printed: {}", escape(name), escape(why));
     }
     Ok(if summary.failed.is_empty() {
         ExitCode::SUCCESS

@@ -81,3 +81,14 @@ impl PrinterOpts {
         ))
     }
 }
+
+/// "sent N label(s) to URI (C confirmed by the printer, U not confirmed)": what is known about the
+/// labels a station run sent, for `print --pending` and the like.
+pub fn sent_text(summary: &crate::station::PrintSummary, printer: &str) -> String {
+    let sent = summary.sent.len();
+    let unconfirmed = summary.unconfirmed.len();
+    format!(
+        "sent {sent} label(s) to {printer} ({} confirmed by the printer, {unconfirmed} not confirmed)",
+        sent - unconfirmed
+    )
+}

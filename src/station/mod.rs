@@ -14,7 +14,7 @@ use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
 use crate::label::LabelData;
 use crate::order::{NotLabelable, Posting, Status};
-use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
+use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile};
 use crate::render::raster::rasterize;
 use crate::store::{Found, JobKind, JobState, LabelUnit, Store, StoreError};
 use crate::template::Template;
@@ -94,8 +94,14 @@ fn label_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
 /// What a print run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PrintSummary {
-    /// Labels sent, by name.
+    /// Labels sent (every byte taken by the printer), by name, confirmed or not.
     pub sent: Vec<String>,
+    /// The labels of `sent` the printer did not confirm (no status reply after the job, or status
+    /// checks off): they went to the printer, but nothing says they came out.
+    pub unconfirmed: Vec<String>,
+    /// Jobs held by other processes this one cannot check (another host or container), with their
+    /// owner and lease: settled when the lease expires.
+    pub held: Vec<(String, String)>,
     /// Jobs that failed without sending, with the reason.
     pub failed: Vec<(String, String)>,
     /// Jobs found or left uncertain, with the reason.
@@ -175,6 +181,14 @@ impl<'s> Station<'s> {
             summary
                 .uncertain
                 .push((name, job.error.unwrap_or_default()));
+        }
+        for job in self.store.held_elsewhere()? {
+            let name = self.label_name(&job.posting_number, job.package_number);
+            let owner = job.owner.unwrap_or_default();
+            let until = job.lease_until.unwrap_or_default();
+            summary
+                .held
+                .push((name, format!("{} by {owner} until {until}", job.state)));
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -285,16 +299,24 @@ impl<'s> Station<'s> {
         )? {
             return Ok(());
         }
-        match printer.send(&bytes) {
+        match printer.send_job(&bytes) {
             Ok(report) => {
                 let size = i64::try_from(report.bytes).unwrap_or(i64::MAX);
                 self.store
-                    .set_job_state(id, JobState::Sent, None, None, Some(size), Utc::now())?;
+                    .set_job_sent(id, size, report.confirmed, Utc::now())?;
+                let confirmed = if report.confirmed {
+                    "confirmed by the printer"
+                } else {
+                    "not confirmed"
+                };
                 progress(&format!(
-                    "{name}: sent {} bytes; printer: {}",
+                    "{name}: sent {} bytes, {confirmed}; printer: {}",
                     report.bytes,
                     report.printer_said()
                 ));
+                if !report.confirmed {
+                    summary.unconfirmed.push(name.clone());
+                }
                 summary.sent.push(name);
                 Ok(())
             }
@@ -322,7 +344,7 @@ impl<'s> Station<'s> {
         unit: &LabelUnit,
         posting: Option<&Posting>,
         now: DateTime<Utc>,
-    ) -> Result<(String, Vec<u8>), StationError> {
+    ) -> Result<(String, Job), StationError> {
         let posting = match posting {
             Some(p) => Cow::Borrowed(p),
             None => Cow::Owned(self.store.posting(&unit.posting_number)?),
@@ -333,13 +355,13 @@ impl<'s> Station<'s> {
             .find(|u| u.package_number == unit.package_number)
             .unwrap_or_else(|| unit.clone());
         let bitmap = self.maker.bitmap(&posting, &unit)?;
-        let bytes =
-            encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
-                StationError::Printer {
-                    source,
-                    sent: false,
-                }
-            })?;
+        // ESC/POS copies are streamed: the job holds one page, sent `copies` times.
+        let bytes = encode_job(&bitmap, &self.profile, self.options.copies).map_err(|source| {
+            StationError::Printer {
+                source,
+                sent: false,
+            }
+        })?;
         Ok((unit.name(), bytes))
     }
 
@@ -460,10 +482,12 @@ impl<'s> Station<'s> {
         if let Some((name, why)) = summary.failed.first() {
             return Err(format!("✗ {name}: not printed: {why}"));
         }
-        did.push(if again {
-            "label printed again"
-        } else {
-            "label printed"
+        // "Sent" is all the link can say; "confirmed" only when the printer answered after the job.
+        did.push(match (again, summary.unconfirmed.is_empty()) {
+            (false, true) => "label sent, confirmed by the printer",
+            (false, false) => "label sent, not confirmed",
+            (true, true) => "label sent again, confirmed by the printer",
+            (true, false) => "label sent again, not confirmed",
         });
         let jobs: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
         Ok(format!(
