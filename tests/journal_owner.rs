@@ -203,3 +203,52 @@ fn an_owner_in_another_pid_namespace_holds_its_job_until_the_lease_expires() {
     assert_eq!(settled.len(), 1);
     assert_eq!(store.job(id).unwrap().state, JobState::Uncertain);
 }
+
+#[test]
+fn a_database_whose_files_vanish_under_a_run_stops_before_sending() {
+    let (_dir, db, _) = station(1);
+    let mut store = Store::open(&db, Actor::new("test")).unwrap();
+    let units = vec![shiplabel::store::LabelUnit {
+        posting_number: "10000000-0000-1".into(),
+        package_number: 1,
+        boxes: 1,
+    }];
+    let ids = store
+        .add_jobs(&units, shiplabel::store::JobKind::Print, true, Utc::now())
+        .unwrap();
+    store.check_files().unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        std::fs::remove_file(std::path::PathBuf::from(path)).unwrap();
+    }
+    let err = store
+        .set_job_state(
+            ids[0],
+            JobState::Sending,
+            Some("tcp://x"),
+            None,
+            None,
+            Utc::now(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("-wal was deleted or replaced"), "{err}");
+}
+
+#[test]
+fn database_errors_name_the_file_and_a_missing_directory_is_not_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = dir.path().join("corrupt.db");
+    std::fs::write(&corrupt, vec![0x5a; 8192]).unwrap();
+    let err = Store::open(&corrupt, Actor::new("test"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&corrupt.display().to_string()), "{err}");
+    let nested = dir.path().join("no").join("such").join("station.db");
+    let err = Store::open(&nested, Actor::new("test"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!dir.path().join("no").exists());
+}

@@ -225,11 +225,16 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
-            let left = station
-                .store()
-                .jobs(Some(crate::store::JobState::Queued), None)?
-                .len();
-            eprintln!("stopped: {left} label(s) left queued for the next run");
+            // A store that failed cannot be trusted to count its queue: say only the error.
+            if !matches!(e, crate::station::StationError::Store(_)) {
+                if let Ok(queued) = station
+                    .store()
+                    .jobs(Some(crate::store::JobState::Queued), None)
+                {
+                    let left = queued.len();
+                    eprintln!("stopped: {left} label(s) left queued for the next run");
+                }
+            }
             return Err(e.into());
         }
     };

@@ -14,7 +14,17 @@ use crate::template::Template;
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
     let path: PathBuf = match db {
         Some(p) => p.to_path_buf(),
-        None => store::default_path()?,
+        None => {
+            // The default location is ours: its directory is made on first use.
+            let path = store::default_path()?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|source| store::StoreError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+            path
+        }
     };
     Ok(Store::open(&path, Actor::new(command))?)
 }

@@ -455,7 +455,8 @@ impl Store {
         self.job(id).map(Some)
     }
 
-    /// Moves a job this process holds to `state`; `false` when it no longer holds it.
+    /// Moves a job this process holds to `state`; `false` when it no longer holds it. Moving to
+    /// `sending` first checks that the database files are the ones opened ([`Store::check_files`]).
     pub fn set_job_state(
         &mut self,
         id: i64,
@@ -465,6 +466,9 @@ impl Store {
         bytes: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        if state == JobState::Sending {
+            self.check_files()?;
+        }
         let changed = self
             .conn
             .prepare_cached(
