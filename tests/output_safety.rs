@@ -129,3 +129,37 @@ fn a_terminated_render_removes_its_temporary_file() {
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn when_no_posting_gives_a_label_the_error_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/records.csv"),
+    )
+    .unwrap();
+    let mut lines = sample.lines();
+    let csv = format!(
+        "{}\n{}\n",
+        lines.next().unwrap(),
+        lines
+            .next()
+            .unwrap()
+            .replace("awaiting_deliver", "cancelled")
+    );
+    let input = dir.path().join("cancelled.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = shiplabel()
+        .args(["render", "--now", NOW])
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("labels.pdf"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cancelled"), "{stderr}");
+    assert!(
+        stderr.contains("1 posting(s) may not be labelled now"),
+        "{stderr}"
+    );
+}

@@ -154,7 +154,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 }
                 // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
                 if r.labels == 0 {
-                    failure = Some(no_label(&args.output));
+                    failure = Some(no_label(&args.output, &r.failed, skipped));
                     return Err(std::io::Error::other("no label"));
                 }
                 report = Some(r);
@@ -211,7 +211,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
             }
             check_strict(args.strict, &warnings)?;
             if single && batch.is_empty() {
-                return Err(no_label(&args.output));
+                return Err(no_label(&args.output, &failed, skipped));
             }
             let labels = batch.len();
             batch.commit().map_err(|(path, e)| cannot_write(&path, e))?;
@@ -249,13 +249,23 @@ fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Re
     }
 }
 
-/// Nothing to put in a single output file, naming it.
-fn no_label(path: &Path) -> CliError {
-    format!(
+/// Nothing to put in a single output file, naming it and saying why: each posting whose label could
+/// not be made, and how many were not labelable (each listed as "skipped:" above unless
+/// `--only-labelable`).
+fn no_label(path: &Path, failed: &[impl std::fmt::Display], not_labelable: usize) -> CliError {
+    let mut text = format!(
         "no posting gave a label; nothing written to {}",
         path.display()
-    )
-    .into()
+    );
+    if not_labelable > 0 {
+        text.push_str(&format!(
+            "\n  {not_labelable} posting(s) may not be labelled now (see the skipped lines above)"
+        ));
+    }
+    for failure in failed {
+        text.push_str(&format!("\n  {failure}"));
+    }
+    text.into()
 }
 
 /// A failed write, naming the file.
