@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use super::station::PrinterOpts;
 use super::terminal::escape;
 use super::CliError;
-use crate::bitmap::Bitmap;
-use crate::order;
-use crate::output::write_atomic_with;
-use crate::pipeline;
-use crate::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::bitmap::Bitmap;
+use shiplabel::order;
+use shiplabel::output::write_atomic_with;
+use shiplabel::pipeline;
+use shiplabel::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
+use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
@@ -131,7 +131,7 @@ fn is_png(file: &Path) -> bool {
 
 fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
-    let bytes = crate::limits::read_file_capped(file, crate::limits::MAX_LABEL_PNG_BYTES)
+    let bytes = shiplabel::limits::read_file_capped(file, shiplabel::limits::MAX_LABEL_PNG_BYTES)
         .map_err(|e| format!("{shown}: {e}"))?;
     let name = file
         .file_stem()
@@ -220,16 +220,16 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     let mut store = open_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
-        crate::station::Station::new(&mut store, template, &opts.printer, profile, options);
+        shiplabel::station::Station::new(&mut store, template, &opts.printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
             // A store that failed cannot be trusted to count its queue: say only the error.
-            if !matches!(e, crate::station::StationError::Store(_)) {
+            if !matches!(e, shiplabel::station::StationError::Store(_)) {
                 if let Ok(queued) = station
                     .store()
-                    .jobs(Some(crate::store::JobState::Queued), None)
+                    .jobs(Some(shiplabel::store::JobState::Queued), None)
                 {
                     let left = queued.len();
                     eprintln!("stopped: {left} label(s) left queued for the next run");

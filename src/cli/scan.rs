@@ -31,7 +31,7 @@ pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     // and that must refuse the one code, not end the session.
     for line in ScanLines::new(stdin.lock()) {
         let Some(line) = line? else {
-            let max = crate::limits::MAX_SCAN_LINE;
+            let max = shiplabel::limits::MAX_SCAN_LINE;
             writeln!(
                 out,
                 "✗ a line longer than {max} bytes: ignored, up to its end (not a scanned code)\x07"
@@ -52,7 +52,7 @@ pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The lines of the scanner input, each at most [`crate::limits::MAX_SCAN_LINE`] bytes: a longer one
+/// The lines of the scanner input, each at most [`shiplabel::limits::MAX_SCAN_LINE`] bytes: a longer one
 /// (a file of garbage, `/dev/zero`) is `None`, read and dropped up to its end without being held, so
 /// memory stays bounded whatever comes in.
 struct ScanLines<R> {
@@ -73,7 +73,7 @@ impl<R: BufRead> Iterator for ScanLines<R> {
         if self.done {
             return None;
         }
-        let max = crate::limits::MAX_SCAN_LINE;
+        let max = shiplabel::limits::MAX_SCAN_LINE;
         let mut line = Vec::new();
         let mut too_long = false;
         loop {
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn lines_are_bounded_and_an_endless_one_is_dropped() {
-        let max = crate::limits::MAX_SCAN_LINE;
+        let max = shiplabel::limits::MAX_SCAN_LINE;
         let mut input = b"ABC\r\n".to_vec();
         input.extend(std::iter::repeat_n(0u8, max * 3));
         input.extend_from_slice(b"\nDEF");

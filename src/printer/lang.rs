@@ -151,12 +151,6 @@ fn unsendable_char(value: &str) -> Option<(usize, char)> {
         .find(|(_, c)| !(' '..='~').contains(c) || matches!(c, '^' | '~' | '"' | '\\'))
 }
 
-/// Encodes a placed label as one job of `copies` copies in the profile's language, in one buffer (see
-/// [`encode_job`] for the streamed form).
-pub fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
-    encode_job(placed, profile, copies).to_vec()
-}
-
 /// Encodes a placed label as one job of `copies` copies in the profile's language.
 pub fn encode_job(placed: &Placed, profile: &Profile, copies: u32) -> Job {
     encode_inserting(placed, profile, copies, "")
@@ -408,7 +402,7 @@ mod tests {
         b.fill_rect(0, 0, 8, 1);
         let xp = builtin("xprinter-xp420b").unwrap();
         let placed = place(&b, &xp).unwrap();
-        let job = encode(&placed, &xp, 2);
+        let job = encode_job(&placed, &xp, 2).to_vec();
         let text = String::from_utf8_lossy(&job);
         assert!(text.starts_with("SIZE 75 mm,120 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 0,0\r\n"));
         let marker = b"BITMAP 292,0,2,2,0,";
@@ -422,7 +416,7 @@ mod tests {
         let mut p = builtin("escpos-80mm").unwrap();
         p.band_rows = 100;
         let b = Bitmap::new(576, 250);
-        let job = encode(&place(&b, &p).unwrap(), &p, 1);
+        let job = encode_job(&place(&b, &p).unwrap(), &p, 1).to_vec();
         let headers: Vec<usize> = job
             .windows(4)
             .enumerate()
@@ -441,7 +435,7 @@ mod tests {
         p.head_width_mm = 0.05;
         let placed = place(&Bitmap::new(600, 960), &p).unwrap();
         assert_eq!(placed.frame_width, 0);
-        let job = encode(&placed, &p, 1);
+        let job = encode_job(&placed, &p, 1).to_vec();
         assert!(
             !job.windows(3).any(|w| w == [0x1d, 0x76, 0x30]),
             "no GS v 0"
@@ -453,7 +447,7 @@ mod tests {
         let mut p = builtin("zebra-gk420d").unwrap();
         p.media = Media::Continuous;
         let b = Bitmap::new(800, 1100); // 100 bytes a row, 110 000 bytes
-        let job = String::from_utf8(encode(&place(&b, &p).unwrap(), &p, 1)).unwrap();
+        let job = String::from_utf8(encode_job(&place(&b, &p).unwrap(), &p, 1).to_vec()).unwrap();
         assert!(job.contains("^FO16,0^GFA,99900,99900,100,"), "{job}");
         assert!(job.contains("^FO16,999^GFA,10100,10100,100,"), "{job}");
     }

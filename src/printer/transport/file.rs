@@ -109,29 +109,7 @@ fn nonblocking(options: &mut OpenOptions) {
 #[cfg(not(unix))]
 fn nonblocking(_: &mut OpenOptions) {}
 
-/// Waits until `file` takes data again, at most `timeout`; `false` when it did not.
-#[cfg(unix)]
-fn wait_writable(file: &File, timeout: Duration) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    let mut poll = libc::pollfd {
-        fd: file.as_raw_fd(),
-        events: libc::POLLOUT,
-        revents: 0,
-    };
-    let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
-    // SAFETY: one valid pollfd for the duration of the call.
-    let rc = unsafe { libc::poll(&mut poll, 1, ms) };
-    match rc {
-        0 => Ok(false),
-        n if n > 0 => Ok(true),
-        _ => Err(std::io::Error::last_os_error()),
-    }
-}
-
-#[cfg(not(unix))]
-fn wait_writable(_: &File, _: Duration) -> std::io::Result<bool> {
-    Ok(true)
-}
+use crate::sys::wait_writable;
 
 impl Transport for FileTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
