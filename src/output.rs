@@ -20,15 +20,18 @@ static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// The suffix of this program's temporary files, before the process id.
 const TEMP_MARK: &str = ".shiplabel-";
 
-/// Removes every temporary file this process is writing (on SIGINT or SIGTERM, before it exits).
+/// Removes every temporary file this process is writing (on SIGINT or SIGTERM), and makes sure no new
+/// one is started: the list stays locked for good, so a thread about to create the next temporary
+/// file waits there until the process ends. Call it only when the process is about to end.
 pub fn remove_temporaries() {
-    let temps = match TEMPORARIES.lock() {
-        Ok(guard) => guard.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
+    let guard = match TEMPORARIES.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
     };
-    for temp in temps {
+    for temp in guard.iter() {
         let _ = std::fs::remove_file(temp);
     }
+    std::mem::forget(guard);
 }
 
 /// A temporary file registered for removal on a signal; removed from the list (not from the disk)
