@@ -9,6 +9,7 @@ mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
+mod import_cli;
 mod orders_cli;
 mod printer;
 mod render_cli;

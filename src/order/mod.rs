@@ -31,6 +31,7 @@ mod label;
 mod lifecycle;
 mod model;
 pub mod money;
+mod rank;
 pub mod remind;
 mod report;
 pub mod status;
@@ -47,9 +48,11 @@ pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
 };
 pub use model::{
-    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Scheme, Shipment, TrackingChange,
+    MAX_BOXES, MAX_UNITS,
 };
 pub use money::{Money, MoneyError};
+pub use rank::status_rank;
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
 pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};
