@@ -516,6 +516,27 @@ fn fbo_list_and_get_are_fbo_postings_that_never_get_a_label() {
             }
         );
     }
+    // Ozon packs, ships and cancels them: the seller's actions are refused, and they are never due.
+    let mut p = load_file(&data("ozon_fbo_list.json")).unwrap().remove(0);
+    p.status = Status::AwaitingPackaging;
+    let due = crate::order::deadline::due_list(
+        std::slice::from_ref(&p),
+        now,
+        chrono::Duration::hours(2),
+        crate::order::deadline::moscow(),
+    );
+    assert!(due.is_empty());
+    let err = p.pack(&[]).unwrap_err();
+    assert!(
+        matches!(err, crate::order::OrderError::OzonShips { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "posting 16965409-0014-1: cannot pack: an FBO posting, Ozon ships it from its own warehouse"
+    );
+    assert!(p.cancel(402, Some("x")).is_err());
+    assert!(p.hand_over(now).is_err());
     // Every FBS sample stays FBS, including a v3 get with `additional_data` (an FBO-only field elsewhere).
     for file in [
         "ozon_v3_list.json",
