@@ -17,7 +17,8 @@ pub(super) enum Step {
     Index(usize),
 }
 
-/// A path as text: keys joined with `.`, indexes in brackets (`result.postings[3].price`).
+/// A path as text: keys joined with `.`, indexes in brackets (`result.postings[3].price`). Control
+/// characters in keys (they come from the input) are written as `\u{…}`, never raw to a terminal.
 pub(super) fn path_text(path: &[Step]) -> String {
     let mut out = String::new();
     for step in path {
@@ -26,7 +27,13 @@ pub(super) fn path_text(path: &[Step]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(key);
+                for c in key.chars() {
+                    if c.is_control() {
+                        out.extend(c.escape_unicode());
+                    } else {
+                        out.push(c);
+                    }
+                }
             }
             Step::Index(i) => out.push_str(&format!("[{i}]")),
         }
@@ -238,5 +245,6 @@ mod tests {
         let deep = "[".repeat(100_000);
         assert_eq!(span_of(&deep, &[Step::Index(0)]), None);
         assert_eq!(path_text(&[Step::Index(2), key("x")]), "[2].x");
+        assert_eq!(path_text(&[key("a\u{1b}[31m")]), "a\\u{1b}[31m");
     }
 }

@@ -315,7 +315,7 @@ pub fn read_file(path: &Path) -> Result<Imported, ImportError> {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    read_bytes(&name, &bytes, extension.as_deref())
+    import_bytes(&name, bytes, extension.as_deref())
 }
 
 /// Imports bytes named `name`; `extension` (`json`, `csv`) decides the format, else the content does.
@@ -324,8 +324,17 @@ pub fn read_bytes(
     bytes: &[u8],
     extension: Option<&str>,
 ) -> Result<Imported, ImportError> {
+    import_bytes(name, bytes.to_vec(), extension)
+}
+
+/// [`read_bytes`] on bytes it may keep: UTF-8 becomes the text without a copy.
+fn import_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    extension: Option<&str>,
+) -> Result<Imported, ImportError> {
     let looks_json = {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
         matches!(first, Some(b'{' | b'['))
     };

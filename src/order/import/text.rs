@@ -70,20 +70,23 @@ pub(super) fn read_bounded_to(
     Ok(bytes)
 }
 
-/// The bytes as text: UTF-8 (a byte-order mark removed) or, when `allow_1251`, Windows-1251.
+/// The bytes as text: UTF-8 (a byte-order mark removed; the bytes become the string without a copy)
+/// or, when `allow_1251`, Windows-1251.
 pub(super) fn decode(
     name: &str,
-    bytes: &[u8],
+    mut bytes: Vec<u8>,
     allow_1251: bool,
 ) -> Result<(String, Encoding), ImportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_owned(), Encoding::Utf8)),
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, Encoding::Utf8)),
         Err(e) if !allow_1251 => Err(ImportError::NotUtf8 {
             file: name.to_owned(),
-            offset: e.valid_up_to(),
+            offset: e.utf8_error().valid_up_to(),
         }),
-        Err(_) => decode_1251(bytes)
+        Err(e) => decode_1251(e.as_bytes())
             .map(|text| (text, Encoding::Windows1251))
             .map_err(|offset| ImportError::NotText {
                 file: name.to_owned(),
@@ -138,12 +141,12 @@ mod tests {
 
     #[test]
     fn utf8_first_then_1251() {
-        let (text, enc) = decode("f", "\u{feff}Иван".as_bytes(), true).unwrap();
+        let (text, enc) = decode("f", "\u{feff}Иван".as_bytes().to_vec(), true).unwrap();
         assert_eq!((text.as_str(), enc), ("Иван", Encoding::Utf8));
         // "Иван" in Windows-1251.
-        let (text, enc) = decode("f", &[0xC8, 0xE2, 0xE0, 0xED], true).unwrap();
+        let (text, enc) = decode("f", vec![0xC8, 0xE2, 0xE0, 0xED], true).unwrap();
         assert_eq!((text.as_str(), enc), ("Иван", Encoding::Windows1251));
-        let e = decode("f.json", &[b'{', 0xC8], false).unwrap_err();
+        let e = decode("f.json", vec![b'{', 0xC8], false).unwrap_err();
         assert_eq!(
             e.to_string(),
             "f.json: not UTF-8 text (invalid byte at offset 1)"
