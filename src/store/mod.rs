@@ -23,7 +23,6 @@
 pub mod journal;
 mod postings;
 pub mod schema;
-pub mod station;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,7 +34,6 @@ pub use journal::{Job, JobKind, JobState, LabelUnit};
 pub use postings::{Found, HistoryEntry, ImportReport};
 // The rank lives with the statuses (the importer merges repeated postings by it too).
 pub use crate::order::status_rank;
-pub use station::{LabelMaker, PrintSummary, ScanOutcome, Station};
 
 use crate::order::OrderError;
 
