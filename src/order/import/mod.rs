@@ -21,6 +21,24 @@
 //! read is left out with an [`ImportWarning`] instead. The same posting twice is one record
 //! ([`Imported::merge`]); twice with different data in one input is refused
 //! ([`ImportError::Conflict`]).
+//!
+//! ```
+//! use shiplabel::order::import::read_files;
+//! use shiplabel::order::Scheme;
+//!
+//! // A v3 list and a v3 get of one of its postings, and an FBO list.
+//! let imported = read_files(&[
+//!     "tests/data/ozon_v3_list.json",
+//!     "tests/data/ozon_v3_get.json",
+//!     "tests/data/ozon_fbo_list.json",
+//! ])?;
+//! assert_eq!(imported.postings.len(), 6 + 1);
+//! assert_eq!(imported.merged, 1); // the get's posting is one record with the list's
+//! assert!(imported.warnings.is_empty());
+//! let fbo = imported.postings.iter().find(|p| p.scheme == Scheme::Fbo).unwrap();
+//! assert_eq!(fbo.posting_number, "16965409-0014-1");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod lenient;
 mod locate;

@@ -492,6 +492,16 @@ fn postings_round_trip_through_serde_for_storage() {
     assert_eq!(back, postings);
     // Amounts stay strings, so no reader turns them into floats.
     assert!(json.contains(r#""amount":"2490.0000""#), "{json}");
+    // The scheme is stored; a posting stored before it existed reads as FBS.
+    let fbo = load_file(&data("ozon_fbo_get.json")).unwrap();
+    let json = serde_json::to_string(&fbo).unwrap();
+    assert!(json.contains(r#""scheme":"fbo""#), "{json}");
+    let back: Vec<crate::order::Posting> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, fbo);
+    let mut old: serde_json::Value = serde_json::to_value(&postings[0]).unwrap();
+    old.as_object_mut().unwrap().remove("scheme");
+    let old: crate::order::Posting = serde_json::from_value(old).unwrap();
+    assert_eq!(old.scheme, Scheme::Fbs);
 }
 
 // ---- FBO, repeated postings, unread fields, Excel CSV, bounds (issues 12 and 20) ----
