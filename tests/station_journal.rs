@@ -171,7 +171,7 @@ fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Stor
     let mut store = Store::open(&dir.join("s.db"), Actor::new("test")).unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     store.import(vec![posting.clone()], now).unwrap();
-    let units = LabelUnit::of(posting);
+    let units = LabelUnit::of(posting).unwrap();
     store.add_jobs(&units, JobKind::Print, true, now).unwrap();
     store
         .connection()

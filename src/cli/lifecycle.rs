@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now};
+use super::parse_now;
+use super::station::open_existing_store;
 use super::CliError;
 use crate::order::{Package, Posting};
 
@@ -93,7 +94,7 @@ fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>, CliError> 
 
 /// Packs and prints the shipments made.
 pub fn run_pack(args: PackArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "pack")?;
+    let mut store = open_existing_store(db, "pack")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let packages = match &args.split {
         Some(text) => parse_split(text, &store.posting(&args.posting)?)?,
@@ -119,7 +120,7 @@ pub fn run_pack(args: PackArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
 
 /// Cancels and prints the result.
 pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "cancel")?;
+    let mut store = open_existing_store(db, "cancel")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let posting = store.cancel(&args.posting, args.reason, args.message.as_deref(), now)?;
     let reason = posting
@@ -133,7 +134,7 @@ pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliEr
 
 /// Hands over and prints the result.
 pub fn run_ship(args: ShipArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "ship")?;
+    let mut store = open_existing_store(db, "ship")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let posting = store.ship(&args.posting, now)?;
     println!(

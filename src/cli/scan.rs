@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now, PrinterOpts};
+use super::parse_now;
+use super::station::{open_existing_store, PrinterOpts};
 use super::CliError;
 
 /// Read scanned codes from stdin (posting number, order number, label barcode, product SKU or offer
@@ -22,7 +23,7 @@ pub struct ScanArgs {
 
 /// Runs the loop until stdin ends. Refused codes ring the terminal bell and the loop goes on.
 pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "scan")?;
+    let mut store = open_existing_store(db, "scan")?;
     let mut station = args.printer.station(&mut store)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();

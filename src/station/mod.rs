@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
-use crate::label::LabelData;
+use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
 use crate::render::raster::rasterize;
-use crate::store::{Found, JobKind, JobState, LabelUnit, Store, StoreError};
+use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
 
 /// What went wrong while printing from the store.
@@ -28,6 +28,9 @@ pub enum StationError {
     /// The posting cannot be labelled now.
     #[error(transparent)]
     NotLabelable(#[from] NotLabelable),
+    /// The label rule refuses the posting (too many boxes, no product lines).
+    #[error(transparent)]
+    Rule(#[from] LabelRuleError),
     /// The template cannot lay out this posting's label.
     #[error(transparent)]
     Compose(Box<ComposeError>),
@@ -62,32 +65,21 @@ impl LabelMaker {
         LabelMaker { template, dpi }
     }
 
-    /// The label of one package of a posting.
-    pub fn bitmap(&self, posting: &Posting, unit: &LabelUnit) -> Result<Bitmap, StationError> {
-        let data = label_data(posting, unit);
-        let composed = compose(&self.template, &data, Some(self.dpi))?;
-        Ok(rasterize(&composed.scene, self.dpi))
-    }
-}
-
-/// The label fields of one package: the renderer's posting adapter over the posting as this package
-/// holds it (its own products and tracking number when the posting was split).
-fn label_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
-    let shipment = posting
-        .shipments
-        .iter()
-        .find(|s| s.package_number == unit.package_number)
-        .filter(|_| unit.boxes > 1 && posting.shipments.len() > 1);
-    match shipment {
-        Some(s) => {
-            let mut package = posting.clone();
-            package.products = s.products.clone();
-            if s.tracking_number.is_some() {
-                package.tracking_number = s.tracking_number.clone();
-            }
-            LabelData::from_posting(&package, unit.package_number, unit.boxes)
-        }
-        None => LabelData::from_posting(posting, unit.package_number, unit.boxes),
+    /// The labels of one package of a posting, named, in the order they print: the label rule
+    /// ([`labels_of`]) decides them, as it does for every other path.
+    pub fn bitmaps(
+        &self,
+        posting: &Posting,
+        unit: &LabelUnit,
+    ) -> Result<Vec<(String, Bitmap)>, StationError> {
+        labels_of(posting, self.template.repeat)?
+            .into_iter()
+            .filter(|l| l.unit.package_number == unit.package_number)
+            .map(|l| {
+                let composed = compose(&self.template, &l.data, Some(self.dpi))?;
+                Ok((l.name(), rasterize(&composed.scene, self.dpi)))
+            })
+            .collect()
     }
 }
 
@@ -166,7 +158,16 @@ impl<'s> Station<'s> {
         if reprint_uncertain {
             self.store.requeue_uncertain(Utc::now())?;
         }
-        self.store.enqueue_pending(now)?;
+        let (_, refused) = self.store.enqueue_pending(now)?;
+        for e in refused {
+            let line = e.to_string();
+            progress(&format!("not printed: {line}"));
+            let name = match &e {
+                LabelRuleError::TooManyBoxes { posting, .. } => posting.clone(),
+                LabelRuleError::NoProducts { label } => label.clone(),
+            };
+            summary.failed.push((name, line));
+        }
         let result = self.print_queue(None, now, &mut summary, &mut progress);
         // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
         // just been printed again and are no longer uncertain.
@@ -188,7 +189,7 @@ impl<'s> Station<'s> {
     ) -> Result<PrintSummary, StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
-        let units = LabelUnit::of(&posting);
+        let units = LabelUnit::of(&posting)?;
         let ids = self
             .store
             .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
@@ -328,18 +329,22 @@ impl<'s> Station<'s> {
             None => Cow::Owned(self.store.posting(&unit.posting_number)?),
         };
         posting.labelable(now)?;
-        let unit = LabelUnit::of(&posting)
+        let unit = LabelUnit::of(&posting)?
             .into_iter()
             .find(|u| u.package_number == unit.package_number)
             .unwrap_or_else(|| unit.clone());
-        let bitmap = self.maker.bitmap(&posting, &unit)?;
-        let bytes =
-            encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
-                StationError::Printer {
-                    source,
-                    sent: false,
-                }
-            })?;
+        // A job is one package: with a per-product template, its labels go out as one job.
+        let mut bytes = Vec::new();
+        for (_, bitmap) in self.maker.bitmaps(&posting, &unit)? {
+            let label =
+                encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
+                    StationError::Printer {
+                        source,
+                        sent: false,
+                    }
+                })?;
+            bytes.extend_from_slice(&label);
+        }
         Ok((unit.name(), bytes))
     }
 
@@ -353,6 +358,7 @@ impl<'s> Station<'s> {
             .ok()
             .and_then(|p| {
                 LabelUnit::of(&p)
+                    .ok()?
                     .into_iter()
                     .find(|u| u.package_number == package)
             })
@@ -416,7 +422,7 @@ impl<'s> Station<'s> {
             .labelable(now)
             .map_err(|e| format!("✗ {number}: no label: {e}"))?;
         let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
-        let units = LabelUnit::of(&posting);
+        let units = LabelUnit::of(&posting).map_err(|e| fail(e.into()))?;
         let mut again = false;
         for u in &units {
             again |= self
