@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use super::parse_now;
 use super::station::open_existing_store;
 use super::CliError;
-use crate::order::{Package, Posting};
+use crate::order::{deadline, Package, Posting};
+use crate::station;
 
 /// Pack a stored posting, whole or split into packages.
 #[derive(Debug, clap::Args)]
@@ -49,6 +50,10 @@ pub struct ShipArgs {
     /// The hand-over time (RFC 3339); default: now.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
+    /// Hand over even though a label of the posting was never sent to a printer (it was printed
+    /// some other way). Without it, `ship` refuses such a posting.
+    #[arg(long)]
+    without_label: bool,
 }
 
 /// Parses `--split` against the posting's products (an offer id resolves to its SKU).
@@ -122,13 +127,32 @@ pub fn run_pack(args: PackArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
 pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_existing_store(db, "cancel")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let posting = store.cancel(&args.posting, args.reason, args.message.as_deref(), now)?;
+    let done = station::cancel(
+        &mut store,
+        &args.posting,
+        args.reason,
+        args.message.as_deref(),
+        now,
+    )?;
+    let posting = &done.posting;
     let reason = posting
         .cancellation
         .as_ref()
         .map(|c| c.reason.clone())
         .unwrap_or_default();
     println!("{}: cancelled ({reason})", posting.posting_number);
+    if !done.dropped_jobs.is_empty() {
+        println!(
+            "{}: {} queued label(s) taken out of the print queue",
+            posting.posting_number,
+            done.dropped_jobs.len()
+        );
+    }
+    for (name, at) in &done.sent {
+        // The shop reads Ozon's clock: Moscow time.
+        let at = at.with_timezone(&deadline::moscow()).format("%H:%M");
+        println!("{name}: label sent at {at} (Moscow time): take it off the parcel");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -136,7 +160,7 @@ pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliEr
 pub fn run_ship(args: ShipArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_existing_store(db, "ship")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let posting = store.ship(&args.posting, now)?;
+    let posting = station::ship(&mut store, &args.posting, now, args.without_label)?;
     println!(
         "{}: handed over, now {}",
         posting.posting_number, posting.status

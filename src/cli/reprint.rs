@@ -26,9 +26,16 @@ pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_existing_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station = args.printer.station(&mut store)?;
-    let summary = station.reprint(&args.posting, now)?;
+    let (summary, never_sent) = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
-        println!("{name}: printed again on {}", args.printer.printer);
+        if never_sent.contains(name) {
+            println!(
+                "{name}: printed on {} (it had never been printed before)",
+                args.printer.printer
+            );
+        } else {
+            println!("{name}: printed again on {}", args.printer.printer);
+        }
     }
     for (name, why) in &summary.failed {
         println!("{name}: not printed: {why}");

@@ -31,6 +31,14 @@ pub enum StationError {
     /// The label rule refuses the posting (too many boxes, no product lines).
     #[error(transparent)]
     Rule(#[from] LabelRuleError),
+    /// `ship` of a posting some of whose labels were never sent to a printer.
+    #[error("posting {posting}: label {} not printed; print it first (print --pending, reprint) or ship with --without-label", labels.join(", "))]
+    LabelNotSent {
+        /// The posting number.
+        posting: String,
+        /// The labels never sent, by name.
+        labels: Vec<String>,
+    },
     /// The template cannot lay out this posting's label.
     #[error(transparent)]
     Compose(Box<ComposeError>),
@@ -181,21 +189,28 @@ impl<'s> Station<'s> {
         result.map(|()| summary)
     }
 
-    /// `reprint POSTING`: a new job for each label of the posting, printed now.
+    /// `reprint POSTING`: a new job for each label of the posting, printed now. Also returns the
+    /// labels that had never been sent before, so that a "printed again" is never said of a first print.
     pub fn reprint(
         &mut self,
         number: &str,
         now: DateTime<Utc>,
-    ) -> Result<PrintSummary, StationError> {
+    ) -> Result<(PrintSummary, Vec<String>), StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
         let units = LabelUnit::of(&posting)?;
+        let mut never_sent = Vec::new();
+        for u in &units {
+            if !self.store.was_sent(&u.posting_number, u.package_number)? {
+                never_sent.push(u.name());
+            }
+        }
         let ids = self
             .store
             .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
         let mut summary = PrintSummary::default();
         self.print_queue(Some(&ids), now, &mut summary, &mut |_| {})?;
-        Ok(summary)
+        Ok((summary, never_sent))
     }
 
     /// Prints claimed-or-queued jobs (all queued ones, or `only`) until none is left or the printer
@@ -478,6 +493,83 @@ impl<'s> Station<'s> {
             jobs.join(", ")
         ))
     }
+}
+
+/// What [`cancel`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cancelled {
+    /// The posting, cancelled.
+    pub posting: Posting,
+    /// Its jobs taken out of the queue before they printed.
+    pub dropped_jobs: Vec<i64>,
+    /// Labels already sent to a printer, by name, with when: they are on a parcel (or on the
+    /// printer) and must come off it.
+    pub sent: Vec<(String, DateTime<Utc>)>,
+}
+
+/// `cancel POSTING`: cancels the stored posting, takes its queued labels out of the print queue, and
+/// says which labels were already sent, so the operator takes them off the parcel.
+pub fn cancel(
+    store: &mut Store,
+    number: &str,
+    reason_id: i64,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Cancelled, StationError> {
+    let posting = store.cancel(number, reason_id, message, now)?;
+    let dropped_jobs = store.drop_queued_jobs(number, "posting cancelled", Utc::now())?;
+    Ok(Cancelled {
+        sent: sent_labels(store, &posting)?,
+        posting,
+        dropped_jobs,
+    })
+}
+
+/// The labels of a posting that a printer was sent, by name, with the time of the last sending.
+fn sent_labels(
+    store: &Store,
+    posting: &Posting,
+) -> Result<Vec<(String, DateTime<Utc>)>, StationError> {
+    let units = LabelUnit::of(posting).unwrap_or_default();
+    let mut sent = Vec::new();
+    for job in store.jobs(Some(JobState::Sent), Some(&posting.posting_number))? {
+        let name = units
+            .iter()
+            .find(|u| u.package_number == job.package_number)
+            .map_or_else(|| posting.posting_number.clone(), LabelUnit::name);
+        let at = DateTime::parse_from_rfc3339(&job.updated_at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        sent.retain(|(n, _)| *n != name);
+        sent.push((name, at));
+    }
+    Ok(sent)
+}
+
+/// `ship POSTING`: hands the stored posting over, but only when every one of its labels has been sent
+/// to a printer; `without_label` is the operator's explicit override (a label printed elsewhere).
+pub fn ship(
+    store: &mut Store,
+    number: &str,
+    now: DateTime<Utc>,
+    without_label: bool,
+) -> Result<Posting, StationError> {
+    if !without_label {
+        let posting = store.posting(number)?;
+        let mut missing = Vec::new();
+        for unit in LabelUnit::of(&posting)? {
+            if !store.was_sent(&unit.posting_number, unit.package_number)? {
+                missing.push(unit.name());
+            }
+        }
+        if !missing.is_empty() {
+            return Err(StationError::LabelNotSent {
+                posting: posting.posting_number,
+                labels: missing,
+            });
+        }
+    }
+    Ok(store.ship(number, now)?)
 }
 
 /// An error with its causes on one line: the journal's error column and the scan's line have no room

@@ -396,6 +396,24 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Takes a posting's queued jobs out of the queue (as `failed` with `why`), e.g. when the posting
+    /// is cancelled; jobs a process holds are left to it. Returns their ids.
+    pub fn drop_queued_jobs(
+        &mut self,
+        posting: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE jobs SET state = 'failed', error = ?2, updated_at = ?3
+             WHERE posting_number = ?1 AND state = 'queued' RETURNING id",
+        )?;
+        let ids = stmt
+            .query_map(params![posting, why, stamp(now)], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(ids)
+    }
+
     /// One job.
     pub fn job(&self, id: i64) -> Result<Job, StoreError> {
         Ok(self
