@@ -10,6 +10,7 @@ mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
 mod module_order;
+mod one_truth;
 mod orders_cli;
 mod printer;
 mod render_cli;

@@ -147,7 +147,8 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                     Ok((_, r)) => r,
                     Err(RenderError::Io(e)) => return Err(e),
                     // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
-                    Err(RenderError::NoLabels { .. }) => {
+                    Err(RenderError::NoLabels { report, .. }) => {
+                        tell(&args, &report);
                         failure = Some(no_label(&args.output));
                         return Err(std::io::Error::other("no label"));
                     }
@@ -203,6 +204,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             }
             check_strict(args.strict, &report)?;
             if single && files.is_empty() {
+                tell(&args, &report);
                 return Err(no_label(&args.output));
             }
             if single && files.len() > 1 {
@@ -222,17 +224,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     };
     progress.finish_and_clear();
 
-    if !args.only_labelable {
-        for why in &report.skipped {
-            eprintln!("skipped: {why}");
-        }
-    }
-    for warning in &report.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for failure in &report.failed {
-        eprintln!("refused: {failure}");
-    }
+    tell(&args, &report);
     let skipped = report.skipped.len() + report.failed.len();
     let samples = match report.samples {
         0 => String::new(),
@@ -250,6 +242,21 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The postings left out and why, and the warnings, one line each.
+fn tell(args: &RenderArgs, report: &RenderReport) {
+    if !args.only_labelable {
+        for why in &report.skipped {
+            eprintln!("skipped: {why}");
+        }
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for failure in &report.failed {
+        eprintln!("refused: {failure}");
+    }
 }
 
 /// The stored postings to render: the ones named, or every stored posting awaiting delivery.

@@ -104,6 +104,30 @@ pub fn compose(
     data: &LabelData,
     dpi: Option<u32>,
 ) -> Result<Composed, ComposeError> {
+    compose_inner(template, data, dpi, None)
+}
+
+/// Lays out a sample of a label that nobody can ship: instead of each barcode, a framed box saying
+/// [`SAMPLE_MARK`] (so nothing on it scans, and a missing barcode value is no obstacle), and a band
+/// with the mark across the middle of the page. For previews of postings that may not be labelled.
+pub fn compose_sample(
+    template: &Template,
+    data: &LabelData,
+    dpi: Option<u32>,
+) -> Result<Composed, ComposeError> {
+    let mut boxes = Vec::new();
+    let mut composed = compose_inner(template, data, dpi, Some(&mut boxes))?;
+    mark_sample(&mut composed, &boxes, dpi);
+    Ok(composed)
+}
+
+/// [`compose`]; with `sample_boxes`, barcode elements are not encoded but their boxes collected.
+fn compose_inner(
+    template: &Template,
+    data: &LabelData,
+    dpi: Option<u32>,
+    mut sample_boxes: Option<&mut Vec<Rect>>,
+) -> Result<Composed, ComposeError> {
     let dpi = dpi.filter(|&d| d > 0);
     let mut scene = Scene {
         width_mm: template.page.width_mm,
@@ -125,6 +149,11 @@ pub fn compose(
                 buf.clear();
                 spec.value.render_into(data, &mut buf);
                 place_text(&mut scene, &mut warnings, &element.name, spec, &buf);
+            }
+            ElementKind::Barcode(spec) if sample_boxes.is_some() => {
+                if let Some(boxes) = sample_boxes.as_deref_mut() {
+                    boxes.push(spec.placement.rect);
+                }
             }
             ElementKind::Barcode(spec) => {
                 if let Some(fields) = spec.value.absent_field(data) {
@@ -277,19 +306,11 @@ fn empty_barcode(label: &str, element: &str, fields: &[Field], data: &LabelData)
 /// The words across a sample label, Russian first (the packers' language), then English.
 pub const SAMPLE_MARK: &str = "ОБРАЗЕЦ — НЕ ОТПРАВЛЯТЬ\nSAMPLE — DO NOT SHIP";
 
-/// Marks a composed label as a sample that nobody can ship: every barcode is replaced by a framed box
-/// with [`SAMPLE_MARK`] in it, so nothing on the label scans, and a band with the mark runs across the
-/// middle of the page. Used for previews of postings that may not be labelled.
-pub fn mark_sample(composed: &mut Composed, dpi: Option<u32>) {
+/// Draws the sample mark in each of `boxes` (where the barcodes would be) and in a band across the
+/// middle of the page.
+fn mark_sample(composed: &mut Composed, boxes: &[Rect], dpi: Option<u32>) {
     let scene = &mut composed.scene;
-    let mut boxes: Vec<Rect> = Vec::new();
-    scene.items.retain(|item| match item {
-        Item::Barcode(b) => {
-            boxes.push(b.bounds);
-            false
-        }
-        _ => true,
-    });
+    let mut boxes = boxes.to_vec();
     let (w, h) = (scene.width_mm, scene.height_mm);
     // The band across the middle: on a label without barcodes it is the mark.
     boxes.push(Rect::new(w * 0.05, h * 0.4, w * 0.9, h * 0.2));

@@ -29,7 +29,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
 use crate::bitmap::Bitmap;
-use crate::compose::{compose, mark_sample, ComposeError, ComposeWarning, Composed};
+use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
 use crate::label::{labels_of, LabelRuleError};
 use crate::order::{NotLabelable, Posting};
 use crate::render::pdf::{PdfOptions, PdfWriter, PreparedPage};
@@ -140,14 +140,12 @@ pub enum RenderError {
     #[error("posting {0}: the template makes no label for it")]
     NoLabel(String),
     /// No posting of the batch gave a label: a PDF without pages is not a document.
-    #[error("none of the {postings} posting(s) gave a label ({skipped} may not be labelled now, {failed} failed)")]
+    #[error("none of the {postings} posting(s) gave a label ({} may not be labelled now, {} failed)", report.skipped.len(), report.failed.len())]
     NoLabels {
         /// Postings given.
         postings: usize,
-        /// Of those, postings that may not get a label now.
-        skipped: usize,
-        /// Of those, postings whose labels could not be made.
-        failed: usize,
+        /// Why each was left out.
+        report: Box<RenderReport>,
     },
 }
 
@@ -182,10 +180,11 @@ pub fn posting_labels(
     labels
         .into_iter()
         .map(|label| {
-            let mut composed = compose(template, &label.data, dpi)?;
-            if sample {
-                mark_sample(&mut composed, dpi);
-            }
+            let composed = if sample {
+                compose_sample(template, &label.data, dpi)?
+            } else {
+                compose(template, &label.data, dpi)?
+            };
             Ok(NamedLabel {
                 name: label.name(),
                 composed,
@@ -281,8 +280,7 @@ pub fn render_pdf_with_progress<W: Write>(
     if report.labels == 0 {
         return Err(RenderError::NoLabels {
             postings: postings.len(),
-            skipped: report.skipped.len(),
-            failed: report.failed.len(),
+            report: Box::new(report),
         });
     }
     Ok((writer.finish()?, report))

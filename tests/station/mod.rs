@@ -145,6 +145,17 @@ impl FakePrinter {
         format!("tcp://127.0.0.1:{}", self.port)
     }
 
+    /// Each connection's bytes, in the order the connections came (after they all closed).
+    pub fn streams(&self) -> Vec<Vec<u8>> {
+        self.settle();
+        self.streams
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.lock().unwrap().clone())
+            .collect()
+    }
+
     /// Bytes received so far.
     pub fn bytes(&self) -> usize {
         self.bytes.load(Ordering::SeqCst)
