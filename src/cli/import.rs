@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::parse_now;
 use super::station::open_store;
 use super::CliError;
-use crate::order;
+use shiplabel::order;
 
 /// Import postings (Ozon API JSON, neutral JSON/CSV records) into the station store.
 #[derive(Debug, clap::Args)]

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::parse_now;
 use super::station::open_existing_store;
 use super::CliError;
-use crate::order::{deadline, Package, Posting};
-use crate::station;
+use shiplabel::order::{self, Package, Posting};
+use shiplabel::station;
 
 /// Pack a stored posting, whole or split into packages.
 #[derive(Debug, clap::Args)]
@@ -150,7 +150,7 @@ pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliEr
     }
     for (name, at) in &done.sent {
         // The shop reads Ozon's clock: Moscow time.
-        let at = at.with_timezone(&deadline::moscow()).format("%H:%M");
+        let at = at.with_timezone(&order::moscow()).format("%H:%M");
         println!("{name}: label sent at {at} (Moscow time): take it off the parcel");
     }
     Ok(ExitCode::SUCCESS)

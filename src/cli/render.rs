@@ -9,11 +9,11 @@ use clap::Args;
 
 use super::station::open_existing_store;
 use super::{parse_now, CliError};
-use crate::order::{self, Posting, Status};
-use crate::output::{write_all_atomic, write_atomic_with};
-use crate::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
-use crate::render::raster;
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::order::{self, Posting, Status};
+use shiplabel::output::{write_all_atomic, write_atomic_with};
+use shiplabel::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
+use shiplabel::render::raster;
+use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
 ///

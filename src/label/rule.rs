@@ -1,7 +1,7 @@
 //! The label rule: which labels a posting gets, what each is called and what it shows.
 
 use super::data::{LabelData, ProductData};
-use crate::order::deadline::moscow;
+use crate::order::moscow;
 use crate::order::{Posting, Product, Shipment};
 
 /// What one label stands for (a template's `repeat`).
