@@ -172,8 +172,8 @@ fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Stor
     store.import(vec![posting.clone()], now).unwrap();
     let units = LabelUnit::of(posting);
     store.add_jobs(&units, JobKind::Print, true, now).unwrap();
-    store
-        .connection()
+    rusqlite::Connection::open(dir.join("s.db"))
+        .unwrap()
         .execute(
             "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
                  lease_until = '2026-11-22T12:10:00.000Z'",
