@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use shiplabel::order::load_file;
-use shiplabel::render::RenderOptions;
+use shiplabel::pipeline::RenderOptions;
 use shiplabel::template::Template;
 use shiplabel::{DateTime, Utc};
 

@@ -48,17 +48,21 @@ pub mod barcode;
 pub mod bitmap;
 pub mod compose;
 pub mod font;
+pub mod label;
 pub mod order;
 pub mod output;
+pub mod pipeline;
 pub mod printer;
 pub mod render;
 pub mod report;
 pub mod scene;
 #[cfg(feature = "sqlite")]
+pub mod station;
+#[cfg(feature = "sqlite")]
 pub mod store;
 pub mod template;
 
-pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+pub use pipeline::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 pub use rust_decimal::Decimal;

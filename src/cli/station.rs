@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::CliError;
 use shiplabel::printer::{PrintOptions, Profile, Timeouts};
-use shiplabel::store::{self, Actor, Station, Store};
+use shiplabel::station::Station;
+use shiplabel::store::{self, Actor, Store};
 use shiplabel::template::Template;
 
 /// Opens the store at `--db` or the default path, recording `command` as the actor.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
-use shiplabel::compose::Field;
+use shiplabel::label::Field;
 use shiplabel::template::{builtin_names, builtin_source, Template, DEFAULT_TEMPLATE};
 
 /// List the built-in label templates.
