@@ -51,7 +51,7 @@ pub mod font;
 pub mod label;
 pub mod order;
 pub mod output;
-pub mod pipeline;
+mod pipeline;
 pub mod printer;
 pub mod render;
 pub mod report;
@@ -62,7 +62,10 @@ pub mod station;
 pub mod store;
 pub mod template;
 
-pub use pipeline::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+pub use pipeline::{
+    label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_pdf_with_progress, render_png,
+    RenderError, RenderOptions, RenderReport,
+};
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 pub use rust_decimal::Decimal;

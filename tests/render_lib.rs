@@ -38,7 +38,7 @@ fn every_bar_and_space_is_a_whole_number_of_modules() {
     for dpi in [203u32, 300] {
         let composed = shiplabel::compose::compose_posting(&posting, &template, Some(dpi)).unwrap();
         let scene = &composed[0].scene;
-        let bitmap = shiplabel::render::raster::rasterize(scene, dpi);
+        let bitmap = shiplabel::render::rasterize(scene, dpi);
         for barcode in scene.barcodes() {
             let x = barcode.module_dots.unwrap();
             // A scan line through the middle of the symbol.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use shiplabel::order::{Posting, Product, Status, Substatus, NO_PASSPORT_REASON};
-use shiplabel::store::{schema, Actor, Found, Store, StoreError};
+use shiplabel::store::{Actor, Found, Store, StoreError, SCHEMA_V1, SCHEMA_VERSION};
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
@@ -171,14 +171,14 @@ fn an_empty_database_is_migrated_to_the_current_schema_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new/dir/station.db");
     let store = open(&db);
-    assert_eq!(store.schema_version().unwrap(), schema::SCHEMA_VERSION);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let mode: String = sql(&db)
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
     drop(store);
     // Reopening does not migrate again.
-    assert_eq!(open(&db).schema_version().unwrap(), schema::SCHEMA_VERSION);
+    assert_eq!(open(&db).schema_version().unwrap(), SCHEMA_VERSION);
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn a_version_1_database_is_migrated_and_its_postings_become_findable() {
     let db = dir.path().join("v1.db");
     {
         let conn = Connection::open(&db).unwrap();
-        conn.execute_batch(schema::V1).unwrap();
+        conn.execute_batch(SCHEMA_V1).unwrap();
         let p = posting("0132112277-0101-1", Status::AwaitingPackaging);
         conn.execute(
             "INSERT INTO postings (posting_number, order_number, status, substatus, data, updated_at)

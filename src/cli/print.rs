@@ -10,7 +10,6 @@ use super::CliError;
 use shiplabel::bitmap::Bitmap;
 use shiplabel::order;
 use shiplabel::output::write_atomic_with;
-use shiplabel::pipeline;
 use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
@@ -99,7 +98,7 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                 eprintln!("skipped: {reason}");
                 continue;
             }
-            let bitmaps = pipeline::label_bitmaps(&posting, template, profile.dpi)?;
+            let bitmaps = shiplabel::label_bitmaps(&posting, template, profile.dpi)?;
             let boxes = bitmaps.len();
             for (n, bitmap) in bitmaps.into_iter().enumerate() {
                 let name = if boxes > 1 {

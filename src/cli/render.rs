@@ -11,9 +11,10 @@ use super::CliError;
 use shiplabel::compose::compose_posting;
 use shiplabel::order::{self, Posting};
 use shiplabel::output::{write_all_atomic, write_atomic_with};
-use shiplabel::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
-use shiplabel::render::raster;
+use shiplabel::render::rasterize;
+use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
 #[derive(Debug, Args)]
@@ -132,7 +133,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
             // Errors other than writing come out of the writer as io::Errors; keep the real one here.
             let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let rendered = pipeline::render_pdf_with_progress(
+                let rendered = shiplabel::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,
@@ -177,8 +178,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                     Ok(labels) => {
                         let many = labels.len() > 1;
                         for (n, composed) in labels.into_iter().enumerate() {
-                            let png =
-                                raster::rasterize(&composed.scene, args.dpi).to_png(Some(args.dpi));
+                            let png = rasterize(&composed.scene, args.dpi).to_png(Some(args.dpi));
                             let path = if single {
                                 args.output.clone()
                             } else {

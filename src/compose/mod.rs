@@ -17,7 +17,7 @@
 //! ```
 
 mod barcode;
-pub mod text;
+mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
 use crate::label::{labels_for_posting, LabelData};
@@ -25,7 +25,6 @@ use crate::order::Posting;
 use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
-pub use crate::template::BarcodeBox;
 pub use barcode::{barcode_item, PlaceError};
 
 /// A composed label and what went wrong without stopping it.

@@ -21,9 +21,8 @@ use rayon::prelude::*;
 use crate::bitmap::Bitmap;
 use crate::compose::{compose_posting, ComposeError, ComposeWarning};
 use crate::order::Posting;
-use crate::render::pdf::{PdfOptions, PdfWriter, PreparedPage};
-use crate::render::raster;
-pub use crate::scene::{DEFAULT_DPI, DPI_RANGE};
+use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
+use crate::scene::{DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
 const BATCH: usize = 256;
@@ -168,7 +167,7 @@ pub fn label_bitmaps(
     check_dpi(dpi)?;
     Ok(compose_posting(posting, template, Some(dpi))?
         .iter()
-        .map(|c| raster::rasterize(&c.scene, dpi))
+        .map(|c| rasterize(&c.scene, dpi))
         .collect())
 }
 

@@ -12,12 +12,13 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::barcode::Symbology;
-use crate::compose::{barcode_item, BarcodeBox};
+use crate::compose::barcode_item;
 use crate::font::FontStyle;
 use crate::order::{Money, OrderError, Posting};
-use crate::render::pdf::{PdfOptions, PdfWriter};
+use crate::render::{PdfOptions, PdfWriter};
 use crate::scene::{Item, Rect, Scene, TextRun};
 use crate::template::Align;
+use crate::template::BarcodeBox;
 
 /// A4 in millimetres.
 pub const PAGE_W: f64 = 210.0;

@@ -15,7 +15,7 @@ use crate::compose::{compose, ComposeError};
 use crate::label::LabelData;
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
-use crate::render::raster::rasterize;
+use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, LabelUnit, Store, StoreError};
 use crate::template::Template;
 

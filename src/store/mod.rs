@@ -20,10 +20,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod journal;
+mod journal;
 mod postings;
 mod rank;
-pub mod schema;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,6 +34,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use journal::{Job, JobKind, JobState, LabelUnit};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use rank::status_rank;
+pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 
 use crate::order::OrderError;
 

@@ -59,7 +59,7 @@ pub struct Page {
     pub height_mm: f64,
 }
 
-pub use crate::label::Repeat;
+use crate::label::Repeat;
 
 /// Horizontal alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
