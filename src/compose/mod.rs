@@ -55,6 +55,7 @@ pub enum ComposeWarning {
 
 /// A label that cannot be composed. Each names the label (posting number) and the template element.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     /// The barcode's value is empty (no field of its fallback chain is present).
     #[error("label {label}: element {element:?}: the barcode value is empty")]

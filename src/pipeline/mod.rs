@@ -65,6 +65,7 @@ pub struct RenderReport {
 
 /// Why a batch could not be rendered.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     /// A label could not be composed.
     #[error(transparent)]

@@ -94,6 +94,7 @@ pub struct PageLayout {
 
 /// Why a handover sheet could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HandoverError {
     /// Nothing to hand over.
     #[error("no posting can be handed over ({skipped} skipped)")]

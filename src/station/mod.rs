@@ -21,6 +21,7 @@ use crate::template::Template;
 
 /// What went wrong while printing from the store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StationError {
     /// The store failed.
     #[error(transparent)]

@@ -32,6 +32,7 @@ pub use records::{DEFAULT_STATUS, RECORD_COLUMNS};
 
 /// Why a file could not be imported. Every variant names the file it is about.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
     #[error("{file}: cannot read")]
