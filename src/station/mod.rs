@@ -236,14 +236,7 @@ impl<'s> Station<'s> {
             Err(e) => {
                 let name = self.label_name(&unit.posting_number, unit.package_number);
                 let why = reason(&e);
-                self.store.set_job_state(
-                    id,
-                    JobState::Failed,
-                    None,
-                    Some(&why),
-                    None,
-                    Utc::now(),
-                )?;
+                self.store.mark_failed(id, None, &why, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
                 summary.failed.push((name, why));
                 return Ok(());
@@ -261,14 +254,8 @@ impl<'s> Station<'s> {
                             sent: false,
                         };
                         let why = reason(&e);
-                        self.store.set_job_state(
-                            id,
-                            JobState::Failed,
-                            Some(&self.uri),
-                            Some(&why),
-                            None,
-                            Utc::now(),
-                        )?;
+                        self.store
+                            .mark_failed(id, Some(&self.uri), &why, Utc::now())?;
                         summary.failed.push((name, why));
                         return Err(e);
                     }
@@ -276,21 +263,12 @@ impl<'s> Station<'s> {
             }
         };
         // The journal says `sending` (synced) before the first byte leaves.
-        if !self.store.set_job_state(
-            id,
-            JobState::Sending,
-            Some(&self.uri),
-            None,
-            None,
-            Utc::now(),
-        )? {
+        if !self.store.start_sending(id, &self.uri, Utc::now())? {
             return Ok(());
         }
         match printer.send(&bytes) {
             Ok(report) => {
-                let size = i64::try_from(report.bytes).unwrap_or(i64::MAX);
-                self.store
-                    .set_job_state(id, JobState::Sent, None, None, Some(size), Utc::now())?;
+                self.store.mark_sent(id, report.bytes, Utc::now())?;
                 progress(&format!(
                     "{name}: sent {} bytes; printer: {}",
                     report.bytes,
@@ -302,15 +280,13 @@ impl<'s> Station<'s> {
             Err((source, sent)) => {
                 self.printer = None;
                 let why = reason(&source);
-                let state = if sent {
-                    summary.uncertain.push((name, why.clone()));
-                    JobState::Uncertain
+                if sent {
+                    self.store.mark_uncertain(id, &why, Utc::now())?;
+                    summary.uncertain.push((name, why));
                 } else {
-                    summary.failed.push((name, why.clone()));
-                    JobState::Failed
-                };
-                self.store
-                    .set_job_state(id, state, None, Some(&why), None, Utc::now())?;
+                    self.store.mark_failed(id, None, &why, Utc::now())?;
+                    summary.failed.push((name, why));
+                }
                 Err(StationError::Printer { source, sent })
             }
         }
@@ -445,12 +421,10 @@ impl<'s> Station<'s> {
                 // after the operator rescans; failed, the next run queues them only if still needed.
                 for &rest in &ids[n + 1..] {
                     self.store
-                        .set_job_state(
+                        .mark_failed(
                             rest,
-                            JobState::Failed,
                             None,
-                            Some("not printed: an earlier label of this scan failed"),
-                            None,
+                            "not printed: an earlier label of this scan failed",
                             Utc::now(),
                         )
                         .map_err(|e| fail(e.into()))?;
