@@ -208,7 +208,11 @@ fn an_uncertain_box_is_reported_with_its_box_number() {
     let summary = station_on(&mut store, &printer)
         .print_pending(false, now, |_| {})
         .unwrap();
-    let names: Vec<&str> = summary.uncertain.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = summary
+        .uncertain
+        .iter()
+        .map(|issue| issue.label.as_str())
+        .collect();
     // The operator has to know which of the two labels to look for.
     assert_eq!(
         names,

@@ -213,7 +213,8 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
             return Err(e.into());
         }
     };
-    for (name, why) in &summary.uncertain {
+    for issue in &summary.uncertain {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("uncertain: {name}: {why}");
     }
     println!(

@@ -98,11 +98,20 @@ pub struct PrintSummary {
     /// Labels sent, by name.
     pub sent: Vec<String>,
     /// Jobs that failed without sending, with the reason.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<LabelIssue>,
     /// Jobs found or left uncertain, with the reason.
-    pub uncertain: Vec<(String, String)>,
+    pub uncertain: Vec<LabelIssue>,
     /// Jobs still queued when the run stopped.
     pub left_queued: usize,
+}
+
+/// A label that did not simply print: which one and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelIssue {
+    /// The label's name: the posting number, with the package number when there are several.
+    pub label: String,
+    /// What happened, in words for the operator.
+    pub reason: String,
 }
 
 /// What one scanned line did.
@@ -173,9 +182,10 @@ impl<'s> Station<'s> {
         // just been printed again and are no longer uncertain.
         for job in self.store.unsettled_uncertain()? {
             let name = self.label_name(&job.posting_number, job.package_number);
-            summary
-                .uncertain
-                .push((name, job.error.unwrap_or_default()));
+            summary.uncertain.push(LabelIssue {
+                label: name,
+                reason: job.error.unwrap_or_default(),
+            });
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -238,7 +248,10 @@ impl<'s> Station<'s> {
                 let why = reason(&e);
                 self.store.mark_failed(id, None, &why, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
-                summary.failed.push((name, why));
+                summary.failed.push(LabelIssue {
+                    label: name,
+                    reason: why,
+                });
                 return Ok(());
             }
         };
@@ -256,7 +269,10 @@ impl<'s> Station<'s> {
                         let why = reason(&e);
                         self.store
                             .mark_failed(id, Some(&self.uri), &why, Utc::now())?;
-                        summary.failed.push((name, why));
+                        summary.failed.push(LabelIssue {
+                            label: name,
+                            reason: why,
+                        });
                         return Err(e);
                     }
                 }
@@ -282,10 +298,16 @@ impl<'s> Station<'s> {
                 let why = reason(&source);
                 if sent {
                     self.store.mark_uncertain(id, &why, Utc::now())?;
-                    summary.uncertain.push((name, why));
+                    summary.uncertain.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
                 } else {
                     self.store.mark_failed(id, None, &why, Utc::now())?;
-                    summary.failed.push((name, why));
+                    summary.failed.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
                 }
                 Err(StationError::Printer { source, sent })
             }
@@ -432,8 +454,8 @@ impl<'s> Station<'s> {
                 return Err(fail(e));
             }
         }
-        if let Some((name, why)) = summary.failed.first() {
-            return Err(format!("✗ {name}: not printed: {why}"));
+        if let Some(LabelIssue { label, reason }) = summary.failed.first() {
+            return Err(format!("✗ {label}: not printed: {reason}"));
         }
         did.push(if again {
             "label printed again"
