@@ -32,7 +32,7 @@
 //!   compiled from its C source; libusb is LGPL-2.1. Without it a `usb://` URI still parses and opening
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
-//!   (`shiplabel::store`), on SQLite compiled from its C source (public domain).
+//!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
