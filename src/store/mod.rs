@@ -22,7 +22,6 @@
 
 mod journal;
 mod postings;
-mod rank;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +32,6 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use journal::{Job, JobKind, JobState, LabelUnit};
 pub use postings::{Found, HistoryEntry, ImportReport};
-pub use rank::status_rank;
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 
 use crate::order::OrderError;
