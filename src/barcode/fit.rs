@@ -37,6 +37,7 @@ pub struct Fit {
 
 /// Why a symbol cannot be sized into a box.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SizeError {
     /// Even the smallest module (one dot, or the forced module size) is too big for the box.
     #[error(

@@ -126,6 +126,7 @@ impl std::str::FromStr for Symbology {
 
 /// Why a value cannot be encoded. Positions are 1-based and count characters, not bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BarcodeError {
     /// The value is empty.
     #[error("{symbology}: the value is empty")]

@@ -6,6 +6,7 @@ use crate::template::BarcodeBox;
 
 /// Why a barcode could not be placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlaceError {
     /// The value cannot be encoded in the symbology.
     #[error(transparent)]
