@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use crate::common::cli::{data, data_arg, shiplabel};
 use shiplabel::label::labels_for_posting;
-use shiplabel::order::{import::read_files, Posting};
+use shiplabel::order::{read_files, Posting};
 use shiplabel::template::Template;
 
 const NOW: &str = "2026-11-23T10:00:00Z";

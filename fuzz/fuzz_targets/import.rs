@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use libfuzzer_sys::fuzz_target;
-use shiplabel::order::import::{read_bytes, Imported};
+use shiplabel::order::{read_bytes, Imported};
 use shiplabel::order::{Package, PostingSummary};
 
 fuzz_target!(|data: &[u8]| {

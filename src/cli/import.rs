@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now};
 use super::CliError;
-use crate::order;
+use shiplabel::order;
 
 /// Import postings (Ozon API JSON, neutral JSON/CSV records) into the station store.
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,7 @@ pub fn run(args: ImportArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let now = args.now.unwrap_or_else(Utc::now);
     for file in &args.files {
         // One file, one transaction: the store merges a posting seen before by the same rank rule.
-        let imported = order::import::read_file(file)?;
+        let imported = order::read_file(file)?;
         super::orders::tell_import(&imported);
         let name = file.display().to_string();
         let report = store.import_noted(imported.postings, now, Some(&name))?;

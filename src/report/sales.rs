@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::order::deadline::moscow;
+use crate::order::moscow;
 use crate::order::{Money, OrderError, Posting, Scheme, Status};
 
 /// A sum in one currency.

@@ -23,7 +23,7 @@
 //! ([`ImportError::Conflict`]).
 //!
 //! ```
-//! use shiplabel::order::import::read_files;
+//! use shiplabel::order::read_files;
 //! use shiplabel::order::Scheme;
 //!
 //! // A v3 list and a v3 get of one of its postings, and an FBO list.
@@ -59,7 +59,7 @@ use locate::{line_column, path_text, span_of, Step};
 
 pub use ozon::DEFAULT_CURRENCY;
 pub use records::{DEFAULT_STATUS, MAX_CSV_LINE, RECORD_COLUMNS};
-pub use text::{Encoding, MAX_INPUT_BYTES};
+pub use text::MAX_INPUT_BYTES;
 
 /// Why a file could not be imported. Every variant names the file it is about.
 #[derive(Debug, thiserror::Error)]
