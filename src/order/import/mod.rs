@@ -224,7 +224,7 @@ fn printable(text: &str) -> String {
 
 /// A field left unread because its value could not be read and nothing on a label or in a gate needs
 /// it (see `docs/orders.md`): the import goes on without it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImportWarning {
     /// The file.
     pub file: String,
@@ -294,7 +294,14 @@ impl Imported {
                 }
             }
         }
-        self.warnings.extend(other.warnings);
+        // The same file given twice warns once.
+        let mut known: std::collections::HashSet<ImportWarning> =
+            self.warnings.iter().cloned().collect();
+        for warning in other.warnings {
+            if known.insert(warning.clone()) {
+                self.warnings.push(warning);
+            }
+        }
         self.merged += other.merged;
     }
 
