@@ -67,25 +67,33 @@ fn gs1_check(body: &str) -> char {
     char::from_digit((10 - sum % 10) % 10, 10).unwrap()
 }
 
+/// Random GS1 element strings that keep the dictionary's association rules: a GTIN (01) with up to two
+/// other AIs that may go with it, or a logistic unit (00) with its CONTENT (02) and COUNT (37); no AI twice.
 fn gs1_corpus() -> Vec<String> {
     let mut g = Gen::new(16);
     let cset82 =
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!\"%&'*+,-./:;<=>?_";
     let mut values = vec!["(01)04601234567893(21)ABC123".to_string()];
     while values.len() < 10000 {
-        let mut v = String::new();
-        let mut chars = 0;
-        for _ in 0..1 + g.below(3) {
-            let (ai, value) = match g.below(9) {
+        let gtin = {
+            let body = g.digits(13);
+            format!("{body}{}", gs1_check(&body))
+        };
+        let mut elements: Vec<(String, String)> = if g.below(5) == 0 {
+            let sscc = g.digits(17);
+            let n = 1 + g.below(8) as usize;
+            vec![
+                ("00".to_string(), format!("{sscc}{}", gs1_check(&sscc))),
+                ("02".to_string(), gtin),
+                ("37".to_string(), g.digits(n)),
+            ]
+        } else {
+            vec![("01".to_string(), gtin)]
+        };
+        let mut chars: usize = elements.iter().map(|(a, v)| a.len() + v.len()).sum();
+        for _ in 0..g.below(3) {
+            let (ai, value) = match g.below(7) {
                 0 => {
-                    let body = g.digits(13);
-                    ("01".to_string(), format!("{body}{}", gs1_check(&body)))
-                }
-                1 => {
-                    let body = g.digits(17);
-                    ("00".to_string(), format!("{body}{}", gs1_check(&body)))
-                }
-                2 => {
                     let yymmdd = format!(
                         "{:02}{:02}{:02}",
                         g.below(100),
@@ -97,33 +105,35 @@ fn gs1_corpus() -> Vec<String> {
                         yymmdd,
                     )
                 }
-                3 => {
-                    let n = 1 + g.below(8) as usize;
-                    ("37".to_string(), g.digits(n))
-                }
-                4 => ("3103".to_string(), g.digits(6)),
-                5 => (
+                1 => ("3103".to_string(), g.digits(6)),
+                2 => (
                     "91".to_string(),
                     (0..1 + g.below(10)).map(|_| g.pick(cset82)).collect(),
                 ),
-                6 => (
+                3 => (
                     "10".to_string(),
                     (0..1 + g.below(12)).map(|_| g.pick(cset82)).collect(),
                 ),
-                _ => (
+                4 if elements[0].0 == "01" => (
                     "21".to_string(),
                     (0..1 + g.below(12)).map(|_| g.pick(cset82)).collect(),
                 ),
+                5 if elements[0].0 == "01" => {
+                    let sscc = g.digits(17);
+                    ("00".to_string(), format!("{sscc}{}", gs1_check(&sscc)))
+                }
+                _ => {
+                    let n = 1 + g.below(8) as usize;
+                    ("30".to_string(), g.digits(n))
+                }
             };
-            chars += ai.len() + value.len();
-            if chars > 48 {
-                break;
+            if elements.iter().any(|(a, _)| *a == ai) || chars + ai.len() + value.len() > 48 {
+                continue;
             }
-            v.push_str(&format!("({ai}){value}"));
+            chars += ai.len() + value.len();
+            elements.push((ai, value));
         }
-        if !v.is_empty() {
-            values.push(v);
-        }
+        values.push(elements.iter().map(|(a, v)| format!("({a}){v}")).collect());
     }
     values
 }

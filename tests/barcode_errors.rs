@@ -15,12 +15,12 @@ fn non_ascii_in_code128_names_the_character_and_its_position() {
             symbology: Symbology::Code128,
             character: 'Ж',
             position: 12,
-            allowed: "Code 128 carries ASCII only",
+            allowed: "Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only",
         }
     );
     assert_eq!(
         e.to_string(),
-        "code128: character 'Ж' at position 12 cannot be encoded (Code 128 carries ASCII only)"
+        "code128: character 'Ж' at position 12 cannot be encoded (Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only)"
     );
 }
 
@@ -84,7 +84,7 @@ fn wrong_check_digits_name_the_expected_digit() {
     let e = encode(Symbology::Ean13, "4601234567894").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "ean13: check digit 4 in \"4601234567894\" is wrong, expected 3"
+        "ean13: check digit 4 in 4601234567894 is wrong, expected 3"
     );
     assert!(matches!(
         encode(Symbology::Ean8, "46012341"),
@@ -125,11 +125,28 @@ fn gs1_errors_name_the_application_identifier() {
     );
     let e = encode(Symbology::Gs1DataMatrix, "0104601234567893(21)X").unwrap_err();
     assert!(matches!(e, BarcodeError::Gs1 { position: 17, .. }), "{e}");
-    assert!(encode(Symbology::Gs1_128, "(17)261231").is_ok());
-    let e = encode(Symbology::Gs1_128, "(17)261341").unwrap_err();
-    assert!(
-        e.to_string().contains("(17) USE BY: 261341 is not a date"),
-        "{e}"
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)261231").is_ok());
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(17)261341").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: AI (17) USE BY or EXPIRY: month 13 does not exist (at position 25)"
+    );
+    // Leap years, and day 00 ("end of the month") where the dictionary allows it.
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)240229").is_ok());
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(17)230229").unwrap_err();
+    assert!(e.to_string().contains("February 2023 has 28 days"), "{e}");
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)230200").is_ok());
+    // Association rules: a serial alone, GTIN with CONTENT.
+    let e = encode(Symbology::Gs1_128, "(21)ABC").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: AI (21) SERIAL requires (01), (03) or (8006) (at position 1)"
+    );
+    // Control characters are named, not escaped.
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(10)A\u{81}").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: character U+0081 at position 24 cannot be encoded (GS1 character set 82: A-Z a-z 0-9 and ! \" % & ' ( ) * + , - . / : ; < = > ? _)"
     );
     let e = encode(Symbology::Gs1_128, "(01").unwrap_err();
     assert!(e.to_string().contains("without a closing ')'"), "{e}");

@@ -8,6 +8,7 @@ mod bad_input_cli;
 mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
+mod barcode_gs1_vectors;
 mod cli_print;
 mod orders_cli;
 mod printer;

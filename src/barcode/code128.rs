@@ -18,7 +18,8 @@ use super::{widths_to_modules, BarcodeError, Symbology};
 /// Documented limit on data characters: longer values do not fit a 120 mm label at a readable module size.
 pub(crate) const MAX_CHARS: usize = 80;
 
-/// One unit of input: an ASCII character or the FNC1 function character (GS1).
+/// One unit of input: an ISO 8859-1 character (ASCII, or 128–255 sent through FNC4) or the FNC1 function
+/// character (GS1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Item {
     Char(u8),
@@ -139,6 +140,8 @@ const STOP: [u8; 7] = [2, 3, 3, 1, 1, 1, 2];
 
 const SHIFT: u8 = 98;
 const FNC1: u8 = 102;
+/// FNC4 adds 128 to the next data character: value 101 in set A, 100 in set B.
+const FNC4: [u8; 2] = [101, 100];
 const START: [u8; 3] = [103, 104, 105];
 /// Latch to set A, B, C from the other sets (the value differs with the set latched from).
 const fn latch(from: usize, to: usize) -> u8 {
@@ -154,19 +157,24 @@ const B: usize = 1;
 const C: usize = 2;
 const INF: u32 = u32::MAX / 4;
 
-/// Validates text for plain Code 128 and encodes it: ASCII only, at most [`MAX_CHARS`] characters.
+/// What plain Code 128 carries, for messages.
+pub(crate) const ALLOWED: &str =
+    "Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only";
+
+/// Validates text for plain Code 128 and encodes it: ISO 8859-1 (Latin-1, characters above 127 through
+/// FNC4, as zint and BWIPP do; zbar and ZXing decode them back), at most [`MAX_CHARS`] characters.
 pub(crate) fn encode_text(data: &str) -> Result<Vec<bool>, BarcodeError> {
     let mut items = Vec::with_capacity(data.len());
     for (i, ch) in data.chars().enumerate() {
-        if !ch.is_ascii() {
+        let Ok(byte) = u8::try_from(u32::from(ch)) else {
             return Err(BarcodeError::InvalidCharacter {
                 symbology: Symbology::Code128,
                 character: ch,
                 position: i + 1,
-                allowed: "Code 128 carries ASCII only",
+                allowed: ALLOWED,
             });
-        }
-        items.push(Item::Char(ch as u8));
+        };
+        items.push(Item::Char(byte));
     }
     if items.len() > MAX_CHARS {
         return Err(BarcodeError::TooLong {
@@ -212,12 +220,24 @@ fn step(items: &[Item], i: usize, s: usize) -> Option<(u32, usize, [Option<u8>; 
                 None
             }
         }
+        // Latin-1 above 127: FNC4, then the character less 128 in the active set. One that set could only take
+        // with a shift is left to the other set (a latch), which decoders read without doubt.
+        (A, Item::Char(c @ 128..)) => match c - 128 {
+            b @ 0..=31 => Some((2, 1, [Some(FNC4[A]), Some(b + 64)])),
+            b @ 32..=95 => Some((2, 1, [Some(FNC4[A]), Some(b - 32)])),
+            _ => None,
+        },
+        (B, Item::Char(c @ 128..)) => match c - 128 {
+            b @ 32.. => Some((2, 1, [Some(FNC4[B]), Some(b - 32)])),
+            _ => None,
+        },
         (A, Item::Char(c)) => match c {
             0..=31 => Some((1, 1, [Some(c + 64), None])),
             32..=95 => Some((1, 1, [Some(c - 32), None])),
             _ => Some((2, 1, [Some(SHIFT), Some(c - 32)])),
         },
         (_, Item::Char(c)) => match c {
+            128.. => None,
             0..=31 => Some((2, 1, [Some(SHIFT), Some(c + 64)])),
             _ => Some((1, 1, [Some(c - 32), None])),
         },
@@ -304,7 +324,7 @@ fn odd_head(items: &[Item], i: usize) -> bool {
 /// Whether `items[i]` is a character set `s` can only take with a shift.
 fn needs_shift(items: &[Item], i: usize, s: usize) -> bool {
     match (s, items.get(i)) {
-        (A, Some(Item::Char(c))) => *c >= 96,
+        (A, Some(Item::Char(c))) => (96..128).contains(c),
         (B, Some(Item::Char(c))) => *c < 32,
         _ => false,
     }
@@ -335,8 +355,11 @@ fn start_set(items: &[Item], consume: &[[u32; 3]]) -> usize {
 /// is followed right away by a control character.
 fn prefer_a(items: &[Item], i: usize) -> bool {
     let class = |k: usize| match items.get(k) {
-        Some(Item::Char(c)) if *c < 32 => 0,  // set A only
-        Some(Item::Char(c)) if *c >= 96 => 1, // set B only
+        Some(Item::Char(c)) if *c >= 128 && *c - 128 < 32 => 0, // set A only (FNC4)
+        Some(Item::Char(c)) if *c >= 128 + 96 => 1,             // set B only (FNC4)
+        Some(Item::Char(c)) if *c >= 128 => 3,                  // either set
+        Some(Item::Char(c)) if *c < 32 => 0,                    // set A only
+        Some(Item::Char(c)) if *c >= 96 => 1,                   // set B only
         Some(Item::Char(c)) if c.is_ascii_digit() => 2,
         Some(_) => 3, // either set (FNC1 goes anywhere)
         None => 4,
@@ -437,9 +460,28 @@ mod tests {
                 symbology: Symbology::Code128,
                 character: 'Ж',
                 position: 4,
-                allowed: "Code 128 carries ASCII only"
+                allowed: ALLOWED
             }
         );
+    }
+
+    #[test]
+    fn latin1_goes_through_fnc4() {
+        // "é" (0xE9): FNC4 then 0x69 ('i') in set B.
+        let v = values(&items_latin1("é"));
+        assert_eq!(v, vec![START[B], FNC4[B], b'i' - 32]);
+        // U+0080 (base 0, a control character): set A.
+        let v = values(&items_latin1("\u{80}"));
+        assert_eq!(v, vec![START[A], FNC4[A], 64]);
+        // Mixed ASCII and Latin-1 stays optimal and decodable: every Latin-1 character costs two symbols.
+        let v = values(&items_latin1("Zürich Ø5"));
+        assert_eq!(v.len(), 1 + 9 + 2);
+    }
+
+    fn items_latin1(s: &str) -> Vec<Item> {
+        s.chars()
+            .map(|c| Item::Char(u8::try_from(u32::from(c)).unwrap()))
+            .collect()
     }
 
     #[test]
