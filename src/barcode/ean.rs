@@ -166,6 +166,24 @@ pub(crate) fn upce_digits(data: &str) -> Result<Vec<u32>, BarcodeError> {
             allowed: "the UPC-E number system is 0 or 1",
         });
     }
+    // GS1's zero-suppression rules: the digit before a suppressed run must not be one the run could have
+    // absorbed (else two UPC-E codes would stand for one UPC-A).
+    let d = &digits[1..7];
+    let offset = data.chars().count() - 6;
+    let rule = match d[5] {
+        3 if d[2] <= 2 => Some((2, "with last digit 3, the third digit cannot be 0, 1 or 2")),
+        4 if d[3] == 0 => Some((3, "with last digit 4, the fourth digit cannot be 0")),
+        5..=9 if d[4] == 0 => Some((4, "with last digit 5 to 9, the fifth digit cannot be 0")),
+        _ => None,
+    };
+    if let Some((k, allowed)) = rule {
+        return Err(BarcodeError::InvalidCharacter {
+            symbology,
+            character: char::from_digit(d[k], 10).unwrap_or('?'),
+            position: offset + k + 1,
+            allowed,
+        });
+    }
     let want = check_digit(&upce_expand(digits[0], &digits[1..7]));
     if digits.len() == 8 && digits[7] != want {
         return Err(BarcodeError::CheckDigit {
@@ -193,8 +211,15 @@ pub(crate) fn upce_modules(digits: &[u32]) -> Vec<bool> {
     out
 }
 
-/// The gap between a main symbol and its add-on, in modules (GS1: 7 to 12).
-pub(crate) const ADDON_GAP: usize = 7;
+/// The gap between a main symbol and its add-on, in modules (GS1: 7 to 12): 9 after UPC-A (its own right
+/// quiet zone), 7 after EAN-13 and UPC-E, as zint draws them.
+pub(crate) fn addon_gap(symbology: Symbology) -> usize {
+    if symbology == Symbology::UpcA {
+        9
+    } else {
+        7
+    }
+}
 
 /// Validates an EAN-2 or EAN-5 add-on (`position` is the 1-based position of its first digit in the value).
 pub(crate) fn addon_digits(

@@ -28,7 +28,7 @@ mod matrix;
 pub mod render;
 
 pub use fit::{fit, Fit, SizeError};
-pub use gs1::GS;
+pub use gs1::{MarkingCode, MarkingCodeError, MarkingKind, GS};
 
 use crate::bitmap::Bitmap;
 
@@ -668,7 +668,7 @@ fn ean_family(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
     let mut quiet = quiet;
     if let Some(addon) = addon {
         let a = ean::addon_digits(symbology, addon, main.chars().count() + 2)?;
-        modules.extend(std::iter::repeat_n(false, ean::ADDON_GAP));
+        modules.extend(std::iter::repeat_n(false, ean::addon_gap(symbology)));
         modules.extend(ean::addon_modules(&a));
         quiet.1 = 5;
         text = format!("{text} {}", digit_text(&a));
