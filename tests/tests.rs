@@ -9,6 +9,7 @@ mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
 mod barcode_gs1_vectors;
+mod barcode_native;
 mod cli_print;
 mod orders_cli;
 mod printer;

@@ -17,9 +17,10 @@ use crate::barcode::{self, Symbology};
 /// A symbol the printer draws itself (ZPL `^B…`, TSPL `BARCODE`) instead of receiving it as raster.
 /// Coordinates are the label bitmap's (before placement); the bitmap should leave the area white.
 ///
-/// Symbologies with a command in both languages: Code 128, Code 39, EAN-13, EAN-8 and UPC-A; ZPL also draws
-/// Code 39 with its mod-43 check character (`^B3` with the check flag). The others (GS1, ITF-14 with its
-/// bearer bars, UPC-E, add-ons, QR, DataMatrix) are refused: send them as raster.
+/// Symbologies sent as commands (each checked by rendering the job in labelize and reading it back): Code 128,
+/// Code 39 and Code 39 with its mod-43 check character (sent as plain Code 39 with our check character; TSPL:
+/// without `$ / + %`), EAN-13 in both languages; EAN-8 and UPC-A in ZPL. The others (GS1, ITF-14 with its bearer bars, UPC-E, add-ons, QR, DataMatrix) are
+/// refused: send them as raster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NativeBarcode {
     /// The symbology.
@@ -95,21 +96,34 @@ pub fn encode_with_barcodes(
         let content = symbol.content();
         let body = &content[..content.len().saturating_sub(1)];
         let v = code.value.as_str();
+        // Code 39: the value, and the mod-43 character when the symbology has it.
+        let code39 = symbol.text();
         let command = match (profile.language, code.symbology) {
             // Mode A: the printer picks the code sets (digit runs in set C).
             (Language::Zpl, Symbology::Code128) => format!("^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
-            (Language::Zpl, Symbology::Code39) => format!("^BY{m},3^B3N,N,{h},N,N^FD{v}^FS"),
-            (Language::Zpl, Symbology::Code39Mod43) => {
-                format!("^BY{m},3^B3N,Y,{h},N,N^FD{v}^FS")
+            // Code 39 with the mod-43 character: the plain command with our check character appended draws
+            // the same bars (and does not depend on the printer computing it).
+            (Language::Zpl, Symbology::Code39 | Symbology::Code39Mod43) => {
+                format!("^BY{m},3^B3N,N,{h},N,N^FD{code39}^FS")
             }
             (Language::Zpl, Symbology::Ean13) => format!("^BY{m}^BEN,{h},N,N^FD{body}^FS"),
             (Language::Zpl, Symbology::Ean8) => format!("^BY{m}^B8N,{h},N,N^FD{body}^FS"),
             (Language::Zpl, Symbology::UpcA) => format!("^BY{m}^BUN,{h},N,N,Y^FD{body}^FS"),
             (Language::Tspl, Symbology::Code128) => tspl_barcode(x, y, "128", h, m, m, v),
-            (Language::Tspl, Symbology::Code39) => tspl_barcode(x, y, "39S", h, m, 3 * m, v),
+            // TSPL2 printers draw "39" in full ASCII, where $ / + % are shift characters: only values
+            // without them come out as standard Code 39.
+            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43)
+                if code39.contains(['$', '/', '+', '%']) =>
+            {
+                return Err(fail(
+                    "TSPL's Code 39 command reads $ / + % as full-ASCII shifts; send it as raster"
+                        .into(),
+                ))
+            }
+            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43) => {
+                tspl_barcode(x, y, "39", h, m, 3 * m, code39)
+            }
             (Language::Tspl, Symbology::Ean13) => tspl_barcode(x, y, "EAN13", h, m, m, body),
-            (Language::Tspl, Symbology::Ean8) => tspl_barcode(x, y, "EAN8", h, m, m, body),
-            (Language::Tspl, Symbology::UpcA) => tspl_barcode(x, y, "UPCA", h, m, m, body),
             (language, symbology) => {
                 return Err(fail(format!(
                     "{language} has no barcode command shiplabel uses for {symbology}; send it as raster"
