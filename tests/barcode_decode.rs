@@ -592,3 +592,63 @@ fn latin1_code128_decodes_back_with_rxing_and_reads_in_zbar_as_zint_does() {
         assert_eq!(a, b, "{value:?}: zbar reads ours and zint's alike");
     }
 }
+
+/// Templates place the new symbologies through the composer: ITF-14's bearer bars come out as rectangles
+/// (top and bottom across the whole width, plus the sides for a frame), bars between them, and the placed
+/// symbol reads back in rxing; UPC-E and an add-on read back too.
+#[test]
+fn composer_places_bearer_bars_and_new_symbologies() {
+    use shiplabel::compose::{barcode_item, BarcodeBox};
+    use shiplabel::scene::{mm_to_dots, Rect};
+    use shiplabel::template::Align;
+    let dpi = 203;
+    for (symbology, value, content) in [
+        (Symbology::Itf14, "0460123456789", "04601234567893"),
+        (Symbology::Itf14Frame, "0460123456789", "04601234567893"),
+        (Symbology::UpcE, "0425261", "04252614"),
+        (Symbology::Ean13, "4601234567893+52495", "4601234567893"),
+        (Symbology::Code39Mod43, "OZON-123", "OZON-123J"),
+    ] {
+        let placement = BarcodeBox::new(symbology, Rect::new(5.0, 5.0, 100.0, 25.0), Align::Left);
+        let item = barcode_item("code", value, &placement, Some(dpi))
+            .unwrap_or_else(|e| panic!("{symbology} {value}: {e}"));
+        let b = item.bounds;
+        if let Some(bearer) = encode(symbology, value).unwrap().bearer() {
+            let thickness = item.module_mm * f64::from(bearer.width_modules);
+            let full_width = |r: &&Rect| (r.x - b.x).abs() < 1e-6 && (r.w - b.w).abs() < 1e-6;
+            let top: Vec<&Rect> = item.bars.iter().filter(full_width).collect();
+            assert_eq!(top.len(), 2, "{symbology}: a top and a bottom bearer");
+            assert!(top.iter().all(|r| (r.h - thickness).abs() < 1e-6));
+            let sides = item
+                .bars
+                .iter()
+                .filter(|r| {
+                    (r.w - thickness).abs() < 1e-6 && (r.h - (b.h - 2.0 * thickness)).abs() < 1e-6
+                })
+                .count();
+            assert_eq!(
+                sides,
+                if bearer.frame { 2 } else { 0 },
+                "{symbology}: frame sides"
+            );
+        }
+        // Rasterise the rectangles on the printer's grid and read the symbol back.
+        let px = |mm: f64| mm_to_dots(mm, dpi).round() as u32;
+        let mut bitmap = shiplabel::bitmap::Bitmap::new(px(115.0), px(35.0));
+        for r in &item.bars {
+            bitmap.fill_rect(px(r.x), px(r.y), px(r.right()), px(r.bottom()));
+        }
+        let result = rxing::helpers::detect_in_luma_with_hints(
+            bitmap.to_luma(),
+            bitmap.width(),
+            bitmap.height(),
+            Some(rxing_format(symbology)),
+            &mut DecodeHints {
+                TryHarder: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("rxing cannot read the placed {symbology} {value}: {e:?}"));
+        assert_eq!(result.getText(), content, "{symbology}");
+    }
+}
