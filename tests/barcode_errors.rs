@@ -261,6 +261,45 @@ proptest! {
         }
     }
 
+    /// GS1-shaped text (digits, parentheses, GS, a few letters, Latin-1) through every GS1 rule set and the
+    /// marking-code reader: errors, never a panic; what parses prints back in both forms and parses again,
+    /// and a stored marking code reads back as itself.
+    #[test]
+    fn gs1_shaped_text_never_panics_and_round_trips(
+        text in "[0-9()\\x1d\\\\A-Za-z%=/+\\-é]{0,90}"
+    ) {
+        use shiplabel::barcode::gs1::{self, Association, Checks};
+        use shiplabel::barcode::MarkingCode;
+        for checks in [Checks::Elements, Checks::Full, Checks::Only(Association::Requisite)] {
+            if let Ok(elements) = gs1::parse(Symbology::Gs1_128, &text, checks) {
+                let raw = gs1::parse(Symbology::Gs1_128, &gs1::element_string(&elements), checks);
+                prop_assert_eq!(raw.map(|v| v.len()).ok(), Some(elements.len()));
+                if !elements.iter().any(|e| e.value().contains('(')) {
+                    let again = gs1::parse(Symbology::Gs1_128, &gs1::human_readable(&elements), checks);
+                    prop_assert_eq!(again.map(|v| v.len()).ok(), Some(elements.len()));
+                }
+            }
+        }
+        if let Ok(code) = MarkingCode::parse(&text) {
+            prop_assert_eq!(MarkingCode::parse(&code.for_storage()).ok(), Some(code));
+        }
+    }
+
+    /// Marking codes with the GS kept, lost or trailing read as the same code.
+    #[test]
+    fn marking_codes_read_alike_however_the_gs_arrives(
+        serial in "[A-Za-z0-9!%&*+./:;<=>?_-]{13}",
+        key in "[A-Za-z0-9]{4}",
+        crypto in "[A-Za-z0-9+/=]{44}",
+    ) {
+        use shiplabel::barcode::MarkingCode;
+        let normal = format!("010460123456789321{serial}\u{1d}91{key}\u{1d}92{crypto}");
+        let a = MarkingCode::parse(&normal).unwrap();
+        prop_assert_eq!(a.for_storage(), normal.clone());
+        prop_assert_eq!(MarkingCode::parse(&normal.replace('\u{1d}', "")).unwrap(), a.clone());
+        prop_assert_eq!(MarkingCode::parse(&format!("{normal}\u{1d}")).unwrap(), a);
+    }
+
     /// Any ASCII up to the limit encodes as Code 128, with 11 modules a symbol plus 35.
     #[test]
     fn any_ascii_encodes_as_code128(text in "[\\x00-\\x7f]{1,80}") {

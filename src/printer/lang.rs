@@ -94,7 +94,9 @@ pub fn encode_with_barcodes(
         let (m, h, y) = (code.module_dots, code.height_dots, code.y);
         // EAN and UPC: the digits without the check digit, which the printer adds.
         let content = symbol.content();
-        let body = &content[..content.len().saturating_sub(1)];
+        let body = content
+            .get(..content.len().saturating_sub(1))
+            .unwrap_or_default();
         let v = code.value.as_str();
         // Code 39: the value, and the mod-43 character when the symbology has it.
         let code39 = symbol.text();
