@@ -353,6 +353,12 @@ impl Symbol {
         }
     }
 
+    /// The fewest modules a linear symbol may be tall: four bearer thicknesses for ITF-14 (bars at least as
+    /// tall as the two bearers together), 0 (free) for the others and for matrix symbols.
+    pub fn min_height_modules(&self) -> u32 {
+        self.bearer.map_or(0, |b| 4 * b.width_modules)
+    }
+
     /// Modules the frame adds on each side (0 without a frame).
     fn frame_modules(&self) -> u32 {
         self.bearer
