@@ -11,6 +11,7 @@ mod barcode_errors;
 mod barcode_gs1_vectors;
 mod barcode_native;
 mod cli_print;
+mod completions_cli;
 mod module_order;
 mod orders_cli;
 mod printer;

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use shiplabel::barcode::gs1::{self, Association, Checks};
-use shiplabel::barcode::{encode, fit, render, MarkingCode, Symbology};
+use shiplabel::barcode::{encode, fit, svg, MarkingCode, Symbology};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&knobs, rest)) = data.split_first() else {
@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(bitmap.width(), symbol.total_width_modules());
         let _ = symbol.linear_layout(0.25, 10.0);
         let _ = symbol.dark_runs();
-        let _ = render::svg(&symbol, 0.25, 10.0, true);
+        let _ = svg(&symbol, 0.25, 10.0, true);
     }
 });
