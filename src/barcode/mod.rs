@@ -125,7 +125,7 @@ impl std::fmt::Display for Symbology {
 
 /// A symbology name that is not one of [`Symbology::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown barcode type \"{name}\": expected one of code128, gs1-128, ean13, ean8, upca, upce, itf14, itf14-frame, code39, code39-mod43, qr, datamatrix, gs1-datamatrix")]
+#[error("unknown barcode type \"{}\": expected one of code128, gs1-128, ean13, ean8, upca, upce, itf14, itf14-frame, code39, code39-mod43, qr, datamatrix, gs1-datamatrix", gs1::plain(name))]
 pub struct UnknownSymbology {
     /// The name as given.
     pub name: String,

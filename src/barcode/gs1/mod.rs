@@ -138,6 +138,20 @@ fn label(ai: &str) -> String {
     }
 }
 
+/// Text from the input for a message: characters a terminal would act on (controls, invisible ones) shown
+/// as their code, e.g. `U+001B`.
+pub(crate) fn plain(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{FEFF}' {
+                format!("U+{:04X}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// "1 digit", "2 digits".
 pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -259,7 +273,10 @@ fn parse_raw(symbology: Symbology, chars: &[char]) -> Result<Vec<Element>, Barco
             let shown: String = chars[i..].iter().take(4).collect();
             let message =
                 if chars[i..].iter().take(2).all(char::is_ascii_digit) && chars.len() > i + 1 {
-                    format!("no application identifier of the GS1 dictionary starts {shown}")
+                    format!(
+                        "no application identifier of the GS1 dictionary starts {}",
+                        plain(&shown)
+                    )
                 } else {
                     format!(
                         "expected an application identifier (2 to 4 digits), found {}",
@@ -311,7 +328,10 @@ fn validate(
         return Err(gs1_error(
             symbology,
             ai_position,
-            format!("({ai}) is not an application identifier (2 to 4 digits)"),
+            format!(
+                "({}) is not an application identifier (2 to 4 digits)",
+                plain(ai)
+            ),
         ));
     }
     let spec = lookup(ai).ok_or_else(|| {
@@ -662,6 +682,11 @@ mod tests {
         let e = full("(01)04601234567893(10)A\u{81}").unwrap_err();
         let text = e.to_string();
         assert!(text.contains("U+0081"), "{text}");
+        let e = full("(\u{1b}[31m)1").unwrap_err().to_string();
+        assert!(
+            e.contains("(U+001B[31m) is not an application identifier"),
+            "{e}"
+        );
         assert!(!text.contains("\\u{"), "{text}");
         let e = full("(01)04601234567893(20)1").unwrap_err().to_string();
         assert!(e.contains("takes 2 digits, got 1"), "{e}");
