@@ -598,9 +598,10 @@ fn latin1_code128_decodes_back_with_rxing_and_reads_in_zbar_as_zint_does() {
 /// symbol reads back in rxing; UPC-E and an add-on read back too.
 #[test]
 fn composer_places_bearer_bars_and_new_symbologies() {
-    use shiplabel::compose::{barcode_item, BarcodeBox};
+    use shiplabel::compose::barcode_item;
     use shiplabel::scene::{mm_to_dots, Rect};
     use shiplabel::template::Align;
+    use shiplabel::template::BarcodeBox;
     let dpi = 203;
     for (symbology, value, content) in [
         (Symbology::Itf14, "0460123456789", "04601234567893"),
