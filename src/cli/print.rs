@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use super::station::PrinterOpts;
 use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
-use shiplabel::order;
 use shiplabel::output::write_atomic_with;
 use shiplabel::pipeline::{self, RenderError, RenderOptions};
 use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
@@ -83,24 +82,22 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     }
     let profile = Profile::resolve(&args.profile)?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut template = None;
     let mut labels = Vec::new();
-    for file in &args.files {
-        if is_png(file) {
-            labels.push(load_png(file)?);
-            continue;
-        }
-        let template = match &mut template {
-            Some(t) => t,
-            None => template.insert(Template::load(&args.template)?),
-        };
+    // Posting files are read together, so that a posting in two of them is one record.
+    let (pngs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.files.iter().cloned().partition(|f| is_png(f));
+    for file in &pngs {
+        labels.push(load_png(file)?);
+    }
+    if !files.is_empty() {
+        let template = Template::load(&args.template)?;
         // The library's gate and label rule: the labels `render` and `print --pending` make too.
         let options = RenderOptions {
             now: Some(now),
             ..RenderOptions::at_dpi(profile.dpi)
         };
-        for posting in order::load_file(file)? {
-            match pipeline::named_bitmaps(&posting, template, &options) {
+        for posting in super::orders::load_postings(&files)? {
+            match pipeline::named_bitmaps(&posting, &template, &options) {
                 Ok(named) => labels.extend(named),
                 Err(RenderError::NotLabelable(reason)) => eprintln!("skipped: {reason}"),
                 Err(e) => return Err(e.into()),

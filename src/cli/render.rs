@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::station::open_existing_store;
 use super::{parse_now, CliError};
-use shiplabel::order::{self, Posting, Status};
+use shiplabel::order::{Posting, Status};
 use shiplabel::output::{write_all_atomic, write_atomic_with};
 use shiplabel::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
 use shiplabel::render::raster;
@@ -112,12 +112,8 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                     .into(),
             );
         }
-        let mut postings = Vec::new();
-        for file in &args.files {
-            let path = Path::new(file);
-            postings.extend(order::load_file(path)?);
-        }
-        postings
+        // Read together, so that a posting in two files is one record.
+        super::orders::load_postings(&args.files)?
     };
     let read = postings.len();
 

@@ -13,9 +13,9 @@ pub enum Repeat {
     Product,
 }
 
-/// Most packages (boxes) one posting may have labels for: a `multi_box_qty` beyond it is a data error,
-/// refused naming the posting, since printing thousands of labels for it would be worse than none.
-pub const MAX_BOXES: u32 = 999;
+/// Most packages (boxes) one posting may have labels for: the order's own box limit (one home), which
+/// the importer enforces too; a posting beyond it is refused naming the posting, never clamped.
+pub use crate::order::MAX_BOXES;
 
 impl LabelData {
     /// The label data of box `box_number` of `boxes` of a posting, for its first product line.
