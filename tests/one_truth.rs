@@ -478,6 +478,21 @@ fn missing_or_placeholder_barcodes_are_refused_naming_the_posting_and_the_field(
             );
             assert!(!out_pdf.exists());
         }
+        // print FILE refuses before a byte is written.
+        let job = dir.path().join("job.zpl");
+        let out = shiplabel(&[
+            "print",
+            "--now",
+            now,
+            "--profile",
+            "zebra-gk420d",
+            file.to_str().unwrap(),
+            "--output",
+            job.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains(said), "{}", text(&out.stderr));
+        assert!(!job.exists());
     }
 }
 
