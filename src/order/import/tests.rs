@@ -700,6 +700,12 @@ fn a_field_nothing_depends_on_is_left_unread_with_a_warning_naming_its_place() {
         "{w}"
     );
 
+    // The same file twice warns once.
+    let mut twice = imported.clone();
+    twice.merge(imported.clone());
+    assert_eq!(twice.warnings.len(), 1);
+    assert_eq!(twice.merged, 4);
+
     // analytics_data of the wrong type: a type error for that field, never "trailing characters".
     let imported = read_json("l.json", &list_with("analytics_data", "[1,2,3]")).unwrap();
     let w = &imported.warnings[0];
