@@ -11,8 +11,8 @@ use crate::common::label::read_barcodes;
 use crate::station::FakePrinter;
 use shiplabel::label::{labels_of, LabelRuleError, Repeat};
 use shiplabel::order::{load_file, Package, Posting};
-use shiplabel::pipeline::{label_bitmaps, RenderError, RenderOptions};
 use shiplabel::template::Template;
+use shiplabel::{label_bitmaps, RenderError, RenderOptions};
 
 const NOW: &str = "2026-11-22T12:00:00Z";
 
@@ -129,7 +129,7 @@ fn a_posting_that_may_not_be_labelled_is_refused_or_made_a_marked_sample_on_requ
         now: Some(NOW.parse().unwrap()),
         ..RenderOptions::default()
     };
-    let labels = shiplabel::pipeline::named_bitmaps(cancelled, &ozon(), &options).unwrap();
+    let labels = shiplabel::named_bitmaps(cancelled, &ozon(), &options).unwrap();
     assert_eq!(labels.len(), 1);
     // Nothing on a sample scans.
     assert_eq!(read_barcodes(&labels[0].1), Vec::<String>::new());
@@ -436,7 +436,7 @@ fn missing_or_placeholder_barcodes_are_refused_naming_the_posting_and_the_field(
             message.contains(&format!("posting {number}")) && message.contains(said),
             "{message}"
         );
-        let err = shiplabel::pipeline::named_bitmaps(&postings[0], &ozon(), &options).unwrap_err();
+        let err = shiplabel::named_bitmaps(&postings[0], &ozon(), &options).unwrap_err();
         assert!(err.to_string().contains(said), "{err}");
         for strict in [false, true] {
             let out_pdf = dir.path().join("out.pdf");

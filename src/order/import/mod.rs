@@ -63,6 +63,7 @@ pub use text::MAX_INPUT_BYTES;
 
 /// Why a file could not be imported. Every variant names the file it is about.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
     #[error("{file}: cannot read")]
