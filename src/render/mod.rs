@@ -12,6 +12,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod deflate;
 pub mod pdf;
 pub mod raster;
 
