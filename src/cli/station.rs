@@ -2,27 +2,28 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-
 use super::CliError;
-use crate::printer::{PrintOptions, Profile, Timeouts};
-use crate::store::{self, Actor, Station, Store};
-use crate::template::Template;
+use shiplabel::printer::{PrintOptions, Profile, Timeouts};
+use shiplabel::station::Station;
+use shiplabel::store::{self, Actor, Store};
+use shiplabel::template::Template;
 
-/// Opens the store at `--db` or the default path, recording `command` as the actor.
+/// Opens the store at `--db` or the default path, creating it: only `import` does.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    let path: PathBuf = match db {
-        Some(p) => p.to_path_buf(),
-        None => store::default_path()?,
-    };
-    Ok(Store::open(&path, Actor::new(command))?)
+    Ok(Store::open(&store_path(db)?, Actor::new(command))?)
 }
 
-/// Parses `--now`.
-pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
+/// Opens the store at `--db` or the default path only if it exists: every command but `import`, so
+/// that a look-up at a wrong path leaves no empty database behind.
+pub fn open_existing_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
+    Ok(Store::open_existing(&store_path(db)?, Actor::new(command))?)
+}
+
+fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {
+    Ok(match db {
+        Some(p) => p.to_path_buf(),
+        None => store::default_path()?,
+    })
 }
 
 /// The printer options of the printing station commands.
@@ -36,7 +37,7 @@ pub struct PrinterOpts {
     #[arg(long, default_value = "xprinter-xp365b")]
     pub profile: String,
     /// Label template: a built-in name or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = crate::template::DEFAULT_TEMPLATE)]
+    #[arg(short, long, value_name = "NAME|FILE", default_value = shiplabel::template::DEFAULT_TEMPLATE)]
     pub template: String,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]

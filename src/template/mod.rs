@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
-use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
+use crate::label::{Field, FieldKind};
 use crate::scene::{pt_to_mm, Rect, Segment};
 
 pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
@@ -59,14 +59,7 @@ pub struct Page {
     pub height_mm: f64,
 }
 
-/// What one label stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repeat {
-    /// One label per box of a posting (one for an ordinary posting).
-    Posting,
-    /// One label per product line of a posting.
-    Product,
-}
+pub use crate::label::Repeat;
 
 /// Horizontal alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +140,37 @@ pub struct BarcodeSpec {
     pub value: Expr,
     /// Symbology, box (symbol and quiet zones must fit inside), alignment and module limits.
     pub placement: BarcodeBox,
+}
+
+/// Where and how a barcode is placed, independent of where its value comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarcodeBox {
+    /// The symbology.
+    pub symbology: Symbology,
+    /// The box in millimetres: symbol and quiet zones stay inside it.
+    pub rect: Rect,
+    /// Horizontal placement of the symbol in the box.
+    pub align: Align,
+    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
+    pub max_module_dots: Option<u32>,
+    /// Smallest acceptable module in dots; below it placing fails rather than give an unreadable code.
+    pub min_module_dots: u32,
+    /// Largest module in millimetres when placing without a target resolution.
+    pub max_module_mm: Option<f64>,
+}
+
+impl BarcodeBox {
+    /// A box that takes the largest module that fits, at least one dot, with no upper limit.
+    pub fn new(symbology: Symbology, rect: Rect, align: Align) -> BarcodeBox {
+        BarcodeBox {
+            symbology,
+            rect,
+            align,
+            max_module_dots: None,
+            min_module_dots: 1,
+            max_module_mm: None,
+        }
+    }
 }
 
 /// A text element.
@@ -760,53 +784,10 @@ fn element_from_raw(
     Ok(Element { name, when, kind })
 }
 
-/// Reads a PNG and thresholds it to 1 bit: dark (luma below half) and opaque pixels become black.
+/// Reads a PNG as a 1-bit image ([`Bitmap::from_png`], the same conversion as printing a PNG file).
 fn load_png(path: &Path) -> Result<Bitmap, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| "image too large".to_string())?;
-    if size > 64 << 20 {
-        return Err("image too large (over 64 MiB decoded)".into());
-    }
-    let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
-    let channels = match info.color_type {
-        png::ColorType::Grayscale => 1,
-        png::ColorType::GrayscaleAlpha => 2,
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        png::ColorType::Indexed => return Err("indexed colour was not expanded".into()),
-    };
-    let mut bitmap = Bitmap::new(info.width, info.height);
-    for y in 0..info.height {
-        let row = buf
-            .get(y as usize * info.line_size..)
-            .ok_or_else(|| "truncated image".to_string())?;
-        for x in 0..info.width {
-            let px = row
-                .get(x as usize * channels..x as usize * channels + channels)
-                .ok_or_else(|| "truncated image".to_string())?;
-            let (luma, alpha) = match *px {
-                [g] => (u32::from(g), 255),
-                [g, a] => (u32::from(g), u32::from(a)),
-                [r, g, b] => (
-                    (u32::from(r) * 3 + u32::from(g) * 6 + u32::from(b)) / 10,
-                    255,
-                ),
-                [r, g, b, a] => (
-                    (u32::from(r) * 3 + u32::from(g) * 6 + u32::from(b)) / 10,
-                    u32::from(a),
-                ),
-                _ => (255, 0),
-            };
-            bitmap.set(x, y, alpha >= 128 && luma < 128);
-        }
-    }
-    Ok(bitmap)
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Bitmap::from_png(&bytes)
 }
 
 #[cfg(test)]
