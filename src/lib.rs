@@ -15,8 +15,9 @@
 //! let postings = parse_csv("orders.csv", csv)?;
 //! let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse()?;
 //! postings[0].labelable(now)?; // the label gate: a posting that may not be labelled says why
-//! let pdf = shiplabel::render_pdf(&postings, &Template::builtin("ozon-fbs")?)?;
-//! assert!(pdf.starts_with(b"%PDF"));
+//! // The rendering functions apply that gate themselves and report what they left out.
+//! let rendered = shiplabel::render_pdf(&postings, &Template::builtin("ozon-fbs")?)?;
+//! assert!(rendered.pdf.starts_with(b"%PDF") && rendered.report.skipped.is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -32,7 +33,7 @@
 //!   compiled from its C source; libusb is LGPL-2.1. Without it a `usb://` URI still parses and opening
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
-//!   (`shiplabel::store`), on SQLite compiled from its C source (public domain).
+//!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
@@ -53,7 +54,7 @@ pub mod label;
 pub mod limits;
 pub mod order;
 pub mod output;
-pub mod pipeline;
+mod pipeline;
 pub mod printer;
 pub mod render;
 pub mod report;
@@ -65,7 +66,11 @@ pub mod store;
 mod sys;
 pub mod template;
 
-pub use pipeline::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+pub use pipeline::{
+    label_bitmap, label_bitmaps, named_bitmaps, posting_labels, render_pdf, render_pdf_to,
+    render_pdf_with_progress, render_png, NamedLabel, RenderError, RenderOptions, RenderReport,
+    RenderedPdf,
+};
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 pub use rust_decimal::Decimal;

@@ -78,9 +78,9 @@ fn with_pid(owner: &str, pid: u32) -> String {
     }
 }
 
-fn set_owner(store: &Store, id: i64, owner: &str) {
-    store
-        .connection()
+fn set_owner(db: &std::path::Path, id: i64, owner: &str) {
+    rusqlite::Connection::open(db)
+        .unwrap()
         .execute(
             "UPDATE jobs SET owner = ?1 WHERE id = ?2",
             [owner, &id.to_string()],
@@ -103,7 +103,7 @@ fn a_process_id_used_again_is_not_a_live_owner() {
     );
     // Another live process now has the killed one's id (as after a wrap-around or a container restart).
     let mut other = Command::new("sleep").arg("30").spawn().unwrap();
-    set_owner(&store, id, &with_pid(&owner, other.id()));
+    set_owner(&db, id, &with_pid(&owner, other.id()));
     let settled = store.recover(Utc::now()).unwrap();
     other.kill().unwrap();
     other.wait().unwrap();
@@ -198,7 +198,7 @@ fn an_owner_in_another_pid_namespace_holds_its_job_until_the_lease_expires() {
     );
     assert_eq!(store.job(id).unwrap().state, JobState::Sending);
     // Once the lease has expired the job is settled, whoever has PID 1.
-    let later = Utc::now() + shiplabel::store::journal::LEASE + chrono::Duration::minutes(1);
+    let later = Utc::now() + shiplabel::store::LEASE + chrono::Duration::minutes(1);
     let settled = store.recover(later).unwrap();
     assert_eq!(settled.len(), 1);
     assert_eq!(store.job(id).unwrap().state, JobState::Uncertain);
@@ -223,14 +223,7 @@ fn a_database_whose_files_vanish_under_a_run_stops_before_sending() {
         std::fs::remove_file(std::path::PathBuf::from(path)).unwrap();
     }
     let err = store
-        .set_job_state(
-            ids[0],
-            JobState::Sending,
-            Some("tcp://x"),
-            None,
-            None,
-            Utc::now(),
-        )
+        .start_sending(ids[0], "tcp://x", Utc::now())
         .unwrap_err()
         .to_string();
     assert!(err.contains("-wal was deleted or replaced"), "{err}");

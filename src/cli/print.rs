@@ -7,13 +7,12 @@ use std::process::ExitCode;
 
 use super::station::PrinterOpts;
 use super::terminal::escape;
-use super::CliError;
+use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
-use shiplabel::order;
 use shiplabel::output::write_atomic_with;
-use shiplabel::pipeline;
 use shiplabel::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
@@ -84,31 +83,27 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     }
     let profile = Profile::resolve(&args.profile)?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut template = None;
     let mut labels = Vec::new();
-    for file in &args.files {
-        if is_png(file) {
-            labels.push(load_png(file)?);
-            continue;
-        }
-        let template = match &mut template {
-            Some(t) => t,
-            None => template.insert(Template::load(&args.template)?),
+    // Posting files are read together, so that a posting in two of them is one record.
+    let (pngs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.files.iter().cloned().partition(|f| is_png(f));
+    for file in &pngs {
+        labels.push(load_png(file)?);
+    }
+    if !files.is_empty() {
+        let template = Template::load(&args.template)?;
+        // The library's gate and label rule: the labels `render` and `print --pending` make too.
+        let options = RenderOptions {
+            now: Some(now),
+            ..RenderOptions::at_dpi(profile.dpi)
         };
-        for posting in order::load_file(file)? {
-            if let Err(reason) = posting.labelable(now) {
-                eprintln!("skipped: {}", escape(&reason.to_string()));
-                continue;
-            }
-            let bitmaps = pipeline::label_bitmaps(&posting, template, profile.dpi)?;
-            let boxes = bitmaps.len();
-            for (n, bitmap) in bitmaps.into_iter().enumerate() {
-                let name = if boxes > 1 {
-                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
-                } else {
-                    posting.posting_number.clone()
-                };
-                labels.push((name, bitmap));
+        for posting in super::orders::load_postings(&files)? {
+            match shiplabel::named_bitmaps(&posting, &template, &options) {
+                Ok(named) => labels.extend(named),
+                Err(RenderError::NotLabelable(reason)) => {
+                    eprintln!("skipped: {}", escape(&reason.to_string()))
+                }
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -116,12 +111,6 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         return Err("no labelable postings in the given files: nothing to print".into());
     }
     print_labels(&args, &profile, labels.as_slice())
-}
-
-fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
 }
 
 fn is_png(file: &Path) -> bool {
@@ -213,11 +202,11 @@ pub fn print_labels(
 
 /// `print --pending`: the journal run over the station store.
 fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    use super::station::open_store;
+    use super::station::open_existing_store;
     let opts = args.printer_opts();
     let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
-    let mut store = open_store(db, "print")?;
+    let mut store = open_existing_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
         shiplabel::station::Station::new(&mut store, template, &opts.printer, profile, options);
@@ -238,7 +227,8 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
             return Err(e.into());
         }
     };
-    for (name, why) in &summary.uncertain {
+    for issue in &summary.uncertain {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("uncertain: {}: {}", escape(name), escape(why));
     }
     for (name, why) in &summary.held {

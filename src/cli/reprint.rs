@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now, PrinterOpts};
+use super::parse_now;
+use super::station::{open_existing_store, PrinterOpts};
 use super::terminal::escape;
 use super::CliError;
 
@@ -23,23 +24,28 @@ pub struct ReprintArgs {
 
 /// Reprints and says what was sent.
 pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "reprint")?;
+    let mut store = open_existing_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station = args.printer.station(&mut store)?;
-    let summary = station.reprint(&args.posting, now)?;
+    let (summary, never_sent) = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
         let confirmed = if summary.unconfirmed.contains(name) {
             "not confirmed"
         } else {
             "confirmed by the printer"
         };
-        println!(
-            "{}: sent again to {}, {confirmed}",
-            escape(name),
-            args.printer.printer
-        );
+        let printer = &args.printer.printer;
+        if never_sent.contains(name) {
+            println!(
+                "{}: sent to {printer}, {confirmed} (it had never been sent before)",
+                escape(name)
+            );
+        } else {
+            println!("{}: sent again to {printer}, {confirmed}", escape(name));
+        }
     }
-    for (name, why) in &summary.failed {
+    for issue in &summary.failed {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("{}: not printed: {}", escape(name), escape(why));
     }
     Ok(if summary.failed.is_empty() {

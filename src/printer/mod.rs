@@ -107,7 +107,7 @@ impl Default for PrintOptions {
 /// What happened to one job that was sent.
 ///
 /// A job is *sent* when the printer has taken all its bytes: on TCP, every byte acknowledged by the
-/// printer (Linux; see [`transport`]); on USB, every bulk transfer accepted by the device; on a device
+/// printer (Linux; see `src/printer/transport/tcp.rs`); on USB, every bulk transfer accepted by the device; on a device
 /// node, every byte taken by the kernel. It is *confirmed* when, after that, the printer answered a
 /// status query that followed the job on the same link and reported nothing that stops printing: it
 /// has read the whole job (queries are answered in stream order, after the job's bytes) and is in a
@@ -344,8 +344,14 @@ impl Printer {
 
     /// [`Printer::send`] for a job in the streamed form of [`encode_job`].
     pub fn send_job(&mut self, job: &Job) -> Result<PrintReport, (PrinterError, bool)> {
+        self.send_jobs(std::slice::from_ref(job))
+    }
+
+    /// [`Printer::send_job`] for several labels sent as one job (one status check before, one after):
+    /// the labels of one package with a per-product template.
+    pub fn send_jobs(&mut self, jobs: &[Job]) -> Result<PrintReport, (PrinterError, bool)> {
         let before = self.checked_status().map_err(|e| (e, false))?;
-        let parts: Vec<&[u8]> = job.parts().collect();
+        let parts: Vec<&[u8]> = jobs.iter().flat_map(Job::parts).collect();
         self.send_checked(&parts, before)
     }
 
