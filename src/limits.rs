@@ -14,9 +14,6 @@ pub const MAX_TEMPLATE_ELEMENTS: usize = 1000;
 pub const MAX_PROFILE_BYTES: u64 = 64 * 1024;
 /// A label PNG given to `print`.
 pub const MAX_LABEL_PNG_BYTES: u64 = 32 * 1024 * 1024;
-/// A side of a label PNG given to `print`, in pixels: 8192 dots are 69 cm at 300 dpi, far more than
-/// any label head; checked in the PNG header before anything is decoded.
-pub const MAX_LABEL_PNG_SIDE: u32 = 8192;
 /// A printer job held in memory whole ([`crate::printer::encode_label`]); printing and `--output`
 /// stream ESC/POS copies instead.
 pub const MAX_JOB_BYTES: u64 = 256 * 1024 * 1024;
