@@ -14,6 +14,8 @@ pub mod compose;
 pub mod font;
 pub mod order;
 pub mod output;
+#[cfg(feature = "ozon")]
+pub mod ozon;
 pub mod printer;
 pub mod render;
 pub mod report;

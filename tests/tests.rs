@@ -10,6 +10,8 @@ mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
 mod orders_cli;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod printer;
 mod render_cli;
 mod render_lib;

@@ -1,6 +1,7 @@
-//! `shiplabel orders FILE...`: lists postings with their status, cost and whether a label can be made.
+//! `shiplabel orders FILE...` (or `orders --db`, the stored postings): lists postings with their status,
+//! cost and whether a label can be made.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -10,13 +11,17 @@ use super::text_table;
 use super::CliError;
 use crate::order::{self, deadline, Posting, PostingSummary, Status};
 
-/// List postings from Ozon API JSON or neutral record files (JSON or CSV).
+/// List postings from Ozon API JSON or neutral record files (JSON or CSV), or with --db the postings in
+/// the station store.
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
     /// Files to read: Ozon Seller API responses (v3/v4 list, v3 get, a posting, an array) or neutral
-    /// records (JSON array or CSV).
-    #[arg(required = true, value_name = "FILE")]
+    /// records (JSON array or CSV). None with --db: the stored postings.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Set when `--db` is given: read the station store instead of files.
+    #[arg(skip)]
+    pub from_store: bool,
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -47,6 +52,20 @@ impl OrdersArgs {
     }
 }
 
+impl OrdersArgs {
+    /// The postings to list: the stored ones with `--db`, else those of the files.
+    pub(crate) fn postings(&self, db: Option<&Path>) -> Result<Vec<Posting>, CliError> {
+        match (self.from_store, self.files.is_empty()) {
+            (true, true) => Ok(super::station::open_store(db, "orders")?.all_postings()?),
+            (true, false) => Err("give FILEs or --db (the stored postings), not both".into()),
+            (false, true) => {
+                Err("no postings to list: give FILEs, or --db for the stored postings".into())
+            }
+            (false, false) => load_postings(&self.files),
+        }
+    }
+}
+
 /// Every posting of `files`, in order; the first file that cannot be imported ends the run.
 pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
     let mut postings = Vec::new();
@@ -63,7 +82,7 @@ pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// Runs the command.
-pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
+pub fn run(args: OrdersArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     for status in &args.statuses {
         if !Status::parse(status).is_known() {
             let known: Vec<&str> = Status::KNOWN.iter().map(Status::as_str).collect();
@@ -76,9 +95,10 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     }
     let now = args.now.unwrap_or_else(Utc::now);
     if args.due {
-        return super::due::run(&args, now);
+        return super::due::run(&args, db, now);
     }
-    let summaries: Vec<PostingSummary> = load_postings(&args.files)?
+    let summaries: Vec<PostingSummary> = args
+        .postings(db)?
         .iter()
         .filter(|p| args.status_wanted(p))
         .map(|p| PostingSummary::new(p, now))

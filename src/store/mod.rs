@@ -25,6 +25,7 @@ mod postings;
 mod rank;
 pub mod schema;
 pub mod station;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
