@@ -56,7 +56,20 @@ impl OrdersArgs {
     /// The postings to list: the stored ones with `--db`, else those of the files.
     pub(crate) fn postings(&self, db: Option<&Path>) -> Result<Vec<Posting>, CliError> {
         match (self.from_store, self.files.is_empty()) {
-            (true, true) => Ok(super::station::open_store(db, "orders")?.all_postings()?),
+            (true, true) => {
+                // `orders --db list.json` reads as "the file, from the store"; clap has taken the file
+                // for the database path.
+                if let Some(ext) = db.and_then(Path::extension).and_then(|e| e.to_str()) {
+                    if ["json", "csv"].contains(&ext.to_ascii_lowercase().as_str()) {
+                        return Err(format!(
+                            "--db {}: that is the database path; to list a file, give it without --db",
+                            db.unwrap_or(Path::new("")).display()
+                        )
+                        .into());
+                    }
+                }
+                Ok(super::station::open_store(db, "orders")?.all_postings()?)
+            }
             (true, false) => Err("give FILEs or --db (the stored postings), not both".into()),
             (false, true) => {
                 Err("no postings to list: give FILEs, or --db for the stored postings".into())

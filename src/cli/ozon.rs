@@ -310,7 +310,18 @@ fn run_label(client: &Client, args: LabelArgs) -> Result<ExitCode, CliError> {
     let batches: Vec<&[String]> = args.postings.chunks(LABEL_BATCH).collect();
     let mut files = Vec::new();
     for (i, batch) in batches.iter().enumerate() {
-        let pdf = client.labels(batch)?;
+        let pdf = match client.labels(batch) {
+            Ok(pdf) => pdf,
+            // Ozon refuses the whole batch for one bad posting without naming it: ask for each alone
+            // to find it.
+            Err(OzonError::Api(e)) if batch.len() > 1 => {
+                for number in batch.iter() {
+                    client.labels(std::slice::from_ref(number))?;
+                }
+                return Err(OzonError::Api(e).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         let path = if batches.len() == 1 {
             args.output.clone()
         } else {

@@ -325,8 +325,16 @@ fn ship_a_split_and_label_both_new_postings_with_ozons_barcodes() {
     assert!(out.contains("ozon.pdf"), "{out}");
     let pdf = std::fs::read(station.dir.path().join("ozon.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
-    // The parent is no longer awaiting delivery: Ozon refuses the batch, and says so.
-    let err = station.fails(&["ozon", "label", "0187365412-0047-1", "-o", "bad.pdf"]);
+    // The parent is no longer awaiting delivery: Ozon refuses the whole batch without naming it; the
+    // command finds it.
+    let err = station.fails(&[
+        "ozon",
+        "label",
+        "0187365412-0047-2",
+        "0187365412-0047-1",
+        "-o",
+        "bad.pdf",
+    ]);
     assert!(
         err.contains("INVALID_ARGUMENT") && err.contains("0187365412-0047-1"),
         "{err}"
@@ -579,4 +587,49 @@ fn tracking_and_the_legacy_error_shape() {
     );
     let stored = station.store().posting("0187365412-0055-1").unwrap();
     assert_eq!(stored.tracking_number.as_deref(), Some("TRK123456"));
+}
+
+/// `orders --db` shows the stored postings as `orders FILE` shows the file's.
+#[test]
+fn orders_db_lists_the_store_as_orders_lists_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::common::cli::data_arg("ozon_v3_list.json");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+            .args(args)
+            .env("XDG_DATA_HOME", dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let now = "--now=2026-11-22T12:00:00Z";
+    let (code, _, err) = run(&["import", &file, now]);
+    assert_eq!(code, Some(0), "{err}");
+    let by_number = |text: &str| {
+        let mut v: Vec<Value> = serde_json::from_str(text).unwrap();
+        v.sort_by(|a, b| {
+            a["posting_number"]
+                .as_str()
+                .cmp(&b["posting_number"].as_str())
+        });
+        v
+    };
+    let (_, from_file, _) = run(&["orders", &file, "--json", now]);
+    let (code, from_store, err) = run(&["orders", "--db", "--json", now]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!by_number(&from_file).is_empty());
+    assert_eq!(by_number(&from_file), by_number(&from_store));
+    let (code, table, _) = run(&["orders", "--db", now]);
+    assert_eq!(code, Some(0));
+    assert!(table.contains("posting(s)"), "{table}");
+    let (code, _, err) = run(&["orders", "--db", &file]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("without --db"), "{err}");
+    let (code, _, err) = run(&["orders"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--db"), "{err}");
 }
