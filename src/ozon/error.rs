@@ -75,7 +75,7 @@ pub enum OzonError {
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
     /// Ozon refused the key (401/403).
-    #[error("{0}\n  Ozon did not accept the credentials: check OZON_CLIENT_ID and OZON_API_KEY (a key lives 6 months at most; make a new one in the seller's account under Settings → Seller API, with the postings/FBS role)")]
+    #[error("{0}\n  {hint}", hint = rejected_hint(.0))]
     Rejected(ApiError),
     /// Ozon answered with an error.
     #[error("{0}")]
@@ -112,6 +112,19 @@ pub enum OzonError {
         /// What was wrong.
         message: String,
     },
+}
+
+/// What to do about a 401/403, by Ozon's message.
+fn rejected_hint(error: &ApiError) -> &'static str {
+    if error.says("Offer not signed") {
+        "Ozon says the seller's offer (contract) is not accepted: accept it in the seller's account"
+    } else if error.says("missing a required role") {
+        "the key lacks a role for this method: make a key with a role that covers FBS postings (Settings → API keys → Seller API)"
+    } else if error.says("restricted to specific IP") {
+        "the key is limited to other IP addresses: allow this machine's address for the key, or make another key"
+    } else {
+        "Ozon did not accept the credentials: check OZON_CLIENT_ID and OZON_API_KEY (a key expires after some months; make a new one in the seller's account: Settings → API keys → Seller API)"
+    }
 }
 
 fn posting_suffix(p: &Option<String>) -> String {

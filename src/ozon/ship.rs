@@ -199,9 +199,15 @@ fn follow(
     loop {
         let fetched = client.posting(number)?;
         let p = &fetched.posting;
-        if p.substatus
-            .as_ref()
-            .is_some_and(|s| s.as_str() == "ship_failed")
+        let running = p
+            .available_actions
+            .iter()
+            .any(|a| a == "ship_async_in_process");
+        // A posting shipped again after a failure may show the old `ship_failed` while the new ship runs.
+        if !running
+            && p.substatus
+                .as_ref()
+                .is_some_and(|s| s.as_str() == "ship_failed")
         {
             return Err(ShipError::Failed {
                 posting: number.to_owned(),

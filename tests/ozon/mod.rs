@@ -424,11 +424,19 @@ fn a_failed_ship_is_reported() {
         err.contains("ship_failed") && err.contains("0187365412-0052-1"),
         "{err}"
     );
+    // Shipped again after the failure: the old `ship_failed` still shows while the new ship runs.
+    station.fake.state.lock().unwrap().ship_fails = false;
+    station.ok(&["ozon", "ship", "0187365412-0052-1"]);
+    assert_eq!(station.fake.calls("/v4/posting/fbs/ship").len(), 2);
+    let stored = station.store().posting("0187365412-0052-1").unwrap();
+    assert_eq!(stored.status.as_str(), "awaiting_deliver");
+
     // Quantities that do not add up are refused here, before Ozon sees them.
+    station.fake.add(two_lines("0187365412-0056-1"));
     let err = station.fails(&[
         "ozon",
         "ship",
-        "0187365412-0052-1",
+        "0187365412-0056-1",
         "--split",
         "1745203311:1/1590348876:1",
     ]);
