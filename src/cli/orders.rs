@@ -17,7 +17,7 @@ use crate::order::{self, deadline, Posting, PostingSummary, Status};
 pub struct OrdersArgs {
     /// Files to read: Ozon Seller API responses (v3/v4 list, v3 get, a posting, an array) or neutral
     /// records (JSON array or CSV). None with --db: the stored postings.
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", required_unless_present = "db")]
     pub files: Vec<PathBuf>,
     /// Set when `--db` is given: read the station store instead of files.
     #[arg(skip)]
