@@ -9,6 +9,7 @@ mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
+mod module_order;
 mod orders_cli;
 #[cfg(feature = "ozon")]
 mod ozon;
