@@ -17,7 +17,7 @@ use crate::order::{self, deadline, Posting, PostingSummary, Status};
 pub struct OrdersArgs {
     /// Files to read: Ozon Seller API responses (v3/v4 list, v3 get, a posting, an array) or neutral
     /// records (JSON array or CSV). None with --db: the stored postings.
-    #[arg(value_name = "FILE", required_unless_present = "db")]
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Set when `--db` is given: read the station store instead of files.
     #[arg(skip)]
@@ -96,6 +96,12 @@ pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Runs the command.
 pub fn run(args: OrdersArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    // A usage error like clap's own (clap cannot require FILE "unless --db" when --db, a global option,
+    // comes before the command).
+    if args.files.is_empty() && !args.from_store {
+        eprintln!("error: give FILE..., or --db for the stored postings\n\nUsage: shiplabel orders <FILE>...\n       shiplabel orders --db [PATH]");
+        return Ok(ExitCode::from(2));
+    }
     for status in &args.statuses {
         if !Status::parse(status).is_known() {
             let known: Vec<&str> = Status::KNOWN.iter().map(Status::as_str).collect();
