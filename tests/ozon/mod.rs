@@ -640,3 +640,40 @@ fn orders_db_lists_the_store_as_orders_lists_a_file() {
     let (code, _, err) = run(&["orders"]);
     assert_eq!(code, Some(2), "a usage error: {err}");
 }
+
+/// More than 20 postings: one request and one file per 20, pages checked by poppler.
+#[test]
+fn ozons_labels_in_batches_of_twenty() {
+    let fake = Fake::start();
+    let numbers: Vec<String> = (1..=21).map(number).collect();
+    for i in 1..=21 {
+        fake.add(simple(i, "awaiting_deliver"));
+    }
+    let station = Station::new(fake);
+    let mut args = vec!["ozon", "label"];
+    args.extend(numbers.iter().map(String::as_str));
+    args.extend(["-o", "ozon.pdf"]);
+    let out = station.ok(&args);
+    assert!(
+        out.contains("ozon-1.pdf") && out.contains("ozon-2.pdf"),
+        "{out}"
+    );
+    let calls = station.fake.calls("/v2/posting/fbs/package-label");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["posting_number"].as_array().unwrap().len(), 20);
+    assert_eq!(calls[1]["posting_number"], serde_json::json!([numbers[20]]));
+    if crate::common::tool_available("pdfinfo") {
+        for (file, pages) in [("ozon-1.pdf", 20), ("ozon-2.pdf", 1)] {
+            let path = station.dir.path().join(file);
+            let info = Command::new("pdfinfo").arg(&path).output().unwrap();
+            let info = String::from_utf8_lossy(&info.stdout);
+            let found = info.lines().find(|l| l.starts_with("Pages:")).unwrap_or("");
+            assert_eq!(
+                found.split_whitespace().nth(1),
+                Some(pages.to_string().as_str()),
+                "{file}: {info}"
+            );
+        }
+    }
+    station.assert_key_nowhere();
+}
