@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shiplabel::barcode::{encode, fit, render, Symbology};
+use shiplabel::barcode::{encode, fit, svg, Symbology};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&knobs, rest)) = data.split_first() else {
@@ -22,6 +22,6 @@ fuzz_target!(|data: &[u8]| {
         let bitmap = symbol.to_bitmap(1, 2, true);
         assert_eq!(bitmap.width(), symbol.total_width_modules());
         let _ = symbol.dark_runs();
-        let _ = render::svg(&symbol, 0.25, 10.0, true);
+        let _ = svg(&symbol, 0.25, 10.0, true);
     }
 });

@@ -25,10 +25,11 @@ mod fit;
 mod gs1;
 mod itf;
 mod matrix;
-pub mod render;
+mod render;
 
 pub use fit::{fit, Fit, SizeError};
 pub use gs1::GS;
+pub use render::{raster, svg, TEXT_GAP_MM, TEXT_HEIGHT_MM};
 
 use crate::bitmap::Bitmap;
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now};
 use super::CliError;
-use crate::order;
+use shiplabel::order;
 
 /// Import postings (Ozon API JSON, neutral JSON/CSV records) into the station store.
 #[derive(Debug, clap::Args)]

@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::station::open_store;
 use super::CliError;
-use crate::store::JobState;
+use shiplabel::store::JobState;
 
 /// Show the print journal.
 #[derive(Debug, clap::Args)]

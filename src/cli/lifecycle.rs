@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::station::{open_store, parse_now};
 use super::CliError;
-use crate::order::{Package, Posting};
+use shiplabel::order::{Package, Posting};
 
 /// Pack a stored posting, whole or split into packages.
 #[derive(Debug, clap::Args)]

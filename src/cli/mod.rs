@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod barcode;
+mod completions;
 mod due;
 pub mod handover;
 mod import;
@@ -76,6 +77,10 @@ enum Command {
     /// Work with Ozon directly: pull postings, pack (ship) them, tracking, cancel, Ozon's label PDF.
     #[cfg(feature = "ozon")]
     Ozon(ozon::OzonArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
+    Man(completions::ManArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -152,6 +157,8 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Report(args) => report::run(args),
         #[cfg(feature = "ozon")]
         Command::Ozon(args) => ozon::run(args, db),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::text_table;
 use super::CliError;
-use crate::order::{self, deadline, Posting, PostingSummary, Status};
+use shiplabel::order::{self, Posting, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV), or with --db the postings in
 /// the station store.
@@ -38,10 +38,10 @@ pub struct OrdersArgs {
     #[arg(long, conflicts_with = "labelable")]
     pub due: bool,
     /// With --due: how long before its deadline a posting counts as due soon (e.g. 2h, 90m, 1h30m).
-    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = deadline::parse_duration, requires = "due")]
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = order::parse_duration, requires = "due")]
     pub warn: chrono::Duration,
     /// With --due: the seller's UTC offset that decides what "today" is (default Moscow, +03:00).
-    #[arg(long, value_name = "OFFSET", value_parser = deadline::parse_offset, requires = "due")]
+    #[arg(long, value_name = "OFFSET", value_parser = order::parse_offset, requires = "due")]
     pub tz: Option<chrono::FixedOffset>,
 }
 

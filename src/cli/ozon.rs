@@ -10,10 +10,10 @@ use clap::{Args, Subcommand};
 use super::lifecycle::parse_split;
 use super::station::open_store;
 use super::CliError;
-use crate::ozon::api::LABEL_BATCH;
-use crate::ozon::error::printable;
-use crate::ozon::ship::{self, ExemplarData};
-use crate::ozon::{client_from_env, pull, Client, OzonError};
+use shiplabel::ozon::api::LABEL_BATCH;
+use shiplabel::ozon::error::printable;
+use shiplabel::ozon::ship::{self, ExemplarData};
+use shiplabel::ozon::{client_from_env, pull, Client, OzonError};
 
 /// Work with Ozon directly (Seller API): credentials from OZON_CLIENT_ID and OZON_API_KEY, or
 /// ~/.config/shiplabel/ozon.toml (chmod 600).
@@ -138,7 +138,7 @@ fn run_pull(client: &Client, db: Option<&Path>) -> Result<ExitCode, CliError> {
         report.pages
     );
     for number in &report.import.cancelled_by_deadline {
-        println!("{number}: cancelled: {}", crate::order::NO_PASSPORT_REASON);
+        println!("{number}: cancelled: {}", shiplabel::order::NO_PASSPORT_REASON);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -283,7 +283,7 @@ fn run_cancel(client: &Client, args: CancelArgs, db: Option<&Path>) -> Result<Ex
         Ok(()) => {}
         Err(OzonError::Uncertain { reason: why, .. }) => {
             let again = client.posting(&args.posting)?.posting;
-            if again.status != crate::order::Status::Cancelled {
+            if again.status != shiplabel::order::Status::Cancelled {
                 return Err(format!(
                     "posting {}: the cancel request got no answer ({why}) and Ozon shows it {}; nothing was sent again: check it, then run the command again",
                     args.posting, again.status
@@ -329,7 +329,7 @@ fn run_label(client: &Client, args: LabelArgs) -> Result<ExitCode, CliError> {
         };
         files.push((path, pdf));
     }
-    crate::output::write_all_atomic(&files)
+    shiplabel::output::write_all_atomic(&files)
         .map_err(|(path, e)| format!("{}: cannot write: {e}", path.display()))?;
     for (path, pdf) in &files {
         println!("{}: {} bytes", path.display(), pdf.len());

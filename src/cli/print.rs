@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use super::station::PrinterOpts;
 use super::CliError;
-use crate::bitmap::Bitmap;
-use crate::order;
-use crate::output::write_atomic_with;
-use crate::pipeline;
-use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::bitmap::Bitmap;
+use shiplabel::order;
+use shiplabel::output::write_atomic_with;
+use shiplabel::pipeline;
+use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
+use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
@@ -201,14 +201,14 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     let mut store = open_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
-        crate::station::Station::new(&mut store, template, &opts.printer, profile, options);
+        shiplabel::station::Station::new(&mut store, template, &opts.printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
             let left = station
                 .store()
-                .jobs(Some(crate::store::JobState::Queued), None)?
+                .jobs(Some(shiplabel::store::JobState::Queued), None)?
                 .len();
             eprintln!("stopped: {left} label(s) left queued for the next run");
             return Err(e.into());

@@ -3,8 +3,7 @@
 use std::process::ExitCode;
 
 use super::CliError;
-use crate::printer::transport::usb::{self, UsbPrinterInfo};
-use crate::printer::{builtins, TransportError};
+use shiplabel::printer::{builtins, list_usb_printers, TransportError, UsbPrinterInfo};
 
 /// List connected USB printers (or the built-in printer profiles).
 #[derive(Debug, clap::Args)]
@@ -38,7 +37,7 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let printers = match usb::list_printers() {
+    let printers = match list_usb_printers() {
         Ok(list) => list,
         Err(TransportError::NoUsb(e)) => {
             eprintln!(

@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::CliError;
-use crate::compose::compose_posting;
-use crate::order::{self, Posting};
-use crate::output::{write_all_atomic, write_atomic_with};
-use crate::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
-use crate::render::raster;
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::compose::compose_posting;
+use shiplabel::order::{self, Posting};
+use shiplabel::output::{write_all_atomic, write_atomic_with};
+use shiplabel::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
+use shiplabel::render::raster;
+use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
 #[derive(Debug, Args)]
@@ -231,7 +231,10 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Result<(), String> {
+fn check_strict(
+    strict: bool,
+    warnings: &[shiplabel::compose::ComposeWarning],
+) -> Result<(), String> {
     match warnings.first() {
         Some(w) if strict => Err(format!("{w} (--strict: nothing written)")),
         _ => Ok(()),

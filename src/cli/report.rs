@@ -9,7 +9,7 @@ use clap::Args;
 use super::orders::load_postings;
 use super::text_table;
 use super::CliError;
-use crate::report::sales::{sales_report, Amount};
+use shiplabel::report::{sales_report, Amount};
 
 /// Sum delivered postings (price × quantity) per day and in total; count cancelled and disputed.
 #[derive(Debug, Args)]

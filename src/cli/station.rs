@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::CliError;
-use crate::printer::{PrintOptions, Profile, Timeouts};
-use crate::station::Station;
-use crate::store::{self, Actor, Store};
-use crate::template::Template;
+use shiplabel::printer::{PrintOptions, Profile, Timeouts};
+use shiplabel::station::Station;
+use shiplabel::store::{self, Actor, Store};
+use shiplabel::template::Template;
 
 /// Opens the store at `--db` or the default path, recording `command` as the actor.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
@@ -37,7 +37,7 @@ pub struct PrinterOpts {
     #[arg(long, default_value = "xprinter-xp365b")]
     pub profile: String,
     /// Label template: a built-in name or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = crate::template::DEFAULT_TEMPLATE)]
+    #[arg(short, long, value_name = "NAME|FILE", default_value = shiplabel::template::DEFAULT_TEMPLATE)]
     pub template: String,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]

@@ -23,25 +23,31 @@
 //! ```
 
 mod cost;
-pub mod deadline;
+mod deadline;
 mod delivery;
 mod error;
-pub mod import;
+mod import;
 mod label;
 mod lifecycle;
 mod model;
-pub mod money;
-pub mod remind;
+mod money;
+mod remind;
 mod report;
-pub mod status;
+mod status;
 mod tracking;
 
+pub use deadline::{
+    due_list, moscow, parse_duration, parse_offset, to_be_packed, urgency, Due, Urgency,
+};
 pub use delivery::{
     ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
     DISPUTE_WINDOW,
 };
 pub use error::{Action, OrderError};
-pub use import::{load_file, parse_csv, parse_json, ImportError};
+pub use import::{
+    load_file, parse_auto, parse_csv, parse_json, ImportError, DEFAULT_CURRENCY, DEFAULT_STATUS,
+    RECORD_COLUMNS,
+};
 pub use label::{NotLabelable, NotLabelableReason};
 pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
@@ -49,7 +55,12 @@ pub use lifecycle::{
 pub use model::{
     Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
 };
-pub use money::{Money, MoneyError};
+pub use money::{parse_currency, parse_decimal, Money, MoneyError};
+pub use remind::{
+    region_offset, reminder, reminders, Lang as ReminderLang, Reminder, ReminderState,
+    Template as ReminderTemplate, TemplateError as ReminderTemplateError, Zone, ZoneSource,
+    PLACEHOLDERS as REMINDER_PLACEHOLDERS,
+};
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
 pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};

@@ -24,19 +24,23 @@
 //! ```
 
 mod error;
-pub mod lang;
-pub mod place;
+mod lang;
+mod place;
 mod png_label;
-pub mod profile;
-pub mod status;
-pub mod transport;
+mod profile;
+mod status;
+mod transport;
 
 pub use error::PrinterError;
 pub use lang::NativeBarcode;
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
-pub use transport::{PrinterUri, Timeouts, Transport, TransportError};
+#[cfg(feature = "usb")]
+pub use transport::{list_usb_printers, DeviceId, PrinterInterface, UsbPrinterInfo, UsbTransport};
+pub use transport::{
+    FileTransport, PrinterUri, TcpTransport, Timeouts, Transport, TransportError, UsbError,
+};
 
 use crate::bitmap::Bitmap;
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::order::deadline::moscow;
+use crate::order::moscow;
 use crate::order::{Money, OrderError, Posting, Status};
 
 /// A sum in one currency.
