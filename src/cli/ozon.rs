@@ -138,7 +138,10 @@ fn run_pull(client: &Client, db: Option<&Path>) -> Result<ExitCode, CliError> {
         report.pages
     );
     for number in &report.import.cancelled_by_deadline {
-        println!("{number}: cancelled: {}", shiplabel::order::NO_PASSPORT_REASON);
+        println!(
+            "{number}: cancelled: {}",
+            shiplabel::order::NO_PASSPORT_REASON
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
