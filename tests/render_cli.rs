@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use crate::common::cli::{data, data_arg, shiplabel};
 use shiplabel::label::labels_for_posting;
-use shiplabel::order::{load_file, Posting};
+use shiplabel::order::{read_files, Posting};
 use shiplabel::template::Template;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
@@ -43,9 +43,12 @@ fn render(args: &[&str]) -> Output {
 /// The sample batch: every labelable posting of the sample files.
 fn sample_postings(files: &[&str]) -> Vec<Posting> {
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    files
-        .iter()
-        .flat_map(|f| load_file(&data(f)).unwrap())
+    // Read as the CLI reads them: a posting in two files is one record.
+    let paths: Vec<_> = files.iter().map(|f| data(f)).collect();
+    read_files(&paths)
+        .unwrap()
+        .postings
+        .into_iter()
         .filter(|p| p.labelable(now).is_ok())
         .collect()
 }

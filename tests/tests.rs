@@ -10,6 +10,7 @@ mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
 mod completions_cli;
+mod import_cli;
 mod module_order;
 mod orders_cli;
 #[cfg(feature = "ozon")]

@@ -79,13 +79,22 @@ impl OrdersArgs {
     }
 }
 
-/// Every posting of `files`, in order; the first file that cannot be imported ends the run.
+/// Every posting of `files`, in order, one record per posting number; the first file that cannot be
+/// imported ends the run. Fields left unread and postings merged are told on stderr.
 pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
-    let mut postings = Vec::new();
-    for file in files {
-        postings.extend(order::load_file(file)?);
+    let imported = order::read_files(files)?;
+    tell_import(&imported);
+    Ok(imported.postings)
+}
+
+/// Writes an import's warnings and its merge note to stderr.
+pub(crate) fn tell_import(imported: &order::Imported) {
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
     }
-    Ok(postings)
+    if let Some(note) = imported.merge_note() {
+        eprintln!("{note}");
+    }
 }
 
 pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {

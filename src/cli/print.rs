@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use super::station::PrinterOpts;
 use super::CliError;
 use shiplabel::bitmap::Bitmap;
-use shiplabel::order;
 use shiplabel::output::write_atomic_with;
 use shiplabel::pipeline;
 use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
@@ -83,23 +82,21 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     }
     let profile = Profile::resolve(&args.profile)?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut template = None;
     let mut labels = Vec::new();
-    for file in &args.files {
-        if is_png(file) {
-            labels.push(load_png(file)?);
-            continue;
-        }
-        let template = match &mut template {
-            Some(t) => t,
-            None => template.insert(Template::load(&args.template)?),
-        };
-        for posting in order::load_file(file)? {
+    // Posting files are read together, so that a posting in two of them is one record.
+    let (pngs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.files.iter().cloned().partition(|f| is_png(f));
+    for file in &pngs {
+        labels.push(load_png(file)?);
+    }
+    if !files.is_empty() {
+        let template = Template::load(&args.template)?;
+        for posting in super::orders::load_postings(&files)? {
             if let Err(reason) = posting.labelable(now) {
                 eprintln!("skipped: {reason}");
                 continue;
             }
-            let bitmaps = pipeline::label_bitmaps(&posting, template, profile.dpi)?;
+            let bitmaps = pipeline::label_bitmaps(&posting, &template, profile.dpi)?;
             let boxes = bitmaps.len();
             for (n, bitmap) in bitmaps.into_iter().enumerate() {
                 let name = if boxes > 1 {

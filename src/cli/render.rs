@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::CliError;
 use shiplabel::compose::compose_posting;
-use shiplabel::order::{self, Posting};
+use shiplabel::order::Posting;
 use shiplabel::output::{write_all_atomic, write_atomic_with};
 use shiplabel::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
 use shiplabel::render::raster;
@@ -101,19 +101,17 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
     let mut postings: Vec<Posting> = Vec::new();
     let mut read = 0usize;
     let mut skipped = 0usize;
-    for file in &args.files {
-        for posting in order::load_file(file)? {
-            read += 1;
-            match posting.labelable(now) {
-                Ok(()) => postings.push(posting),
-                Err(reason) => {
-                    skipped += 1;
-                    if args.strict {
-                        return Err(format!("{reason} (--strict: nothing written)").into());
-                    }
-                    if !args.only_labelable {
-                        eprintln!("skipped: {reason}");
-                    }
+    for posting in super::orders::load_postings(&args.files)? {
+        read += 1;
+        match posting.labelable(now) {
+            Ok(()) => postings.push(posting),
+            Err(reason) => {
+                skipped += 1;
+                if args.strict {
+                    return Err(format!("{reason} (--strict: nothing written)").into());
+                }
+                if !args.only_labelable {
+                    eprintln!("skipped: {reason}");
                 }
             }
         }

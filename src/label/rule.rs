@@ -14,9 +14,9 @@ pub enum Repeat {
     Product,
 }
 
-/// Most labels one posting may produce: a `multi_box_qty` beyond it is a data error, and printing
-/// thousands of labels for it would be worse than printing this many.
-pub const MAX_BOXES: u32 = 999;
+/// Most labels one posting may produce: the order's own box limit (one home), which the importer
+/// enforces with an error naming the posting, so the clamp below never cuts a real count.
+pub use crate::order::MAX_BOXES;
 
 /// Moscow time: Ozon's dates are UTC, its sellers and warehouses read them in Moscow time.
 fn moscow() -> FixedOffset {

@@ -31,6 +31,7 @@ mod label;
 mod lifecycle;
 mod model;
 mod money;
+mod rank;
 mod remind;
 mod report;
 mod status;
@@ -45,17 +46,20 @@ pub use delivery::{
 };
 pub use error::{Action, OrderError};
 pub use import::{
-    load_file, parse_auto, parse_csv, parse_json, ImportError, DEFAULT_CURRENCY, DEFAULT_STATUS,
-    RECORD_COLUMNS,
+    load_file, parse_auto, parse_csv, parse_json, read_bytes, read_csv, read_file, read_files,
+    read_json, Encoding, ImportError, ImportWarning, Imported, DEFAULT_CURRENCY, DEFAULT_STATUS,
+    MAX_CSV_LINE, MAX_INPUT_BYTES, RECORD_COLUMNS,
 };
 pub use label::{NotLabelable, NotLabelableReason};
 pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
 };
 pub use model::{
-    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Scheme, Shipment, TrackingChange,
+    MAX_BOXES, MAX_UNITS,
 };
 pub use money::{parse_currency, parse_decimal, Money, MoneyError};
+pub use rank::status_rank;
 pub use remind::{
     region_offset, reminder, reminders, Lang as ReminderLang, Reminder, ReminderState,
     Template as ReminderTemplate, TemplateError as ReminderTemplateError, Zone, ZoneSource,

@@ -22,7 +22,6 @@
 
 pub mod journal;
 mod postings;
-mod rank;
 pub mod schema;
 mod sync;
 
@@ -34,7 +33,8 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use journal::{Job, JobKind, JobState, LabelUnit};
 pub use postings::{Found, HistoryEntry, ImportReport};
-pub use rank::status_rank;
+// The rank lives with the statuses (the importer merges repeated postings by it too).
+pub use crate::order::status_rank;
 
 use crate::order::OrderError;
 

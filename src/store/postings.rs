@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::rank::status_rank;
 use super::{stamp, Actor, Store, StoreError};
+use crate::order::status_rank;
 use crate::order::{Package, Posting, Status, Substatus};
 
 /// What an import did.
