@@ -194,12 +194,14 @@ fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCo
     if shipped.already {
         println!(
             "{}: already packed on Ozon ({}); nothing sent",
-            shipped.parent.posting_number, shipped.parent.status
+            show(&shipped.parent.posting_number),
+            show(shipped.parent.status.as_str())
         );
     } else {
         println!(
             "{}: packed on Ozon, now {}",
-            shipped.parent.posting_number, shipped.parent.status
+            show(&shipped.parent.posting_number),
+            show(shipped.parent.status.as_str())
         );
     }
     for p in &shipped.postings {
@@ -210,11 +212,11 @@ fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCo
             .collect();
         println!(
             "  {}: {}; {}; barcodes {} / {}",
-            p.posting_number,
-            p.status,
+            show(&p.posting_number),
+            show(p.status.as_str()),
             items.join(", "),
-            p.upper_barcode.as_deref().unwrap_or("-"),
-            p.lower_barcode.as_deref().unwrap_or("-")
+            show(p.upper_barcode.as_deref().unwrap_or("-")),
+            show(p.lower_barcode.as_deref().unwrap_or("-"))
         );
     }
     println!("stored; `shiplabel print --pending` prints their labels");
@@ -289,7 +291,7 @@ fn run_cancel(client: &Client, args: CancelArgs, db: Option<&Path>) -> Result<Ex
             if again.status != shiplabel::order::Status::Cancelled {
                 return Err(format!(
                     "posting {}: the cancel request got no answer ({why}) and Ozon shows it {}; nothing was sent again: check it, then run the command again",
-                    args.posting, again.status
+                    args.posting, show(again.status.as_str())
                 )
                 .into());
             }
@@ -304,7 +306,8 @@ fn run_cancel(client: &Client, args: CancelArgs, db: Option<&Path>) -> Result<Ex
     )?;
     println!(
         "{}: cancel sent (reason {reason}); Ozon shows it {}",
-        args.posting, posting.status
+        args.posting,
+        show(posting.status.as_str())
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -338,6 +341,11 @@ fn run_label(client: &Client, args: LabelArgs) -> Result<ExitCode, CliError> {
         println!("{}: {} bytes", path.display(), pdf.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Text from Ozon made fit for a terminal (no control characters, bounded).
+fn show(text: &str) -> String {
+    printable(text, 200)
 }
 
 /// `ozon.pdf` → `ozon-2.pdf`.

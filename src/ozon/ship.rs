@@ -161,7 +161,7 @@ pub fn ship(
                     return Err(ShipError::Unknown {
                         posting: number,
                         reason,
-                        status: again.posting.status.to_string(),
+                        status: super::error::printable(again.posting.status.as_str(), 80),
                     });
                 }
             }
@@ -224,7 +224,7 @@ fn follow(
         }
         progress(&format!(
             "{number}: {} — waiting for Ozon to finish packing",
-            p.status
+            super::error::printable(p.status.as_str(), 80)
         ));
         std::thread::sleep(timing.poll);
     }
