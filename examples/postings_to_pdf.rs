@@ -1,5 +1,5 @@
 //! Postings to a PDF: reads an Ozon Seller API response (or neutral JSON/CSV records), keeps the
-//! postings that pass the label gate, and writes one 75 × 120 mm page per label.
+//! postings that pass the label gate (the library applies it), and writes one 75 × 120 mm page per label.
 //!
 //! ```sh
 //! cargo run --example postings_to_pdf -- tests/data/ozon_v3_list.json labels.pdf 2026-11-23T10:00:00Z
@@ -26,22 +26,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let postings = load_file(input.as_ref())?;
-    let mut ready = Vec::new();
-    for posting in postings {
-        match posting.labelable(now) {
-            Ok(()) => ready.push(posting),
-            Err(why) => eprintln!("skipped: {why}"),
-        }
-    }
-
     let template = Template::builtin("ozon-fbs")?;
-    // Streams page by page: memory does not grow with the batch.
+    // The label gate is the library's: postings that may not be labelled at `now` come back in the
+    // report with the reason. Streams page by page: memory does not grow with the batch.
+    let options = RenderOptions {
+        now: Some(now),
+        ..RenderOptions::default()
+    };
     let file = BufWriter::new(File::create(output)?);
-    let (_, report) = shiplabel::render_pdf_to(&ready, &template, &RenderOptions::default(), file)?;
+    let (_, report) = shiplabel::render_pdf_to(&postings, &template, &options, file)?;
+    for why in &report.skipped {
+        eprintln!("skipped: {why}");
+    }
     println!(
-        "{output}: {} labels for {} postings",
+        "{output}: {} labels for {} postings ({} skipped)",
         report.labels,
-        ready.len()
+        postings.len(),
+        report.skipped.len()
     );
     Ok(())
 }

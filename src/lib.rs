@@ -15,8 +15,9 @@
 //! let postings = parse_csv("orders.csv", csv)?;
 //! let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse()?;
 //! postings[0].labelable(now)?; // the label gate: a posting that may not be labelled says why
-//! let pdf = shiplabel::render_pdf(&postings, &Template::builtin("ozon-fbs")?)?;
-//! assert!(pdf.starts_with(b"%PDF"));
+//! // The rendering functions apply that gate themselves and report what they left out.
+//! let rendered = shiplabel::render_pdf(&postings, &Template::builtin("ozon-fbs")?)?;
+//! assert!(rendered.pdf.starts_with(b"%PDF") && rendered.report.skipped.is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -171,7 +171,7 @@ fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Stor
     let mut store = Store::open(&dir.join("s.db"), Actor::new("test")).unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     store.import(vec![posting.clone()], now).unwrap();
-    let units = LabelUnit::of(posting);
+    let units = LabelUnit::of(posting).unwrap();
     store.add_jobs(&units, JobKind::Print, true, now).unwrap();
     store
         .connection()
@@ -244,7 +244,7 @@ fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain(
     let summary = station.print_pending(false, now, |_| {}).unwrap();
     assert_eq!(summary.uncertain.len(), 1, "{summary:?}");
     // The operator saw no label come out and printed it again by hand.
-    let summary = station.reprint("77700003-0001-1", now).unwrap();
+    let (summary, _) = station.reprint("77700003-0001-1", now).unwrap();
     assert_eq!(summary.sent.len(), 1, "{summary:?}");
     // A later --reprint-uncertain (for some other label) must not print it a second time.
     let summary = station.print_pending(true, now, |_| {}).unwrap();

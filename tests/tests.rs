@@ -12,6 +12,7 @@ mod cli_print;
 mod completions_cli;
 mod import_cli;
 mod module_order;
+mod one_truth;
 mod orders_cli;
 #[cfg(feature = "ozon")]
 mod ozon;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use super::orders::{load_postings, parse_now};
+use super::orders::load_postings;
+use super::parse_now;
 use super::report::parse_date;
 use super::CliError;
 use shiplabel::order;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now};
+use super::parse_now;
+use super::station::open_store;
 use super::CliError;
 use shiplabel::order;
 

@@ -25,6 +25,13 @@ mod station;
 pub mod templates;
 mod text_table;
 
+/// Parses `--now`: the one parser every command's `--now` uses.
+pub fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
+}
+
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -149,7 +156,7 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Reprint(args) => reprint::run(args, db),
         Command::Jobs(args) => jobs::run(args, db),
         Command::Scan(args) => scan::run(args, db),
-        Command::Render(args) => render::run(args),
+        Command::Render(args) => render::run(args, db),
         Command::Templates(args) => templates::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::text_table;
-use super::CliError;
+use super::{parse_now, CliError};
 use shiplabel::order::{self, Posting, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV), or with --db the postings in
@@ -95,12 +95,6 @@ pub(crate) fn tell_import(imported: &order::Imported) {
     if let Some(note) = imported.merge_note() {
         eprintln!("{note}");
     }
-}
-
-pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
 }
 
 /// Runs the command.

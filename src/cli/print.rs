@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::station::PrinterOpts;
-use super::CliError;
+use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
 use shiplabel::output::write_atomic_with;
-use shiplabel::pipeline;
+use shiplabel::pipeline::{self, RenderError, RenderOptions};
 use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
@@ -91,20 +91,16 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     }
     if !files.is_empty() {
         let template = Template::load(&args.template)?;
+        // The library's gate and label rule: the labels `render` and `print --pending` make too.
+        let options = RenderOptions {
+            now: Some(now),
+            ..RenderOptions::at_dpi(profile.dpi)
+        };
         for posting in super::orders::load_postings(&files)? {
-            if let Err(reason) = posting.labelable(now) {
-                eprintln!("skipped: {reason}");
-                continue;
-            }
-            let bitmaps = pipeline::label_bitmaps(&posting, &template, profile.dpi)?;
-            let boxes = bitmaps.len();
-            for (n, bitmap) in bitmaps.into_iter().enumerate() {
-                let name = if boxes > 1 {
-                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
-                } else {
-                    posting.posting_number.clone()
-                };
-                labels.push((name, bitmap));
+            match pipeline::named_bitmaps(&posting, &template, &options) {
+                Ok(named) => labels.extend(named),
+                Err(RenderError::NotLabelable(reason)) => eprintln!("skipped: {reason}"),
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -112,12 +108,6 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         return Err("no labelable postings in the given files: nothing to print".into());
     }
     print_labels(&args, &profile, labels.as_slice())
-}
-
-fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
 }
 
 fn is_png(file: &Path) -> bool {
@@ -191,11 +181,11 @@ pub fn print_labels(
 
 /// `print --pending`: the journal run over the station store.
 fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    use super::station::open_store;
+    use super::station::open_existing_store;
     let opts = args.printer_opts();
     let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
-    let mut store = open_store(db, "print")?;
+    let mut store = open_existing_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
         shiplabel::station::Station::new(&mut store, template, &opts.printer, profile, options);

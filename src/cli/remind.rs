@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::Args;
 
-use super::orders::{load_postings, parse_now};
+use super::orders::load_postings;
+use super::parse_now;
 use super::text_table;
 use super::CliError;
 use shiplabel::order::{self, ReminderLang as Lang, ReminderState, ReminderTemplate as Template};

@@ -2,28 +2,28 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-
 use super::CliError;
 use shiplabel::printer::{PrintOptions, Profile, Timeouts};
 use shiplabel::station::Station;
 use shiplabel::store::{self, Actor, Store};
 use shiplabel::template::Template;
 
-/// Opens the store at `--db` or the default path, recording `command` as the actor.
+/// Opens the store at `--db` or the default path, creating it: only `import` does.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    let path: PathBuf = match db {
-        Some(p) => p.to_path_buf(),
-        None => store::default_path()?,
-    };
-    Ok(Store::open(&path, Actor::new(command))?)
+    Ok(Store::open(&store_path(db)?, Actor::new(command))?)
 }
 
-/// Parses `--now`.
-pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
+/// Opens the store at `--db` or the default path only if it exists: every command but `import`, so
+/// that a look-up at a wrong path leaves no empty database behind.
+pub fn open_existing_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
+    Ok(Store::open_existing(&store_path(db)?, Actor::new(command))?)
+}
+
+fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {
+    Ok(match db {
+        Some(p) => p.to_path_buf(),
+        None => store::default_path()?,
+    })
 }
 
 /// The printer options of the printing station commands.

@@ -31,7 +31,8 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use journal::{Job, JobKind, JobState, LabelUnit};
+pub use crate::label::LabelUnit;
+pub use journal::{Job, JobKind, JobState};
 pub use postings::{Found, HistoryEntry, ImportReport};
 // The rank lives with the statuses (the importer merges repeated postings by it too).
 pub use crate::order::status_rank;
@@ -73,6 +74,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// No database at this path (commands other than `import` do not create one).
+    #[error("no station database at {} (`shiplabel import` creates it)", .0.display())]
+    Missing(PathBuf),
     /// No posting with this number in the store.
     #[error("posting {0} is not in the store (import it first)")]
     UnknownPosting(String),
@@ -151,6 +155,15 @@ pub struct Store {
 }
 
 impl Store {
+    /// Opens the database at `path` only if it exists: for commands that read or change stored
+    /// postings, which must not leave an empty database behind when pointed at the wrong path.
+    pub fn open_existing(path: &Path, actor: Actor) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::open(path, actor)
+    }
+
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     pub fn open(path: &Path, actor: Actor) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

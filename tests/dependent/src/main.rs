@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use shiplabel::order::load_file;
+use shiplabel::pipeline::RenderOptions;
 use shiplabel::template::Template;
 use shiplabel::{DateTime, Utc};
 
@@ -29,21 +30,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         None => Utc::now(),
     };
     let postings = load_file(input.as_ref())?;
-    // The label gate: only postings that may be labelled now get a label.
-    let (ready, refused): (Vec<_>, Vec<_>) =
-        postings.into_iter().partition(|p| p.labelable(now).is_ok());
-    for posting in &refused {
-        if let Err(why) = posting.labelable(now) {
-            eprintln!("skipped: {why}");
-        }
-    }
     let template = Template::builtin("ozon-fbs")?;
-    let pdf = shiplabel::render_pdf(&ready, &template)?;
+    // The label gate is the library's: only postings that may be labelled at `now` get a label.
+    let options = RenderOptions {
+        now: Some(now),
+        ..RenderOptions::default()
+    };
+    let (pdf, report) = shiplabel::render_pdf_to(&postings, &template, &options, Vec::new())?;
+    for why in &report.skipped {
+        eprintln!("skipped: {why}");
+    }
     std::fs::write(output, &pdf)?;
     println!(
-        "{} postings labelled, {} skipped, {} bytes",
-        ready.len(),
-        refused.len(),
+        "{} labels, {} postings skipped, {} bytes",
+        report.labels,
+        report.skipped.len(),
         pdf.len()
     );
     Ok(())
