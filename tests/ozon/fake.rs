@@ -727,7 +727,7 @@ fn route(s: &mut State, method: &str, body: &Value) -> Answer {
                 status: 200,
                 content_type: "application/pdf",
                 headers: Vec::new(),
-                body: pdf,
+                body: pdf.pdf,
             }
         }
         _ => error(404, 5, "method not found"),
