@@ -8,6 +8,8 @@ mod bad_input_cli;
 mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
+mod barcode_gs1_vectors;
+mod barcode_native;
 mod cli_print;
 mod completions_cli;
 mod import_cli;

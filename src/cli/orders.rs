@@ -87,10 +87,19 @@ pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError>
     Ok(imported.postings)
 }
 
+/// How many warnings are written one by one; the rest are counted, so that a file with a bad date in
+/// every posting does not bury the output.
+const WARNINGS_SHOWN: usize = 20;
+
 /// Writes an import's warnings and its merge note to stderr.
 pub(crate) fn tell_import(imported: &order::Imported) {
-    for warning in &imported.warnings {
+    for warning in imported.warnings.iter().take(WARNINGS_SHOWN) {
         eprintln!("warning: {warning}");
+    }
+    if let Some(more) = imported.warnings.len().checked_sub(WARNINGS_SHOWN) {
+        if more > 0 {
+            eprintln!("warning: … and {more} more field(s) left unread");
+        }
     }
     if let Some(note) = imported.merge_note() {
         eprintln!("{note}");

@@ -11,9 +11,10 @@ use super::station::open_existing_store;
 use super::{parse_now, CliError};
 use shiplabel::order::{Posting, Status};
 use shiplabel::output::{write_all_atomic, write_atomic_with};
-use shiplabel::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
-use shiplabel::render::raster;
+use shiplabel::render::rasterize;
+use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions, RenderReport};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
 ///
@@ -132,7 +133,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             // Errors other than writing come out of the writer as io::Errors; keep the real one here.
             let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let rendered = pipeline::render_pdf_with_progress(
+                let rendered = shiplabel::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,
@@ -172,12 +173,12 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
             let mut report = RenderReport::default();
             for (i, posting) in postings.iter().enumerate() {
-                match pipeline::posting_labels(posting, &template, &options) {
+                match shiplabel::posting_labels(posting, &template, &options) {
                     Ok(labels) => {
                         let many = labels.len() > 1;
                         for (n, label) in labels.into_iter().enumerate() {
-                            let png = raster::rasterize(&label.composed.scene, args.dpi)
-                                .to_png(Some(args.dpi));
+                            let png =
+                                rasterize(&label.composed.scene, args.dpi).to_png(Some(args.dpi));
                             let path = if single {
                                 args.output.clone()
                             } else {
