@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use super::api::{ExemplarInfo, Fetched};
 use super::error::OzonError;
 use super::http::Client;
+use crate::barcode::MarkingCode;
 use crate::order::{OrderError, Package, Posting, Status};
 use crate::store::{Store, StoreError};
 
@@ -449,60 +450,15 @@ fn exemplar_products(
     Ok(Value::Array(products))
 }
 
-/// The GS separator of GS1 element strings.
-const GS: char = '\u{1d}';
-
-/// Reads a scanned marking code: the GS separator may come as the byte 0x1D or written `<GS>` (a
-/// scanner set to type it, or a hand-written code); a `]d2` symbology prefix and a line end are dropped.
-/// Checks what the GS1 element string must have for Честный ЗНАК — (01) a GTIN-14 with a correct check
-/// digit, then (21) a serial — and that every character is printable ASCII or GS; the crypto tail is
-/// kept, since Ozon checks the whole code. Returns the code with real GS bytes.
+/// Reads a scanned marking code with the GS1 marking-code reader ([`MarkingCode::parse`]: GS separators
+/// present or lost, a `]d2` prefix, a line end), after `<GS>` written out (a scanner set to type it, a
+/// hand-written code) is made the real separator. Returns the whole code in its normal form, crypto tail
+/// included, with real GS bytes: the form the exemplar methods take (the reference: "send the mark with
+/// its crypto tail"; a double-escaped `\\u001d` is rejected).
 pub fn read_mark(text: &str) -> Result<String, String> {
-    let mut code = text
-        .trim_end_matches(['\r', '\n'])
-        .replace("<GS>", "\u{1d}");
-    if let Some(rest) = code.strip_prefix("]d2") {
-        code = rest.to_owned();
-    }
-    let code = code.trim_start_matches(GS).to_owned();
-    if let Some((i, c)) = code
-        .chars()
-        .enumerate()
-        .find(|&(_, c)| c != GS && !(c.is_ascii_graphic()))
-    {
-        return Err(format!(
-            "character {} ({c:?}) is not printable ASCII",
-            i + 1
-        ));
-    }
-    if code.len() > 200 {
-        return Err(format!(
-            "{} characters: longer than any marking code",
-            code.len()
-        ));
-    }
-    let gtin = code
-        .strip_prefix("01")
-        .and_then(|r| r.get(..14))
-        .filter(|g| g.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or("does not start with (01) and a 14-digit GTIN")?;
-    let digits: Vec<u32> = gtin.bytes().map(|b| u32::from(b - b'0')).collect();
-    let sum: u32 = digits[..13]
-        .iter()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
-        .sum();
-    if (10 - sum % 10) % 10 != digits[13] {
-        return Err(format!("GTIN {gtin}: wrong check digit"));
-    }
-    let serial = code[16..]
-        .strip_prefix("21")
-        .ok_or("the GTIN is not followed by (21) and a serial number")?;
-    let serial = serial.split(GS).next().unwrap_or("");
-    if serial.is_empty() || serial.len() > 20 {
-        return Err("the (21) serial number is empty or longer than 20 characters".into());
-    }
-    Ok(code)
+    MarkingCode::parse(&text.replace("<GS>", "\u{1d}"))
+        .map(|code| code.for_storage())
+        .map_err(|e| e.message)
 }
 
 #[cfg(test)]
@@ -513,12 +469,17 @@ mod tests {
     fn marks() {
         let code = read_mark("0104601234567893215Ab3dE9fGhIjK<GS>93AbCd\n").unwrap();
         assert_eq!(code, "0104601234567893215Ab3dE9fGhIjK\u{1d}93AbCd");
-        assert!(read_mark("0104601234567894215Ab3dE9f")
+        // The separator lost on the way: recovered from the structure.
+        assert_eq!(
+            read_mark("0104601234567893215Ab3dE9fGhIjK93AbCd").unwrap(),
+            code
+        );
+        assert!(read_mark("0104601234567894215Ab3dE9fGhIjK<GS>93AbCd")
             .unwrap_err()
             .contains("check digit"));
         assert!(read_mark("0204601234567893215Ab3dE9f").is_err());
         assert!(read_mark("01046012345678932").is_err());
         assert!(read_mark("010460123456789321Ab\u{7f}").is_err());
-        assert!(read_mark("]d20104601234567893215Ab3dE9f").is_ok());
+        assert!(read_mark("]d20104601234567893215Ab3dE9fGhIjK\u{1d}93AbCd").is_ok());
     }
 }

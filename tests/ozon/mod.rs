@@ -460,7 +460,7 @@ fn marking_codes_are_asked_for_checked_and_sent() {
         "ship",
         "0187365412-0053-1",
         "--mark",
-        "NOSKI-3P-4143=0104601234567894215Ab3dE9f",
+        "NOSKI-3P-4143=0104601234567894215Ab3dE9fGhIjK<GS>93AbCd",
     ]);
     assert!(err.contains("check digit"), "{err}");
     assert!(station.fake.calls("/v4/posting/fbs/ship").is_empty());
