@@ -18,6 +18,8 @@ mod module_order;
 mod one_truth;
 mod orders_cli;
 mod output_safety;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod printer;
 mod printer_faults;
 mod render_cli;

@@ -24,6 +24,7 @@ mod journal;
 mod owner;
 mod postings;
 mod schema;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
