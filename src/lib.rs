@@ -11,6 +11,7 @@ pub mod barcode;
 pub mod bitmap;
 pub mod cli;
 pub mod compose;
+pub mod config;
 pub mod font;
 pub mod order;
 pub mod output;

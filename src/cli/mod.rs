@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod barcode;
+mod config;
 mod due;
 pub mod handover;
 mod import;
@@ -29,7 +30,8 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Parser)]
 #[command(name = "shiplabel", version, about, long_about = None)]
 pub struct Cli {
-    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db).
+    /// The station database (default: the settings file's db, else $XDG_DATA_HOME/shiplabel/shiplabel.db;
+    /// %APPDATA%\shiplabel\shiplabel.db on Windows).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<std::path::PathBuf>,
     #[command(subcommand)]
@@ -42,8 +44,10 @@ enum Command {
     Orders(orders::OrdersArgs),
     /// List the USB printers connected to this machine, with the URI to print to.
     Printers(printers::PrintersArgs),
-    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP, CUPS or a device file).
     Print(print::PrintArgs),
+    /// Show the effective settings (printer, profile, template, db) and where each came from.
+    Config(config::ConfigArgs),
     /// Import postings into the station store (idempotent; never moves a status back).
     Import(import::ImportArgs),
     /// Pack a stored posting, whole or split into packages.
@@ -89,7 +93,18 @@ pub fn run() -> ExitCode {
     if !cli.command.talks_to_a_printer() {
         end_quietly_when_stdout_closes();
     }
-    match dispatch(cli.command, cli.db.as_deref()) {
+    // The settings file's db (or SHIPLABEL_DB) stands in for --db; `config` shows the choice itself.
+    let db = match &cli.command {
+        Command::Config(_) => cli.db.clone(),
+        _ => match crate::config::Config::load() {
+            Ok(config) => config.db(cli.db.as_deref()).map(|s| s.value),
+            Err(e) => {
+                report(&e);
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match dispatch(cli.command, db.as_deref()) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
@@ -127,6 +142,7 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Orders(args) => orders::run(args),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args, db),
+        Command::Config(args) => config::run(args, db),
         Command::Import(args) => import::run(args, db),
         Command::Pack(args) => lifecycle::run_pack(args, db),
         Command::Cancel(args) => lifecycle::run_cancel(args, db),

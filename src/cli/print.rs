@@ -8,15 +8,17 @@ use std::process::ExitCode;
 use super::station::PrinterOpts;
 use super::CliError;
 use crate::bitmap::Bitmap;
+use crate::config::Config;
 use crate::order;
 use crate::output::write_atomic_with;
 use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
 use crate::render;
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use crate::template::Template;
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
+/// Without `--printer` or `--output`, the printer comes from `SHIPLABEL_PRINTER` or the settings file
+/// (see `shiplabel config`), and so do the profile and the template.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
 pub struct PrintArgs {
     /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
     /// printer's resolution and printed, named by its posting number. A .png file is a label already
@@ -29,27 +31,30 @@ pub struct PrintArgs {
     files: Vec<PathBuf>,
     /// Print every labelable posting in the station store that has no label printed yet, through the
     /// print journal (see docs/station.md).
-    #[arg(long, requires = "printer")]
+    #[arg(long, conflicts_with = "output")]
     pending: bool,
     /// With --pending: also print again the jobs an interrupted run left uncertain.
     #[arg(long, requires = "pending")]
     reprint_uncertain: bool,
-    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
-    template: String,
+    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file [default: the settings
+    /// file's, else ozon-fbs].
+    #[arg(short, long, value_name = "NAME|FILE")]
+    template: Option<String>,
     /// The time that decides whether a posting can be labelled (RFC 3339); now by default.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
-    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
-    /// or a path.
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], cups://QUEUE,
+    /// ipp://HOST[:PORT]/printers/QUEUE, winspool://NAME, file:///dev/usb/lp0 or a path [default:
+    /// SHIPLABEL_PRINTER, else the settings file's printer].
     #[arg(long)]
     printer: Option<String>,
     /// Write the printer bytes to this file instead of printing (for inspection).
     #[arg(long, conflicts_with = "printer")]
     output: Option<PathBuf>,
-    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
-    #[arg(long, default_value = "xprinter-xp365b")]
-    profile: String,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file [default:
+    /// SHIPLABEL_PROFILE, else the settings file's, else xprinter-xp365b].
+    #[arg(long)]
+    profile: Option<String>,
     /// Copies of each label.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=999))]
     copies: u32,
@@ -67,21 +72,48 @@ impl PrintArgs {
     fn printer_opts(&self) -> PrinterOpts {
         PrinterOpts {
             printer: self.printer.clone().unwrap_or_default(),
-            profile: self.profile.clone(),
-            template: self.template.clone(),
+            profile: self.profile.clone().unwrap_or_default(),
+            template: self.template.clone().unwrap_or_default(),
             no_status: self.no_status,
             timeout: self.timeout,
         }
+    }
+
+    /// Fills the printer (unless writing `--output`), the profile and the template from the
+    /// environment and the settings file where no flag gave them.
+    fn with_settings(mut self, config: &Config) -> Result<PrintArgs, CliError> {
+        if self.output.is_none() {
+            let printer = config.printer(self.printer.as_deref()).ok_or_else(|| {
+                let file = config.path.as_ref().map_or_else(
+                    || "a settings file".to_string(),
+                    |p| p.display().to_string(),
+                );
+                format!(
+                    "no printer: give --printer URI or --output FILE, set SHIPLABEL_PRINTER, or put \
+                     printer = \"URI\" in {file}"
+                )
+            })?;
+            self.printer = Some(printer.value);
+        }
+        self.profile = Some(
+            config
+                .profile(self.profile.as_deref(), self.printer.as_deref())
+                .value,
+        );
+        self.template = Some(config.template(self.template.as_deref()).value);
+        Ok(self)
     }
 }
 
 /// Renders (or loads) the labels and prints them; with `--pending`, prints the station store's pending
 /// labels through the print journal.
 pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    let config = Config::load()?;
+    let args = args.with_settings(&config)?;
     if args.pending {
         return run_pending(&args, db);
     }
-    let profile = Profile::resolve(&args.profile)?;
+    let profile = config.resolve_profile(&args.printer_opts().profile, args.printer.as_deref())?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut template = None;
     let mut labels = Vec::new();
@@ -92,7 +124,7 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         }
         let template = match &mut template {
             Some(t) => t,
-            None => template.insert(Template::load(&args.template)?),
+            None => template.insert(Template::load(&args.printer_opts().template)?),
         };
         for posting in order::load_file(file)? {
             if let Err(reason) = posting.labelable(now) {

@@ -13,9 +13,18 @@ use crate::template::Template;
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
     let path: PathBuf = match db {
         Some(p) => p.to_path_buf(),
-        None => store::default_path()?,
+        None => default_db()?,
     };
     Ok(Store::open(&path, Actor::new(command))?)
+}
+
+/// The database path when neither `--db` nor the settings name one: `%APPDATA%\shiplabel\shiplabel.db`
+/// on Windows, the store's XDG default elsewhere.
+pub fn default_db() -> Result<PathBuf, CliError> {
+    match crate::config::windows_data_dir() {
+        Some(dir) => Ok(dir.join("shiplabel.db")),
+        None => Ok(store::default_path()?),
+    }
 }
 
 /// Parses `--now`.
@@ -49,9 +58,11 @@ pub struct PrinterOpts {
 }
 
 impl PrinterOpts {
-    /// The profile, template and print options these arguments name.
+    /// The profile, template and print options these arguments name; the printer's settings from the
+    /// settings file (calibration offsets, darkness…) are applied over the profile.
     pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
-        let profile = Profile::resolve(&self.profile)?;
+        let config = crate::config::Config::load()?;
+        let profile = config.resolve_profile(&self.profile, Some(&self.printer))?;
         let template = Template::load(&self.template)?;
         Ok((profile, template, self.print_options(1)))
     }
