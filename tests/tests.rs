@@ -9,6 +9,8 @@ mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
 mod cli_print;
+mod config_cli;
+mod cups;
 mod orders_cli;
 mod printer;
 mod render_cli;

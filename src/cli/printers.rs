@@ -1,10 +1,12 @@
-//! `shiplabel printers`: the USB printers connected to this machine, one a line, with the URI to use.
+//! `shiplabel printers`: the USB printers connected to this machine and the OS print queues (CUPS,
+//! Windows), one a line, with the URI to use.
 
 use std::process::ExitCode;
 
 use super::CliError;
+use crate::printer::transport::ipp;
 use crate::printer::transport::usb::{self, UsbPrinterInfo};
-use crate::printer::{builtins, TransportError};
+use crate::printer::{builtins, Timeouts, TransportError};
 
 /// List connected USB printers (or the built-in printer profiles).
 #[derive(Debug, clap::Args)]
@@ -14,8 +16,9 @@ pub struct PrintersArgs {
     profiles: bool,
 }
 
-/// Prints one line per printer: `VID:PID manufacturer="…" model="…" languages=… uri=…`. A machine without
-/// USB is not an error: it says so on stderr and exits 0 (network and file printers still work).
+/// Prints one line per printer: `VID:PID manufacturer="…" model="…" languages=… uri=…`, then one per OS
+/// print queue. A machine without USB, or without a CUPS server, is not an error: it says so on stderr
+/// and exits 0 (the other kinds of printer still work).
 pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
     if args.profiles {
         for p in builtins() {
@@ -38,28 +41,73 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let printers = match usb::list_printers() {
-        Ok(list) => list,
+    match usb::list_printers() {
+        Ok(printers) => {
+            if printers.is_empty() {
+                eprintln!(
+                    "shiplabel: no USB printers found (no device with a printer-class interface)"
+                );
+            }
+            for printer in &printers {
+                println!("{}", line(printer));
+            }
+        }
         Err(TransportError::NoUsb(e)) => {
             eprintln!(
                 "shiplabel: no USB on this machine (libusb: {e}): no USB printers to list; \
                  tcp:// and file:// printers still work"
             );
-            return Ok(ExitCode::SUCCESS);
         }
         Err(e) => return Err(e.into()),
-    };
-    if printers.is_empty() {
-        eprintln!("shiplabel: no USB printers found (no device with a printer-class interface)");
     }
-    for printer in &printers {
-        println!("{}", line(printer));
-    }
+    os_queues();
     Ok(ExitCode::SUCCESS)
 }
 
+/// The print queues of the local CUPS server (and of Windows), one a line.
+fn os_queues() {
+    #[cfg(windows)]
+    match crate::printer::transport::winspool::list_printers() {
+        Ok(names) => {
+            for name in names {
+                println!("winspool://{} queue=windows", quoted_free(&name));
+            }
+        }
+        Err(e) => eprintln!("shiplabel: cannot list the Windows printers: {e}"),
+    }
+    let server = ipp::Server::local();
+    match ipp::list_queues(&server, Timeouts::default()) {
+        Ok(queues) => {
+            for q in queues {
+                println!(
+                    "cups://{} queue=cups state={}{} model={} device={}",
+                    quoted_free(&q.name),
+                    q.state,
+                    if q.accepting { "" } else { ",rejecting" },
+                    quoted(Some(&q.model)),
+                    quoted(Some(&q.device_uri))
+                );
+            }
+        }
+        // No CUPS here is as ordinary as no USB: say so and go on.
+        Err(e) if !cfg!(windows) => eprintln!(
+            "shiplabel: no CUPS print queues listed ({}): cups:// printers need a CUPS server",
+            quoted_free(&e)
+        ),
+        Err(_) => {}
+    }
+}
+
+/// Text without control characters (names come from the system, but reach a terminal).
+fn quoted_free(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn quoted(value: Option<&str>) -> String {
-    format!("\"{}\"", value.unwrap_or("unknown").replace('"', "'"))
+    format!(
+        "\"{}\"",
+        quoted_free(value.unwrap_or("unknown")).replace('"', "'")
+    )
 }
 
 /// One printer as one line: the device ID's names first, the USB strings as a fallback.

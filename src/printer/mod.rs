@@ -34,7 +34,7 @@ pub mod transport;
 pub use error::PrinterError;
 pub use lang::NativeBarcode;
 pub use png_label::bitmap_from_png;
-pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
+pub use profile::{builtin, builtins, Cut, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
 pub use transport::{PrinterUri, Timeouts, Transport, TransportError};
 
@@ -400,6 +400,7 @@ fn sent_something(error: &TransportError) -> bool {
         | TransportError::WriteTimeout { written, .. }
         | TransportError::UsbWrite { written, .. }
         | TransportError::Closed { written, .. } => *written > 0,
+        TransportError::Spooler { accepted, .. } => *accepted,
         _ => false,
     }
 }
