@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use shiplabel::order::{Money, Posting, Product, Status};
 use shiplabel::printer::{PrintOptions, Profile};
-use shiplabel::store::{Actor, Station, Store};
+use shiplabel::station::Station;
+use shiplabel::store::{Actor, Store};
 use shiplabel::template::Template;
 
 const POSTINGS: usize = 100_000;

@@ -13,16 +13,19 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod font;
+pub mod label;
 pub mod order;
 pub mod output;
+pub mod pipeline;
 pub mod printer;
 pub mod render;
 pub mod report;
 pub mod scene;
+pub mod station;
 pub mod store;
 pub mod template;
 
-pub use render::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+pub use pipeline::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
 
 /// The README's code blocks, compiled as doctests so the "library in ten lines" example stays true.
 #[cfg(doctest)]

@@ -14,6 +14,11 @@ use crate::font::{FontStyle, LineGlyph};
 /// Millimetres in an inch.
 pub const MM_PER_INCH: f64 = 25.4;
 
+/// Resolutions labels are laid out and rendered for, in dots per inch.
+pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 72..=1200;
+/// The resolution labels are laid out for unless told otherwise: the common thermal printer.
+pub const DEFAULT_DPI: u32 = 203;
+
 /// An axis-aligned rectangle in millimetres (top-left corner, size).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {

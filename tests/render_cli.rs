@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::cli::{data, data_arg, shiplabel};
-use shiplabel::compose::labels_for_posting;
+use shiplabel::label::labels_for_posting;
 use shiplabel::order::{load_file, Posting};
 use shiplabel::template::Template;
 
@@ -54,7 +54,7 @@ fn sample_postings(files: &[&str]) -> Vec<Posting> {
 fn expected_barcodes(postings: &[Posting], template: &Template) -> Vec<Vec<String>> {
     postings
         .iter()
-        .flat_map(|p| labels_for_posting(p, template))
+        .flat_map(|p| labels_for_posting(p, template.repeat))
         .map(|l| {
             let upper = if l.upper_barcode.is_empty() {
                 l.posting_number.clone()

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use crate::station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
 use shiplabel::order::{Posting, Status};
 use shiplabel::printer::{PrintOptions, Profile};
-use shiplabel::store::{Actor, JobKind, LabelUnit, Station, Store};
+use shiplabel::station::Station;
+use shiplabel::store::{Actor, JobKind, LabelUnit, Store};
 use shiplabel::template::Template;
 
 /// A small deterministic generator (xorshift), so the kill points repeat from run to run.

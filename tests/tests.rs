@@ -11,6 +11,7 @@ mod barcode_errors;
 mod cli_print;
 mod config_cli;
 mod cups;
+mod module_order;
 mod orders_cli;
 mod printer;
 mod render_cli;

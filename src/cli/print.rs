@@ -11,8 +11,8 @@ use crate::bitmap::Bitmap;
 use crate::config::Config;
 use crate::order;
 use crate::output::write_atomic_with;
+use crate::pipeline;
 use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
-use crate::render;
 use crate::template::Template;
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
@@ -131,7 +131,7 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                 eprintln!("skipped: {reason}");
                 continue;
             }
-            let bitmaps = render::label_bitmaps(&posting, template, profile.dpi)?;
+            let bitmaps = pipeline::label_bitmaps(&posting, template, profile.dpi)?;
             let boxes = bitmaps.len();
             for (n, bitmap) in bitmaps.into_iter().enumerate() {
                 let name = if boxes > 1 {
@@ -233,7 +233,7 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     let mut store = open_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
-        crate::store::Station::new(&mut store, template, &opts.printer, profile, options);
+        crate::station::Station::new(&mut store, template, &opts.printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
     let summary = match result {
         Ok(summary) => summary,

@@ -11,7 +11,8 @@ use super::CliError;
 use crate::compose::compose_posting;
 use crate::order::{self, Posting};
 use crate::output::{write_all_atomic, write_atomic_with};
-use crate::render::{self, raster, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
+use crate::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
+use crate::render::raster;
 use crate::template::{Template, DEFAULT_TEMPLATE};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
@@ -131,7 +132,7 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
             // Errors other than writing come out of the writer as io::Errors; keep the real one here.
             let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let rendered = render::render_pdf_with_progress(
+                let rendered = pipeline::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::CliError;
 use crate::printer::{PrintOptions, Profile, Timeouts};
-use crate::store::{self, Actor, Station, Store};
+use crate::station::Station;
+use crate::store::{self, Actor, Store};
 use crate::template::Template;
 
 /// Opens the store at `--db` or the default path, recording `command` as the actor.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
-use crate::compose::Field;
+use crate::label::Field;
 use crate::template::{builtin_names, builtin_source, Template, DEFAULT_TEMPLATE};
 
 /// List the built-in label templates.

@@ -1,39 +1,8 @@
 //! Placing one barcode symbol in a box: the one routine behind template barcodes and the handover sheet.
 
-use crate::barcode::{self, BarcodeError, Shape, SizeError, Symbology};
+use crate::barcode::{self, BarcodeError, Shape, SizeError};
 use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Rect};
-use crate::template::Align;
-
-/// Where and how a barcode is placed, independent of where its value comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BarcodeBox {
-    /// The symbology.
-    pub symbology: Symbology,
-    /// The box in millimetres: symbol and quiet zones stay inside it.
-    pub rect: Rect,
-    /// Horizontal placement of the symbol in the box.
-    pub align: Align,
-    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
-    pub max_module_dots: Option<u32>,
-    /// Smallest acceptable module in dots; below it placing fails rather than give an unreadable code.
-    pub min_module_dots: u32,
-    /// Largest module in millimetres when placing without a target resolution.
-    pub max_module_mm: Option<f64>,
-}
-
-impl BarcodeBox {
-    /// A box that takes the largest module that fits, at least one dot, with no upper limit.
-    pub fn new(symbology: Symbology, rect: Rect, align: Align) -> BarcodeBox {
-        BarcodeBox {
-            symbology,
-            rect,
-            align,
-            max_module_dots: None,
-            min_module_dots: 1,
-            max_module_mm: None,
-        }
-    }
-}
+use crate::template::BarcodeBox;
 
 /// Why a barcode could not be placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

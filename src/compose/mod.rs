@@ -6,7 +6,8 @@
 //! that resolution draw exactly what was laid out, and a PDF printed at it does too.
 //!
 //! ```
-//! use shiplabel::compose::{compose, LabelData};
+//! use shiplabel::compose::compose;
+//! use shiplabel::label::LabelData;
 //! use shiplabel::template::Template;
 //!
 //! let template = Template::builtin("ozon-fbs")?;
@@ -16,17 +17,16 @@
 //! ```
 
 mod barcode;
-mod data;
-mod posting;
 pub mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
+use crate::label::{labels_for_posting, LabelData};
+use crate::order::Posting;
 use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
-pub use barcode::{barcode_item, BarcodeBox, PlaceError};
-pub use data::{Field, FieldKind, LabelData, ProductData, Value};
-pub use posting::{compose_posting, labels_for_posting, MAX_BOXES};
+pub use crate::template::BarcodeBox;
+pub use barcode::{barcode_item, PlaceError};
 
 /// A composed label and what went wrong without stopping it.
 #[derive(Debug, Clone)]
@@ -271,3 +271,15 @@ fn place_barcode(
 
 #[cfg(test)]
 mod tests;
+
+/// Composes every label of a posting (see [`labels_for_posting`]).
+pub fn compose_posting(
+    posting: &Posting,
+    template: &Template,
+    dpi: Option<u32>,
+) -> Result<Vec<Composed>, ComposeError> {
+    labels_for_posting(posting, template.repeat)
+        .iter()
+        .map(|data| compose(template, data, dpi))
+        .collect()
+}

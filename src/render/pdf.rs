@@ -217,7 +217,8 @@ impl<W: Write> Counting<W> {
 /// A PDF being written to `W`, page by page.
 ///
 /// ```
-/// use shiplabel::compose::{compose, LabelData};
+/// use shiplabel::compose::compose;
+/// use shiplabel::label::LabelData;
 /// use shiplabel::render::pdf::{PdfOptions, PdfWriter};
 /// use shiplabel::template::Template;
 ///

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Row, TransactionBehavior};
 
 use super::{postings, stamp, Store, StoreError};
-use crate::compose::MAX_BOXES;
+use crate::label::MAX_BOXES;
 use crate::order::{Posting, Status};
 
 /// How long a claim holds without its owner being checked by process id (other hosts, non-Linux).

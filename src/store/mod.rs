@@ -24,7 +24,6 @@ pub mod journal;
 mod postings;
 mod rank;
 pub mod schema;
-pub mod station;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,7 +34,6 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use journal::{Job, JobKind, JobState, LabelUnit};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use rank::status_rank;
-pub use station::{LabelMaker, PrintSummary, ScanOutcome, Station};
 
 use crate::order::OrderError;
 

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::compose::{Field, FieldKind, LabelData, Value};
+use crate::label::{Field, FieldKind, LabelData, Value};
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]

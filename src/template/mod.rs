@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
-use crate::compose::{BarcodeBox, Field, FieldKind};
 use crate::font::FontStyle;
+use crate::label::{Field, FieldKind};
 use crate::scene::{pt_to_mm, Rect, Segment};
 
 pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
@@ -59,14 +59,7 @@ pub struct Page {
     pub height_mm: f64,
 }
 
-/// What one label stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repeat {
-    /// One label per box of a posting (one for an ordinary posting).
-    Posting,
-    /// One label per product line of a posting.
-    Product,
-}
+pub use crate::label::Repeat;
 
 /// Horizontal alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +140,37 @@ pub struct BarcodeSpec {
     pub value: Expr,
     /// Symbology, box (symbol and quiet zones must fit inside), alignment and module limits.
     pub placement: BarcodeBox,
+}
+
+/// Where and how a barcode is placed, independent of where its value comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarcodeBox {
+    /// The symbology.
+    pub symbology: Symbology,
+    /// The box in millimetres: symbol and quiet zones stay inside it.
+    pub rect: Rect,
+    /// Horizontal placement of the symbol in the box.
+    pub align: Align,
+    /// Largest module in dots at the target resolution; a smaller one is used only when this does not fit.
+    pub max_module_dots: Option<u32>,
+    /// Smallest acceptable module in dots; below it placing fails rather than give an unreadable code.
+    pub min_module_dots: u32,
+    /// Largest module in millimetres when placing without a target resolution.
+    pub max_module_mm: Option<f64>,
+}
+
+impl BarcodeBox {
+    /// A box that takes the largest module that fits, at least one dot, with no upper limit.
+    pub fn new(symbology: Symbology, rect: Rect, align: Align) -> BarcodeBox {
+        BarcodeBox {
+            symbology,
+            rect,
+            align,
+            max_module_dots: None,
+            min_module_dots: 1,
+            max_module_mm: None,
+        }
+    }
 }
 
 /// A text element.

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use shiplabel::order::Posting;
 use shiplabel::printer::{encode_label, Profile};
-use shiplabel::store::{LabelMaker, LabelUnit};
+use shiplabel::station::LabelMaker;
+use shiplabel::store::LabelUnit;
 use shiplabel::template::Template;
 
 /// The profile the tests print with: ZPL, so jobs are easy to tell apart.

@@ -1,5 +1,7 @@
-//! The station's printing: labels rendered from stored postings go through the journal to a printer,
-//! for `print --pending`, `reprint` and `scan`.
+//! The packing station: the workflow over the store, the composer and a printer. Labels rendered from
+//! stored postings go through the journal to a printer, for `print --pending`, `reprint` and `scan`.
+//!
+//! This is the one place that knows the order of those steps; the store below it only stores.
 //!
 //! `now` (the `--now` option) decides labelability and the passport gate; the journal's own times
 //! (claims, leases, state changes) always come from the real clock, since other processes compare them.
@@ -8,13 +10,13 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 
-use super::journal::{JobKind, JobState, LabelUnit};
-use super::{Found, Store, StoreError};
 use crate::bitmap::Bitmap;
-use crate::compose::{compose, ComposeError, LabelData};
+use crate::compose::{compose, ComposeError};
+use crate::label::LabelData;
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
 use crate::render::raster::rasterize;
+use crate::store::{Found, JobKind, JobState, LabelUnit, Store, StoreError};
 use crate::template::Template;
 
 /// What went wrong while printing from the store.

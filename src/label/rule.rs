@@ -4,7 +4,15 @@ use chrono::FixedOffset;
 
 use super::data::{LabelData, ProductData};
 use crate::order::{Posting, Product};
-use crate::template::{Repeat, Template};
+
+/// What one label stands for (a template's `repeat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// One label per box of a posting (one for an ordinary posting).
+    Posting,
+    /// One label per product line of a posting.
+    Product,
+}
 
 /// Most labels one posting may produce: a `multi_box_qty` beyond it is a data error, and printing
 /// thousands of labels for it would be worse than printing this many.
@@ -61,15 +69,15 @@ fn product(p: &Product) -> ProductData {
     }
 }
 
-/// The labels a template makes for a posting: one per box (a multi-box posting has `multi_box_qty`,
-/// at most [`MAX_BOXES`]), or for a per-product template one per product line.
-pub fn labels_for_posting(posting: &Posting, template: &Template) -> Vec<LabelData> {
+/// The labels a template with `repeat` makes for a posting: one per box (a multi-box posting has
+/// `multi_box_qty`, at most [`MAX_BOXES`]), or for a per-product template one per product line.
+pub fn labels_for_posting(posting: &Posting, repeat: Repeat) -> Vec<LabelData> {
     let boxes = if posting.is_multibox {
         posting.multi_box_qty.clamp(1, MAX_BOXES)
     } else {
         1
     };
-    match template.repeat {
+    match repeat {
         Repeat::Posting => (1..=boxes)
             .map(|n| LabelData::from_posting(posting, n, boxes))
             .collect(),
@@ -85,16 +93,4 @@ pub fn labels_for_posting(posting: &Posting, template: &Template) -> Vec<LabelDa
                 .collect()
         }
     }
-}
-
-/// Composes every label of a posting (see [`labels_for_posting`]).
-pub fn compose_posting(
-    posting: &Posting,
-    template: &Template,
-    dpi: Option<u32>,
-) -> Result<Vec<super::Composed>, super::ComposeError> {
-    labels_for_posting(posting, template)
-        .iter()
-        .map(|data| super::compose(template, data, dpi))
-        .collect()
 }

@@ -1,0 +1,12 @@
+//! Label data: what a label shows and which labels a posting gets, below templates.
+//!
+//! Templates never see a posting: they bind to the fields of a [`LabelData`] by name. This module
+//! makes those values from a posting ([`LabelData::from_posting`]) and holds the label rule
+//! ([`labels_for_posting`]). It knows nothing of templates, layout or output, so `template` and
+//! `compose` both build on it and neither needs the other's internals.
+
+mod data;
+mod rule;
+
+pub use data::{Field, FieldKind, LabelData, ProductData, Value};
+pub use rule::{labels_for_posting, Repeat, MAX_BOXES};
