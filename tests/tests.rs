@@ -8,6 +8,7 @@ mod bad_input_cli;
 mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
+mod calibrate_cli;
 mod cli_print;
 mod config_cli;
 mod cups;

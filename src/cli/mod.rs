@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod barcode;
+mod calibrate;
 mod config;
 mod due;
 pub mod handover;
@@ -48,6 +49,8 @@ enum Command {
     Print(print::PrintArgs),
     /// Show the effective settings (printer, profile, template, db) and where each came from.
     Config(config::ConfigArgs),
+    /// Print the calibration page: mm rulers, grid, 1–4 dot bars, darkness steps, the settings.
+    Calibrate(calibrate::CalibrateArgs),
     /// Import postings into the station store (idempotent; never moves a status back).
     Import(import::ImportArgs),
     /// Pack a stored posting, whole or split into packages.
@@ -118,7 +121,7 @@ impl Command {
     fn talks_to_a_printer(&self) -> bool {
         matches!(
             self,
-            Command::Print(_) | Command::Reprint(_) | Command::Scan(_)
+            Command::Print(_) | Command::Reprint(_) | Command::Scan(_) | Command::Calibrate(_)
         )
     }
 }
@@ -143,6 +146,7 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args, db),
         Command::Config(args) => config::run(args, db),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Import(args) => import::run(args, db),
         Command::Pack(args) => lifecycle::run_pack(args, db),
         Command::Cancel(args) => lifecycle::run_cancel(args, db),

@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod calibrate;
 mod error;
 pub mod lang;
 pub mod place;
