@@ -59,6 +59,28 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // Verify before print: place the posting's label and read both barcodes back from the placed
+    // bitmap (the placement is part of every job anyway; the reading is what verification adds).
+    let (bitmap, barcodes) = shiplabel::pipeline::label_bitmaps_to_verify(&posting, &template, 203)
+        .expect("label")
+        .remove(0);
+    let profile = builtin("xprinter-xp420b").expect("built-in profile");
+    let placed = shiplabel::printer::place::place(&bitmap, &profile).expect("label fits");
+    c.bench_function(
+        &format!("verify {} barcodes on the placed label", barcodes.len()),
+        |b| {
+            b.iter(|| {
+                shiplabel::printer::verify::verify_placed(
+                    black_box(&bitmap),
+                    black_box(&placed),
+                    &profile,
+                    &barcodes,
+                )
+                .expect("barcodes read back")
+            })
+        },
+    );
+
     let label = label();
     for name in [
         "escpos-80mm",

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::order;
 use crate::output::write_atomic_with;
 use crate::pipeline;
-use crate::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
+use crate::printer::verify::{encode_label_verified, ExpectedBarcode};
+use crate::printer::{bitmap_from_png, BatchError, Printer, Profile};
 use crate::template::Template;
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
@@ -119,7 +120,9 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut labels = Vec::new();
     for file in &args.files {
         if is_png(file) {
-            labels.push(load_png(file)?);
+            // A PNG carries no barcode positions: nothing to read back.
+            let (name, bitmap) = load_png(file)?;
+            labels.push((name, bitmap, Vec::new()));
             continue;
         }
         let template = match &mut template {
@@ -131,15 +134,15 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                 eprintln!("skipped: {reason}");
                 continue;
             }
-            let bitmaps = pipeline::label_bitmaps(&posting, template, profile.dpi)?;
+            let bitmaps = pipeline::label_bitmaps_to_verify(&posting, template, profile.dpi)?;
             let boxes = bitmaps.len();
-            for (n, bitmap) in bitmaps.into_iter().enumerate() {
+            for (n, (bitmap, barcodes)) in bitmaps.into_iter().enumerate() {
                 let name = if boxes > 1 {
                     format!("{} ({}/{boxes})", posting.posting_number, n + 1)
                 } else {
                     posting.posting_number.clone()
                 };
-                labels.push((name, bitmap));
+                labels.push((name, bitmap, barcodes));
             }
         }
     }
@@ -172,20 +175,35 @@ fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
 }
 
 /// Prints (or writes with `--output`) labels already rendered at the printer's resolution, one job each.
+/// Every label is placed, its barcodes read back from the placed bitmap, and encoded before the first
+/// is sent: a label that fails stops the batch with nothing printed.
 pub fn print_labels(
     args: &PrintArgs,
     profile: &Profile,
-    labels: &[(String, Bitmap)],
+    labels: &[(String, Bitmap, Vec<ExpectedBarcode>)],
 ) -> Result<ExitCode, CliError> {
     let profile = profile.clone();
-    if let Some(output) = &args.output {
-        let mut jobs = Vec::with_capacity(labels.len());
-        for (name, bitmap) in labels {
-            jobs.push(
-                encode_label(bitmap, &profile, args.copies)
-                    .map_err(|e| format!("label {name}: {e}"))?,
-            );
+    let names: Vec<String> = labels.iter().map(|(name, ..)| name.clone()).collect();
+    let mut jobs = Vec::with_capacity(labels.len());
+    for (name, bitmap, barcodes) in labels {
+        match encode_label_verified(bitmap, barcodes, &profile, args.copies) {
+            Ok(job) => jobs.push(job),
+            Err(cause) if args.output.is_some() => {
+                return Err(format!("label {name}: {cause}").into())
+            }
+            Err(cause) => {
+                return Err(BatchError {
+                    printed: Vec::new(),
+                    failed: Some(name.clone()),
+                    partly_sent: false,
+                    not_printed: names,
+                    cause: Box::new(cause),
+                }
+                .into())
+            }
         }
+    }
+    if let Some(output) = &args.output {
         write_atomic_with(output, |w| {
             use std::io::Write;
             jobs.iter().try_for_each(|job| w.write_all(job))
@@ -207,10 +225,10 @@ pub fn print_labels(
         printed: Vec::new(),
         failed: None,
         partly_sent: false,
-        not_printed: labels.iter().map(|(name, _)| name.clone()).collect(),
+        not_printed: names.clone(),
         cause: Box::new(cause),
     })?;
-    printer.print_batch(labels, |p| {
+    printer.send_batch(&names, &jobs, |p| {
         eprintln!(
             "[{}/{}] {}: sent {} bytes; printer: {}",
             p.index + 1,

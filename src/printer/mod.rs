@@ -31,6 +31,7 @@ mod png_label;
 pub mod profile;
 pub mod status;
 pub mod transport;
+pub mod verify;
 
 pub use error::PrinterError;
 pub use lang::NativeBarcode;
@@ -341,7 +342,7 @@ impl Printer {
     pub fn print_batch<N: AsRef<str>>(
         &mut self,
         labels: &[(N, Bitmap)],
-        mut progress: impl FnMut(&BatchProgress<'_>),
+        progress: impl FnMut(&BatchProgress<'_>),
     ) -> Result<Vec<PrintReport>, BatchError> {
         let names: Vec<String> = labels.iter().map(|(n, _)| n.as_ref().to_string()).collect();
         let mut jobs = Vec::with_capacity(labels.len());
@@ -359,6 +360,17 @@ impl Printer {
                 }
             }
         }
+        self.send_batch(&names, &jobs, progress)
+    }
+
+    /// Sends jobs already encoded (and verified: [`verify::encode_label_verified`]), one per label named
+    /// in `names`, in order, as [`Printer::print_batch`] does.
+    pub fn send_batch(
+        &mut self,
+        names: &[String],
+        jobs: &[Vec<u8>],
+        mut progress: impl FnMut(&BatchProgress<'_>),
+    ) -> Result<Vec<PrintReport>, BatchError> {
         let mut reports: Vec<PrintReport> = Vec::with_capacity(jobs.len());
         for (index, job) in jobs.iter().enumerate() {
             // Only the progress call lies between the previous job's status and this job: asking
@@ -374,7 +386,7 @@ impl Printer {
                 Ok(report) => {
                     progress(&BatchProgress {
                         index,
-                        total: labels.len(),
+                        total: jobs.len(),
                         name: &names[index],
                         report: &report,
                     });
