@@ -72,9 +72,9 @@ impl PrintArgs {
     /// build their print options (status checks, timeouts) in one place.
     fn printer_opts(&self) -> PrinterOpts {
         PrinterOpts {
-            printer: self.printer.clone().unwrap_or_default(),
-            profile: self.profile.clone().unwrap_or_default(),
-            template: self.template.clone().unwrap_or_default(),
+            printer: self.printer.clone(),
+            profile: self.profile.clone(),
+            template: self.template.clone(),
             no_status: self.no_status,
             timeout: self.timeout,
         }
@@ -114,7 +114,8 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     if args.pending {
         return run_pending(&args, db);
     }
-    let profile = config.resolve_profile(&args.printer_opts().profile, args.printer.as_deref())?;
+    let profile_name = args.profile.clone().unwrap_or_default();
+    let profile = config.resolve_profile(&profile_name, args.printer.as_deref())?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut template = None;
     let mut labels = Vec::new();
@@ -127,7 +128,9 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         }
         let template = match &mut template {
             Some(t) => t,
-            None => template.insert(Template::load(&args.printer_opts().template)?),
+            None => template.insert(Template::load(
+                args.template.as_deref().unwrap_or_default(),
+            )?),
         };
         for posting in order::load_file(file)? {
             if let Err(reason) = posting.labelable(now) {
@@ -246,12 +249,12 @@ pub fn print_labels(
 fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     use super::station::open_store;
     let opts = args.printer_opts();
-    let (profile, template, mut options) = opts.resolve()?;
+    let (printer, profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
     let mut store = open_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
-        crate::station::Station::new(&mut store, template, &opts.printer, profile, options);
+        crate::station::Station::new(&mut store, template, &printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
     let summary = match result {
         Ok(summary) => summary,
@@ -270,7 +273,7 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     println!(
         "printed {} label(s) on {}; {} failed; {} uncertain{}",
         summary.sent.len(),
-        opts.printer,
+        printer,
         summary.failed.len(),
         summary.uncertain.len(),
         if summary.uncertain.is_empty() {

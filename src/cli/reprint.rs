@@ -24,10 +24,10 @@ pub struct ReprintArgs {
 pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut station = args.printer.station(&mut store)?;
+    let (mut station, printer) = args.printer.station(&mut store)?;
     let summary = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
-        println!("{name}: printed again on {}", args.printer.printer);
+        println!("{name}: printed again on {printer}");
     }
     for (name, why) in &summary.failed {
         println!("{name}: not printed: {why}");

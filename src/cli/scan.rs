@@ -23,7 +23,7 @@ pub struct ScanArgs {
 /// Runs the loop until stdin ends. Refused codes ring the terminal bell and the loop goes on.
 pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "scan")?;
-    let mut station = args.printer.station(&mut store)?;
+    let (mut station, _) = args.printer.station(&mut store)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     // Bytes, not `lines()`: a scanner on the wrong keyboard layout can type bytes that are not UTF-8,

@@ -38,16 +38,18 @@ pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
 /// The printer options of the printing station commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PrinterOpts {
-    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
-    /// or a path.
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], cups://QUEUE,
+    /// winspool://NAME, file:///dev/usb/lp0 or a path [default: SHIPLABEL_PRINTER, else the settings
+    /// file's printer].
     #[arg(long)]
-    pub printer: String,
-    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
-    #[arg(long, default_value = "xprinter-xp365b")]
-    pub profile: String,
-    /// Label template: a built-in name or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = crate::template::DEFAULT_TEMPLATE)]
-    pub template: String,
+    pub printer: Option<String>,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file [default:
+    /// SHIPLABEL_PROFILE, else the settings file's, else xprinter-xp365b].
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Label template: a built-in name or a TOML file [default: the settings file's, else ozon-fbs].
+    #[arg(short, long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]
     pub no_status: bool,
@@ -59,13 +61,21 @@ pub struct PrinterOpts {
 }
 
 impl PrinterOpts {
-    /// The profile, template and print options these arguments name; the printer's settings from the
-    /// settings file (calibration offsets, darkness…) are applied over the profile.
-    pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
+    /// The printer URI, profile, template and print options these arguments name, each from the flag,
+    /// the environment or the settings file; the printer's settings from the file (calibration offsets,
+    /// darkness…) are applied over the profile.
+    pub fn resolve(&self) -> Result<(String, Profile, Template, PrintOptions), CliError> {
         let config = crate::config::Config::load()?;
-        let profile = config.resolve_profile(&self.profile, Some(&self.printer))?;
-        let template = Template::load(&self.template)?;
-        Ok((profile, template, self.print_options(1)))
+        let printer = config
+            .printer(self.printer.as_deref())
+            .ok_or("no printer: give --printer URI, set SHIPLABEL_PRINTER, or put printer = \"URI\" in the settings file (see `shiplabel config`)")?
+            .value;
+        let profile_name = config
+            .profile(self.profile.as_deref(), Some(&printer))
+            .value;
+        let profile = config.resolve_profile(&profile_name, Some(&printer))?;
+        let template = Template::load(&config.template(self.template.as_deref()).value)?;
+        Ok((printer, profile, template, self.print_options(1)))
     }
 
     /// The print options these arguments name, for `copies` copies of each label.
@@ -80,15 +90,11 @@ impl PrinterOpts {
         }
     }
 
-    /// The station these arguments describe, printing from `store` (`reprint`, `scan`).
-    pub fn station<'s>(&self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
-        let (profile, template, options) = self.resolve()?;
-        Ok(Station::new(
-            store,
-            template,
-            &self.printer,
-            profile,
-            options,
-        ))
+    /// The station these arguments describe, printing from `store` (`reprint`, `scan`), and the
+    /// printer's URI.
+    pub fn station<'s>(&self, store: &'s mut Store) -> Result<(Station<'s>, String), CliError> {
+        let (printer, profile, template, options) = self.resolve()?;
+        let station = Station::new(store, template, &printer, profile, options);
+        Ok((station, printer))
     }
 }
