@@ -22,6 +22,9 @@ impl std::fmt::Debug for Bitmap {
     }
 }
 
+/// The largest PNG [`Bitmap::from_png`] decodes, in bytes of pixel data.
+const MAX_DECODED_PNG: usize = 64 << 20;
+
 impl Bitmap {
     /// A white bitmap of `width` × `height` dots.
     pub fn new(width: u32, height: u32) -> Bitmap {
@@ -179,6 +182,50 @@ impl Bitmap {
         out
     }
 
+    /// Decodes a PNG of any colour type and depth into a 1-bit bitmap: the one conversion behind
+    /// template images and labels printed from PNG files. Each pixel is composited over white paper
+    /// (transparent is paper), its luma taken with the Rec. 601 weights (green counts most, as the eye
+    /// sees it), and it is black when darker than mid-grey. Images over 64 MiB decoded are refused.
+    pub fn from_png(bytes: &[u8]) -> Result<Bitmap, String> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+        let size = reader
+            .output_buffer_size()
+            .filter(|&s| s <= MAX_DECODED_PNG)
+            .ok_or_else(|| "image too large (over 64 MiB decoded)".to_string())?;
+        let mut buf = vec![0; size];
+        let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+        let channels = info.color_type.samples();
+        let mut bitmap = Bitmap::new(info.width, info.height);
+        for y in 0..info.height {
+            let row = buf
+                .get(y as usize * info.line_size..)
+                .ok_or_else(|| "truncated image".to_string())?;
+            for x in 0..info.width {
+                let at = x as usize * channels;
+                let px = row
+                    .get(at..at + channels)
+                    .ok_or_else(|| "truncated image".to_string())?;
+                let luma = |r: u8, g: u8, b: u8| {
+                    (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000
+                };
+                let (grey, alpha) = match *px {
+                    [g] => (u32::from(g), 255),
+                    [g, a] => (u32::from(g), u32::from(a)),
+                    [r, g, b] => (luma(r, g, b), 255),
+                    [r, g, b, a] => (luma(r, g, b), u32::from(a)),
+                    _ => return Err(format!("{channels} channels per pixel")),
+                };
+                let on_paper = (grey * alpha + 255 * (255 - alpha)) / 255;
+                if on_paper < 128 {
+                    bitmap.set(x, y, true);
+                }
+            }
+        }
+        Ok(bitmap)
+    }
+
     // Bits past `width` in each row are kept white so that equality and counting ignore them.
     fn clear_padding(&mut self) {
         let used = self.width % 8;
@@ -245,5 +292,30 @@ mod tests {
                 assert_eq!(!bit, b.get(x, y), "dot {x},{y}");
             }
         }
+    }
+
+    #[test]
+    fn colour_pngs_turn_black_by_luma_over_white_paper() {
+        // Red, green, blue, a light grey, black at 80 % and at 0 % opacity.
+        let pixels: [[u8; 4]; 6] = [
+            [255, 0, 0, 255],
+            [0, 255, 0, 255],
+            [0, 0, 255, 255],
+            [200, 200, 200, 255],
+            [0, 0, 0, 204],
+            [0, 0, 0, 0],
+        ];
+        let mut bytes = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut bytes, 6, 1);
+            encoder.set_color(png::ColorType::Rgba);
+            encoder.set_depth(png::BitDepth::Eight);
+            let mut writer = encoder.write_header().unwrap();
+            writer.write_image_data(pixels.as_flattened()).unwrap();
+        }
+        let b = Bitmap::from_png(&bytes).unwrap();
+        let black: Vec<bool> = (0..6).map(|x| b.get(x, 0)).collect();
+        // Green is light to the eye (luma 150): paper, where an average of the channels said black.
+        assert_eq!(black, [true, false, true, false, true, false]);
     }
 }

@@ -162,11 +162,17 @@ fn a_closed_stdout_ends_the_command_without_a_panic() {
     use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
 
-    // 2,000 copies of the six sample postings: far more output than a pipe buffers.
-    let sample = data_arg("ozon_v3_list.json");
+    // 12,000 distinct postings: far more output than a pipe buffers. (Copies of one file would not do:
+    // a posting given twice is one record.)
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("many.json");
+    let postings: Vec<String> = (0..12_000)
+        .map(|i| format!(r#"{{"posting_number": "{i:08}-0001-1", "status": "awaiting_deliver"}}"#))
+        .collect();
+    std::fs::write(&sample, format!("[{}]", postings.join(",\n"))).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
         .arg("orders")
-        .args(std::iter::repeat_n(&sample, 2000))
+        .arg(&sample)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::cli::{data, data_arg, shiplabel};
-use shiplabel::label::labels_for_posting;
-use shiplabel::order::{load_file, Posting};
+use shiplabel::label::labels_of;
+use shiplabel::order::{read_files, Posting};
 use shiplabel::template::Template;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
@@ -43,9 +43,12 @@ fn render(args: &[&str]) -> Output {
 /// The sample batch: every labelable posting of the sample files.
 fn sample_postings(files: &[&str]) -> Vec<Posting> {
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    files
-        .iter()
-        .flat_map(|f| load_file(&data(f)).unwrap())
+    // Read as the CLI reads them: a posting in two files is one record.
+    let paths: Vec<_> = files.iter().map(|f| data(f)).collect();
+    read_files(&paths)
+        .unwrap()
+        .postings
+        .into_iter()
         .filter(|p| p.labelable(now).is_ok())
         .collect()
 }
@@ -54,18 +57,11 @@ fn sample_postings(files: &[&str]) -> Vec<Posting> {
 fn expected_barcodes(postings: &[Posting], template: &Template) -> Vec<Vec<String>> {
     postings
         .iter()
-        .flat_map(|p| labels_for_posting(p, template.repeat))
+        .flat_map(|p| labels_of(p, template.repeat).unwrap())
         .map(|l| {
-            let upper = if l.upper_barcode.is_empty() {
-                l.posting_number.clone()
-            } else {
-                l.upper_barcode.clone()
-            };
-            let lower = [&l.lower_barcode, &l.tracking_number, &l.posting_number]
-                .into_iter()
-                .find(|v| !v.is_empty())
-                .unwrap()
-                .clone();
+            // No fallbacks: both barcodes are the posting's own.
+            let (upper, lower) = (&l.data.upper_barcode, &l.data.lower_barcode);
+            assert!(!upper.is_empty() && !lower.is_empty(), "{}", l.name());
             let mut v = vec![format!("CODE-128:{upper}"), format!("CODE-128:{lower}")];
             v.sort();
             v

@@ -36,9 +36,10 @@ fn every_bar_and_space_is_a_whole_number_of_modules() {
     let posting = sample();
     let template = Template::builtin("ozon-fbs").unwrap();
     for dpi in [203u32, 300] {
-        let composed = shiplabel::compose::compose_posting(&posting, &template, Some(dpi)).unwrap();
-        let scene = &composed[0].scene;
-        let bitmap = shiplabel::render::raster::rasterize(scene, dpi);
+        let options = shiplabel::RenderOptions::at_dpi(dpi);
+        let labels = shiplabel::posting_labels(&posting, &template, &options).unwrap();
+        let scene = &labels[0].composed.scene;
+        let bitmap = shiplabel::render::rasterize(scene, dpi);
         for barcode in scene.barcodes() {
             let x = barcode.module_dots.unwrap();
             // A scan line through the middle of the symbol.
@@ -92,8 +93,8 @@ fn render_pdf_makes_one_page_per_label_and_the_same_bytes_twice() {
     let postings = vec![posting.clone(), posting];
     let a = shiplabel::render_pdf(&postings, &template).unwrap();
     let b = shiplabel::render_pdf(&postings, &template).unwrap();
-    assert_eq!(a, b);
-    let text = String::from_utf8_lossy(&a);
+    assert_eq!(a.pdf, b.pdf);
+    let text = String::from_utf8_lossy(&a.pdf);
     assert!(text.contains("/Count 2"));
     // One embedded font program per style used, however many pages.
     assert_eq!(text.matches("/FontFile2").count(), 2);
@@ -124,7 +125,7 @@ fn images_are_drawn_in_pdf_and_bitmap() {
         .count();
     assert!(black_in_logo > 70 * 70, "{black_in_logo}");
     let pdf = shiplabel::render_pdf(&[posting.clone(), posting], &template).unwrap();
-    let text = String::from_utf8_lossy(&pdf);
+    let text = String::from_utf8_lossy(&pdf.pdf);
     // Written once, used by both pages.
     assert_eq!(text.matches("/Subtype/Image").count(), 1);
     assert_eq!(text.matches("/Im0").count(), 2);

@@ -132,7 +132,19 @@ fn pack_split_cancel_ship_and_their_refusals() {
     // The passport gate refuses packing.
     let out = shiplabel(&db, &["pack", "55500003-0001-1", "--now", NOW]);
     assert_eq!(out.status.code(), Some(1));
+    // Neither label of the split posting was printed: ship refuses, naming them.
     let out = shiplabel(&db, &["ship", "55500001-0001-1", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("55500001-0001-1 box 1/2, 55500001-0001-1 box 2/2 not printed")
+            && said.contains("--without-label"),
+        "{said}"
+    );
+    let out = shiplabel(
+        &db,
+        &["ship", "55500001-0001-1", "--without-label", "--now", NOW],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("now delivering"));
     let out = shiplabel(
@@ -261,7 +273,9 @@ fn scan_packs_prints_and_rings_the_bell_on_unknown_or_gated_codes() {
         &printer.uri(),
         b"55500001-0001-1\r\nXYZ\nPLATE\n55500003-0001-1\n55500001-0001-1\n",
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Lines failed and the input is a pipe: the exit status says so.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("2 scanned line(s) failed"));
     let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(
@@ -297,7 +311,7 @@ fn a_scan_the_printer_fails_leaves_no_label_of_it_claimed() {
     import_json(dir.path(), &db, TWO_UNITS);
     split_first_posting(&db);
     let out = scan(&db, &gone_printer(), b"55500001-0001-1\n");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).starts_with("✗ 55500001-0001-1"),
         "{}",
@@ -357,7 +371,7 @@ fn a_scanned_line_that_is_not_utf8_is_refused_and_the_scan_goes_on() {
     import_json(dir.path(), &db, TWO_UNITS);
     let printer = FakePrinter::start();
     let out = scan(&db, &printer.uri(), b"\xff\xfe12\r\n55500002-0001-1\n");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     let lines: Vec<&str> = said.lines().collect();
     assert_eq!(lines.len(), 2, "{said}");

@@ -1,23 +1,29 @@
-//! Feeds arbitrary text to the JSON and CSV importers, then runs on whatever imported what a user's
-//! `shiplabel orders` run and a packing station would: summary, labelability, cost, packing with a
-//! split derived from the input, the passport deadline. Any panic is a bug.
+//! Feeds arbitrary bytes to the importers (JSON, CSV in UTF-8 or Windows-1251, format by content), merges
+//! the results as a multi-file run does, then runs on whatever imported what a user's `shiplabel orders`
+//! run and a packing station would: summary, labelability, cost, packing with a split derived from the
+//! input, the passport deadline. Any panic is a bug.
 #![no_main]
 
 use chrono::{DateTime, Duration, Utc};
 use libfuzzer_sys::fuzz_target;
-use shiplabel::order::{self, Package, PostingSummary};
+use shiplabel::order::{read_bytes, Imported};
+use shiplabel::order::{Package, PostingSummary};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
     let now = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
-    for result in [
-        order::parse_json("fuzz.json", text),
-        order::parse_csv("fuzz.csv", text),
-    ] {
-        let Ok(postings) = result else { continue };
-        for mut posting in postings {
+    let mut all = Imported::default();
+    for extension in [Some("json"), Some("csv"), None] {
+        let Ok(imported) = read_bytes("fuzz", data, extension) else {
+            continue;
+        };
+        for warning in &imported.warnings {
+            let _ = warning.to_string();
+        }
+        all.merge(imported);
+    }
+    let _ = all.merge_note();
+    {
+        for mut posting in all.postings {
             let _ = serde_json::to_string(&PostingSummary::new(&posting, now));
             let _ = posting.labelable(now);
             let _ = posting.cost();

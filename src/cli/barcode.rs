@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
-use crate::barcode::{encode, fit, render, Symbology, GS};
-use crate::scene::mm_to_dots;
+use shiplabel::barcode::{self, encode, fit, Symbology, GS};
+use shiplabel::scene::mm_to_dots;
 
 /// Module size used when neither `--module-dots` nor `--width-mm` is given: 0.25 mm (10 mil) for linear
 /// symbols, 0.5 mm for QR and DataMatrix.
@@ -23,7 +23,8 @@ pub struct BarcodeArgs {
     /// or the raw element string with `\x1d` (written as those four characters) for the group separator.
     pub data: String,
 
-    /// Symbology: code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix, gs1-datamatrix.
+    /// Symbology: code128, gs1-128, ean13, ean8, upca, upce, itf14, itf14-frame, code39, code39-mod43, qr,
+    /// datamatrix, gs1-datamatrix. EAN-13, UPC-A and UPC-E take an EAN-2 or EAN-5 add-on after a `+`.
     #[arg(long = "type", short = 't', value_name = "TYPE")]
     pub symbology: Symbology,
 
@@ -138,11 +139,11 @@ pub fn run(args: BarcodeArgs) -> Result<ExitCode, CliError> {
     let bytes = match (format, size.module_dots, dpi) {
         (Format::Png, Some(x), Some(dpi)) => {
             let bar_height = mm_to_dots(args.height_mm, dpi).round().max(1.0) as u32;
-            render::raster(&symbol, x, bar_height, dpi, args.text).to_png(Some(dpi))
+            barcode::raster(&symbol, x, bar_height, dpi, args.text).to_png(Some(dpi))
         }
-        _ => render::svg(&symbol, size.module_mm, args.height_mm, args.text).into_bytes(),
+        _ => barcode::svg(&symbol, size.module_mm, args.height_mm, args.text).into_bytes(),
     };
-    crate::output::write_atomic(&args.output, &bytes)
+    shiplabel::output::write_atomic(&args.output, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     match size.module_dots {
         Some(x) => eprintln!(

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::CliError;
-use crate::config::Config;
-use crate::output::write_atomic_with;
-use crate::printer::calibrate::calibration_page;
-use crate::printer::{encode_label, PrintOptions, Printer, Timeouts};
+use shiplabel::config::Config;
+use shiplabel::output::write_atomic_with;
+use shiplabel::printer::calibration_page;
+use shiplabel::printer::{encode_label, PrintOptions, Printer, Timeouts};
 
 /// Print the calibration page on a printer (or write its bytes to a file).
 #[derive(Debug, clap::Args)]

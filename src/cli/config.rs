@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::CliError;
-use crate::config::{Config, Setting, Source};
+use shiplabel::config::{Config, Setting, Source};
 
 /// Show the effective settings and where each came from.
 #[derive(Debug, clap::Args)]

@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 use super::orders::{load_postings, OrdersArgs};
 use super::text_table;
 use super::CliError;
-use crate::order::deadline;
+use shiplabel::order;
 
 /// Prints the packing deadlines of the postings in `args.files` at `now`.
 pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> {
     let mut postings = load_postings(&args.files)?;
     postings.retain(|p| args.status_wanted(p));
-    let tz = args.tz.unwrap_or_else(deadline::moscow);
-    let list = deadline::due_list(&postings, now, args.warn, tz);
+    let tz = args.tz.unwrap_or_else(order::moscow);
+    let list = order::due_list(&postings, now, args.warn, tz);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(ExitCode::SUCCESS);
@@ -59,11 +59,11 @@ pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> 
     println!(
         "{} to pack: {} late, {} due within {}, {} later today, {} on later days",
         list.len(),
-        count(deadline::Urgency::Late),
-        count(deadline::Urgency::DueSoon),
+        count(order::Urgency::Late),
+        count(order::Urgency::DueSoon),
         text_table::minutes(args.warn.num_minutes()),
-        count(deadline::Urgency::Today),
-        count(deadline::Urgency::Later),
+        count(order::Urgency::Today),
+        count(order::Urgency::Later),
     );
     Ok(ExitCode::SUCCESS)
 }

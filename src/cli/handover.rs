@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use super::orders::{load_postings, parse_now};
+use super::orders::load_postings;
+use super::parse_now;
 use super::report::parse_date;
 use super::CliError;
-use crate::order::deadline;
-use crate::report::HandoverSheet;
+use shiplabel::order;
+use shiplabel::report::HandoverSheet;
 
 /// Make the handover sheet (акт приёма-передачи) for the packed postings in the files: A4 PDF.
 #[derive(Debug, Args)]
@@ -37,7 +38,7 @@ pub fn run(args: HandoverArgs) -> Result<ExitCode, CliError> {
     let now = args.now.unwrap_or_else(Utc::now);
     let date = args
         .date
-        .unwrap_or_else(|| now.with_timezone(&deadline::moscow()).date_naive());
+        .unwrap_or_else(|| now.with_timezone(&order::moscow()).date_naive());
     let postings = load_postings(&args.files)?;
     let (sheet, skipped) = HandoverSheet::from_postings(&postings, &args.seller, date, now)?;
     for s in &skipped {

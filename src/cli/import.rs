@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now};
+use super::parse_now;
+use super::station::open_store;
 use super::CliError;
-use crate::order;
+use shiplabel::order;
 
 /// Import postings (Ozon API JSON, neutral JSON/CSV records) into the station store.
 #[derive(Debug, clap::Args)]
@@ -25,9 +26,11 @@ pub fn run(args: ImportArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "import")?;
     let now = args.now.unwrap_or_else(Utc::now);
     for file in &args.files {
-        let postings = order::load_file(file)?;
+        // One file, one transaction: the store merges a posting seen before by the same rank rule.
+        let imported = order::read_file(file)?;
+        super::orders::tell_import(&imported);
         let name = file.display().to_string();
-        let report = store.import_noted(postings, now, Some(&name))?;
+        let report = store.import_noted(imported.postings, now, Some(&name))?;
         println!(
             "{name}: {} new, {} updated, {} unchanged, {} older (kept the stored status)",
             report.inserted, report.updated, report.unchanged, report.older

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-use super::station::open_store;
+use super::station::open_existing_store;
 use super::CliError;
-use crate::store::JobState;
+use shiplabel::store::JobState;
 
 /// Show the print journal.
 #[derive(Debug, clap::Args)]
@@ -29,7 +29,7 @@ fn parse_state(text: &str) -> Result<JobState, String> {
 
 /// Settles jobs of processes that are gone, then prints one line per job.
 pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "jobs")?;
+    let mut store = open_existing_store(db, "jobs")?;
     store.recover(Utc::now())?;
     let jobs = store.jobs(args.state, args.posting.as_deref())?;
     println!(

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now};
+use super::parse_now;
+use super::station::open_existing_store;
 use super::CliError;
-use crate::order::{Package, Posting};
+use shiplabel::order::{self, Package, Posting};
+use shiplabel::station;
 
 /// Pack a stored posting, whole or split into packages.
 #[derive(Debug, clap::Args)]
@@ -48,6 +50,10 @@ pub struct ShipArgs {
     /// The hand-over time (RFC 3339); default: now.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
+    /// Hand over even though a label of the posting was never sent to a printer (it was printed
+    /// some other way). Without it, `ship` refuses such a posting.
+    #[arg(long)]
+    without_label: bool,
 }
 
 /// Parses `--split` against the posting's products (an offer id resolves to its SKU).
@@ -93,7 +99,7 @@ fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>, CliError> 
 
 /// Packs and prints the shipments made.
 pub fn run_pack(args: PackArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "pack")?;
+    let mut store = open_existing_store(db, "pack")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let packages = match &args.split {
         Some(text) => parse_split(text, &store.posting(&args.posting)?)?,
@@ -119,23 +125,42 @@ pub fn run_pack(args: PackArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
 
 /// Cancels and prints the result.
 pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "cancel")?;
+    let mut store = open_existing_store(db, "cancel")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let posting = store.cancel(&args.posting, args.reason, args.message.as_deref(), now)?;
+    let done = station::cancel(
+        &mut store,
+        &args.posting,
+        args.reason,
+        args.message.as_deref(),
+        now,
+    )?;
+    let posting = &done.posting;
     let reason = posting
         .cancellation
         .as_ref()
         .map(|c| c.reason.clone())
         .unwrap_or_default();
     println!("{}: cancelled ({reason})", posting.posting_number);
+    if !done.dropped_jobs.is_empty() {
+        println!(
+            "{}: {} queued label(s) taken out of the print queue",
+            posting.posting_number,
+            done.dropped_jobs.len()
+        );
+    }
+    for (name, at) in &done.sent {
+        // The shop reads Ozon's clock: Moscow time.
+        let at = at.with_timezone(&order::moscow()).format("%H:%M");
+        println!("{name}: label sent at {at} (Moscow time): take it off the parcel");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Hands over and prints the result.
 pub fn run_ship(args: ShipArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "ship")?;
+    let mut store = open_existing_store(db, "ship")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let posting = store.ship(&args.posting, now)?;
+    let posting = station::ship(&mut store, &args.posting, now, args.without_label)?;
     println!(
         "{}: handed over, now {}",
         posting.posting_number, posting.status

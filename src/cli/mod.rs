@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub mod barcode;
 mod calibrate;
+mod completions;
 mod config;
 mod due;
 pub mod handover;
@@ -23,6 +24,13 @@ mod scan;
 mod station;
 pub mod templates;
 mod text_table;
+
+/// Parses `--now`: the one parser every command's `--now` uses.
+pub fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
+}
 
 /// Error type every command returns: the message is printed with its chain of causes.
 pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -77,6 +85,10 @@ enum Command {
     Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
+    Man(completions::ManArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -99,7 +111,7 @@ pub fn run() -> ExitCode {
     // The settings file's db (or SHIPLABEL_DB) stands in for --db; `config` shows the choice itself.
     let db = match &cli.command {
         Command::Config(_) => cli.db.clone(),
-        _ => match crate::config::Config::load() {
+        _ => match shiplabel::config::Config::load() {
             Ok(config) => config.db(cli.db.as_deref()).map(|s| s.value),
             Err(e) => {
                 report(&e);
@@ -154,12 +166,14 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Reprint(args) => reprint::run(args, db),
         Command::Jobs(args) => jobs::run(args, db),
         Command::Scan(args) => scan::run(args, db),
-        Command::Render(args) => render::run(args),
+        Command::Render(args) => render::run(args, db),
         Command::Templates(args) => templates::run(args),
         Command::Barcode(args) => barcode::run(args),
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::text_table;
-use super::CliError;
-use crate::order::{self, deadline, Posting, PostingSummary, Status};
+use super::{parse_now, CliError};
+use shiplabel::order::{self, Posting, PostingSummary, Status};
 
 /// List postings from Ozon API JSON or neutral record files (JSON or CSV).
 #[derive(Debug, Args)]
@@ -33,10 +33,10 @@ pub struct OrdersArgs {
     #[arg(long, conflicts_with = "labelable")]
     pub due: bool,
     /// With --due: how long before its deadline a posting counts as due soon (e.g. 2h, 90m, 1h30m).
-    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = deadline::parse_duration, requires = "due")]
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = order::parse_duration, requires = "due")]
     pub warn: chrono::Duration,
     /// With --due: the seller's UTC offset that decides what "today" is (default Moscow, +03:00).
-    #[arg(long, value_name = "OFFSET", value_parser = deadline::parse_offset, requires = "due")]
+    #[arg(long, value_name = "OFFSET", value_parser = order::parse_offset, requires = "due")]
     pub tz: Option<chrono::FixedOffset>,
 }
 
@@ -47,19 +47,31 @@ impl OrdersArgs {
     }
 }
 
-/// Every posting of `files`, in order; the first file that cannot be imported ends the run.
+/// Every posting of `files`, in order, one record per posting number; the first file that cannot be
+/// imported ends the run. Fields left unread and postings merged are told on stderr.
 pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
-    let mut postings = Vec::new();
-    for file in files {
-        postings.extend(order::load_file(file)?);
-    }
-    Ok(postings)
+    let imported = order::read_files(files)?;
+    tell_import(&imported);
+    Ok(imported.postings)
 }
 
-pub(crate) fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
+/// How many warnings are written one by one; the rest are counted, so that a file with a bad date in
+/// every posting does not bury the output.
+const WARNINGS_SHOWN: usize = 20;
+
+/// Writes an import's warnings and its merge note to stderr.
+pub(crate) fn tell_import(imported: &order::Imported) {
+    for warning in imported.warnings.iter().take(WARNINGS_SHOWN) {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(more) = imported.warnings.len().checked_sub(WARNINGS_SHOWN) {
+        if more > 0 {
+            eprintln!("warning: … and {more} more field(s) left unread");
+        }
+    }
+    if let Some(note) = imported.merge_note() {
+        eprintln!("{note}");
+    }
 }
 
 /// Runs the command.

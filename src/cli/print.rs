@@ -6,17 +6,17 @@ use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::station::PrinterOpts;
-use super::CliError;
-use crate::bitmap::Bitmap;
-use crate::config::Config;
-use crate::order;
-use crate::output::write_atomic_with;
-use crate::pipeline;
-use crate::printer::verify::{encode_label_verified, ExpectedBarcode};
-use crate::printer::{bitmap_from_png, BatchError, Printer, Profile};
-use crate::template::Template;
+use super::{parse_now, CliError};
+use shiplabel::bitmap::Bitmap;
+use shiplabel::config::Config;
+use shiplabel::output::write_atomic_with;
+use shiplabel::printer::{
+    bitmap_from_png, encode_label_verified, BatchError, ExpectedBarcode, Printer, Profile,
+};
+use shiplabel::template::Template;
+use shiplabel::{RenderError, RenderOptions};
 
-/// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
+/// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP, CUPS, Windows or a device file).
 /// Without `--printer` or `--output`, the printer comes from `SHIPLABEL_PRINTER` or the settings file
 /// (see `shiplabel config`), and so do the profile and the template.
 #[derive(Debug, clap::Args)]
@@ -72,9 +72,9 @@ impl PrintArgs {
     /// build their print options (status checks, timeouts) in one place.
     fn printer_opts(&self) -> PrinterOpts {
         PrinterOpts {
-            printer: self.printer.clone(),
-            profile: self.profile.clone(),
-            template: self.template.clone(),
+            printer: self.printer.clone().unwrap_or_default(),
+            profile: self.profile.clone().unwrap_or_default(),
+            template: self.template.clone().unwrap_or_default(),
             no_status: self.no_status,
             timeout: self.timeout,
         }
@@ -114,38 +114,30 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     if args.pending {
         return run_pending(&args, db);
     }
-    let profile_name = args.profile.clone().unwrap_or_default();
-    let profile = config.resolve_profile(&profile_name, args.printer.as_deref())?;
+    let opts = args.printer_opts();
+    let profile = config.resolve_profile(&opts.profile, args.printer.as_deref())?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let mut template = None;
     let mut labels = Vec::new();
-    for file in &args.files {
-        if is_png(file) {
-            // A PNG carries no barcode positions: nothing to read back.
-            let (name, bitmap) = load_png(file)?;
-            labels.push((name, bitmap, Vec::new()));
-            continue;
-        }
-        let template = match &mut template {
-            Some(t) => t,
-            None => template.insert(Template::load(
-                args.template.as_deref().unwrap_or_default(),
-            )?),
+    // Posting files are read together, so that a posting in two of them is one record.
+    let (pngs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.files.iter().cloned().partition(|f| is_png(f));
+    for file in &pngs {
+        // A PNG carries no barcode positions: nothing to read back.
+        let (name, bitmap) = load_png(file)?;
+        labels.push((name, bitmap, Vec::new()));
+    }
+    if !files.is_empty() {
+        let template = Template::load(&opts.template)?;
+        // The library's gate and label rule: the labels `render` and `print --pending` make too.
+        let options = RenderOptions {
+            now: Some(now),
+            ..RenderOptions::at_dpi(profile.dpi)
         };
-        for posting in order::load_file(file)? {
-            if let Err(reason) = posting.labelable(now) {
-                eprintln!("skipped: {reason}");
-                continue;
-            }
-            let bitmaps = pipeline::label_bitmaps_to_verify(&posting, template, profile.dpi)?;
-            let boxes = bitmaps.len();
-            for (n, (bitmap, barcodes)) in bitmaps.into_iter().enumerate() {
-                let name = if boxes > 1 {
-                    format!("{} ({}/{boxes})", posting.posting_number, n + 1)
-                } else {
-                    posting.posting_number.clone()
-                };
-                labels.push((name, bitmap, barcodes));
+        for posting in super::orders::load_postings(&files)? {
+            match shiplabel::named_bitmaps_to_verify(&posting, &template, &options) {
+                Ok(named) => labels.extend(named),
+                Err(RenderError::NotLabelable(reason)) => eprintln!("skipped: {reason}"),
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -153,12 +145,6 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         return Err("no labelable postings in the given files: nothing to print".into());
     }
     print_labels(&args, &profile, labels.as_slice())
-}
-
-fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
 }
 
 fn is_png(file: &Path) -> bool {
@@ -247,33 +233,34 @@ pub fn print_labels(
 
 /// `print --pending`: the journal run over the station store.
 fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    use super::station::open_store;
+    use super::station::open_existing_store;
     let opts = args.printer_opts();
-    let (printer, profile, template, mut options) = opts.resolve()?;
+    let (profile, template, mut options) = opts.resolve()?;
     options.copies = args.copies;
-    let mut store = open_store(db, "print")?;
+    let mut store = open_existing_store(db, "print")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station =
-        crate::station::Station::new(&mut store, template, &printer, profile, options);
+        shiplabel::station::Station::new(&mut store, template, &opts.printer, profile, options);
     let result = station.print_pending(args.reprint_uncertain, now, |line| eprintln!("{line}"));
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
             let left = station
                 .store()
-                .jobs(Some(crate::store::JobState::Queued), None)?
+                .jobs(Some(shiplabel::store::JobState::Queued), None)?
                 .len();
             eprintln!("stopped: {left} label(s) left queued for the next run");
             return Err(e.into());
         }
     };
-    for (name, why) in &summary.uncertain {
+    for issue in &summary.uncertain {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("uncertain: {name}: {why}");
     }
     println!(
         "printed {} label(s) on {}; {} failed; {} uncertain{}",
         summary.sent.len(),
-        printer,
+        opts.printer,
         summary.failed.len(),
         summary.uncertain.len(),
         if summary.uncertain.is_empty() {

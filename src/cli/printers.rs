@@ -4,9 +4,10 @@
 use std::process::ExitCode;
 
 use super::CliError;
-use crate::printer::transport::ipp;
-use crate::printer::transport::usb::{self, UsbPrinterInfo};
-use crate::printer::{builtins, Timeouts, TransportError};
+use shiplabel::printer::{
+    builtins, list_cups_queues, list_usb_printers, IppServer, Timeouts, TransportError,
+    UsbPrinterInfo,
+};
 
 /// List connected USB printers (or the built-in printer profiles).
 #[derive(Debug, clap::Args)]
@@ -16,9 +17,8 @@ pub struct PrintersArgs {
     profiles: bool,
 }
 
-/// Prints one line per printer: `VID:PID manufacturer="…" model="…" languages=… uri=…`, then one per OS
-/// print queue. A machine without USB, or without a CUPS server, is not an error: it says so on stderr
-/// and exits 0 (the other kinds of printer still work).
+/// Prints one line per printer: `VID:PID manufacturer="…" model="…" languages=… uri=…`. A machine without
+/// USB is not an error: it says so on stderr and exits 0 (network and file printers still work).
 pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
     if args.profiles {
         for p in builtins() {
@@ -41,7 +41,7 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    match usb::list_printers() {
+    match list_usb_printers() {
         Ok(printers) => {
             if printers.is_empty() {
                 eprintln!(
@@ -67,21 +67,20 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
 /// The print queues of the local CUPS server (and of Windows), one a line.
 fn os_queues() {
     #[cfg(windows)]
-    match crate::printer::transport::winspool::list_printers() {
+    match shiplabel::printer::list_windows_printers() {
         Ok(names) => {
             for name in names {
-                println!("winspool://{} queue=windows", quoted_free(&name));
+                println!("winspool://{} queue=windows", visible(&name));
             }
         }
         Err(e) => eprintln!("shiplabel: cannot list the Windows printers: {e}"),
     }
-    let server = ipp::Server::local();
-    match ipp::list_queues(&server, Timeouts::default()) {
+    match list_cups_queues(&IppServer::local(), Timeouts::default()) {
         Ok(queues) => {
             for q in queues {
                 println!(
                     "cups://{} queue=cups state={}{} model={} device={}",
-                    quoted_free(&q.name),
+                    visible(&q.name),
                     q.state,
                     if q.accepting { "" } else { ",rejecting" },
                     quoted(Some(&q.model)),
@@ -92,21 +91,21 @@ fn os_queues() {
         // No CUPS here is as ordinary as no USB: say so and go on.
         Err(e) if !cfg!(windows) => eprintln!(
             "shiplabel: no CUPS print queues listed ({}): cups:// printers need a CUPS server",
-            quoted_free(&e)
+            visible(&e)
         ),
         Err(_) => {}
     }
 }
 
 /// Text without control characters (names come from the system, but reach a terminal).
-fn quoted_free(text: &str) -> String {
+fn visible(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
 }
 
 fn quoted(value: Option<&str>) -> String {
     format!(
         "\"{}\"",
-        quoted_free(value.unwrap_or("unknown")).replace('"', "'")
+        visible(value.unwrap_or("unknown")).replace('"', "'")
     )
 }
 

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::Args;
 
-use super::orders::{load_postings, parse_now};
+use super::orders::load_postings;
+use super::parse_now;
 use super::text_table;
 use super::CliError;
-use crate::order::deadline;
-use crate::order::remind::{self, Lang, ReminderState, Template};
+use shiplabel::order::{self, ReminderLang as Lang, ReminderState, ReminderTemplate as Template};
 
 /// List postings waiting for the customer's passport data, with the time left and a chat message.
 #[derive(Debug, Args)]
@@ -29,7 +29,7 @@ pub struct RemindArgs {
     pub template: Option<PathBuf>,
     /// Show every deadline at this UTC offset (e.g. +05:00) instead of the customer's region or
     /// Moscow time.
-    #[arg(long, value_name = "OFFSET", value_parser = deadline::parse_offset)]
+    #[arg(long, value_name = "OFFSET", value_parser = order::parse_offset)]
     pub tz: Option<FixedOffset>,
     /// Print JSON (one object per posting, with the message) instead of text.
     #[arg(long)]
@@ -52,7 +52,7 @@ pub fn run(args: RemindArgs) -> Result<ExitCode, CliError> {
     };
     let now = args.now.unwrap_or_else(Utc::now);
     let postings = load_postings(&args.files)?;
-    let list = remind::reminders(&postings, now, args.lang, &template, args.tz);
+    let list = order::reminders(&postings, now, args.lang, &template, args.tz);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(ExitCode::SUCCESS);

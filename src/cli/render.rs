@@ -7,20 +7,32 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
-use super::CliError;
-use crate::compose::compose_posting;
-use crate::order::{self, Posting};
-use crate::output::{write_all_atomic, write_atomic_with};
-use crate::pipeline::{self, RenderError, RenderOptions, DEFAULT_DPI, DPI_RANGE};
-use crate::render::raster;
-use crate::template::{Template, DEFAULT_TEMPLATE};
+use super::station::open_existing_store;
+use super::{parse_now, CliError};
+use shiplabel::order::{Posting, Status};
+use shiplabel::output::{write_all_atomic, write_atomic_with};
+use shiplabel::render::rasterize;
+use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
+use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions, RenderReport};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
+///
+/// From files, or with `--db PATH` (or `--stored` for the default database) from the station store:
+/// the stored postings as packed, the very labels `print --pending` sends for them.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Posting files: Ozon Seller API responses or neutral records (JSON or CSV).
-    #[arg(required = true, value_name = "FILE")]
+    /// Posting files: Ozon Seller API responses or neutral records (JSON or CSV). With `--db` or
+    /// `--stored`: posting numbers in the store (none: every stored posting awaiting delivery).
+    #[arg(value_name = "FILE|POSTING")]
     pub files: Vec<PathBuf>,
+    /// Render postings of the station store (the database at `--db`, or the default one).
+    #[arg(long)]
+    pub stored: bool,
+    /// Also render postings that may not be labelled now, as samples: marked «ОБРАЗЕЦ — НЕ ОТПРАВЛЯТЬ /
+    /// SAMPLE — DO NOT SHIP» and without barcodes, for checking a template. Never ship them.
+    #[arg(long, conflicts_with = "strict")]
+    pub samples: bool,
     /// Output: `labels.pdf`, `label.png` (a single label) or a directory (`out/`: one PNG per label,
     /// named by posting number).
     #[arg(short, long, value_name = "OUT")]
@@ -45,12 +57,6 @@ pub struct RenderArgs {
     /// identical bytes).
     #[arg(long)]
     pub timestamp: bool,
-}
-
-fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time like 2026-11-23T10:00:00Z: {e}"))
 }
 
 fn parse_dpi(text: &str) -> Result<u32, String> {
@@ -92,32 +98,25 @@ fn target(path: &Path) -> Result<Target, CliError> {
     }
 }
 
-/// Runs the command.
-pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
+/// Runs the command: postings from the files, or with `--db`/`--stored` from the station store.
+pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let target = target(&args.output)?;
     let template = Template::load(&args.template)?;
     let now = args.now.unwrap_or_else(Utc::now);
 
-    let mut postings: Vec<Posting> = Vec::new();
-    let mut read = 0usize;
-    let mut skipped = 0usize;
-    for file in &args.files {
-        for posting in order::load_file(file)? {
-            read += 1;
-            match posting.labelable(now) {
-                Ok(()) => postings.push(posting),
-                Err(reason) => {
-                    skipped += 1;
-                    if args.strict {
-                        return Err(format!("{reason} (--strict: nothing written)").into());
-                    }
-                    if !args.only_labelable {
-                        eprintln!("skipped: {reason}");
-                    }
-                }
-            }
+    let postings: Vec<Posting> = if args.stored || db.is_some() {
+        stored_postings(&args.files, db)?
+    } else {
+        if args.files.is_empty() {
+            return Err(
+                "give posting files, or --stored (with --db PATH) for the station's postings"
+                    .into(),
+            );
         }
-    }
+        // Read together, so that a posting in two files is one record.
+        super::orders::load_postings(&args.files)?
+    };
+    let read = postings.len();
 
     let progress = progress_bar(postings.len());
     let options = RenderOptions {
@@ -125,14 +124,16 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
         title: format!("{} labels", template.name),
         creation_date: args.timestamp.then(|| Utc::now().fixed_offset()),
         skip_failed: !args.strict,
+        now: Some(now),
+        samples: args.samples,
     };
-    let (labels, warnings, failed) = match target {
+    let report = match target {
         Target::Pdf => {
             let mut report = None;
             // Errors other than writing come out of the writer as io::Errors; keep the real one here.
             let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let rendered = pipeline::render_pdf_with_progress(
+                let rendered = shiplabel::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,
@@ -142,19 +143,20 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                 let r = match rendered {
                     Ok((_, r)) => r,
                     Err(RenderError::Io(e)) => return Err(e),
+                    // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
+                    Err(RenderError::NoLabels { report, .. }) => {
+                        tell(&args, &report);
+                        failure = Some(no_label(&args.output));
+                        return Err(std::io::Error::other("no label"));
+                    }
                     Err(e) => {
                         failure = Some(e.into());
                         return Err(std::io::Error::other("rendering failed"));
                     }
                 };
-                if let Err(e) = check_strict(args.strict, &r.warnings) {
+                if let Err(e) = check_strict(args.strict, &r) {
                     failure = Some(e.into());
                     return Err(std::io::Error::other("--strict"));
-                }
-                // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
-                if r.labels == 0 {
-                    failure = Some(no_label(&args.output));
-                    return Err(std::io::Error::other("no label"));
                 }
                 report = Some(r);
                 Ok(())
@@ -164,38 +166,42 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
                     .take()
                     .unwrap_or_else(|| cannot_write(&args.output, e))
             })?;
-            let r = report.unwrap_or_default();
-            (r.labels, r.warnings, r.failed)
+            report.unwrap_or_default()
         }
         Target::Png | Target::Dir => {
             let single = matches!(target, Target::Png);
             let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-            let mut warnings = Vec::new();
-            let mut failed = Vec::new();
+            let mut report = RenderReport::default();
             for (i, posting) in postings.iter().enumerate() {
-                match compose_posting(posting, &template, Some(args.dpi)) {
+                match shiplabel::posting_labels(posting, &template, &options) {
                     Ok(labels) => {
                         let many = labels.len() > 1;
-                        for (n, composed) in labels.into_iter().enumerate() {
+                        for (n, label) in labels.into_iter().enumerate() {
                             let png =
-                                raster::rasterize(&composed.scene, args.dpi).to_png(Some(args.dpi));
+                                rasterize(&label.composed.scene, args.dpi).to_png(Some(args.dpi));
                             let path = if single {
                                 args.output.clone()
                             } else {
                                 args.output
                                     .join(file_name(&posting.posting_number, many, n))
                             };
-                            warnings.extend(composed.warnings);
+                            report.labels += 1;
+                            report.samples += usize::from(label.sample);
+                            report.warnings.extend(label.composed.warnings);
                             files.push((path, png));
                         }
                     }
-                    Err(e) if !args.strict => failed.push(e),
+                    Err(RenderError::NotLabelable(why)) => report.skipped.push(why),
+                    Err(e @ (RenderError::Compose(_) | RenderError::Rule(_))) if !args.strict => {
+                        report.failed.push(e)
+                    }
                     Err(e) => return Err(e.into()),
                 }
                 progress.set_position(i as u64 + 1);
             }
-            check_strict(args.strict, &warnings)?;
+            check_strict(args.strict, &report)?;
             if single && files.is_empty() {
+                tell(&args, &report);
                 return Err(no_label(&args.output));
             }
             if single && files.len() > 1 {
@@ -208,34 +214,77 @@ pub fn run(args: RenderArgs) -> Result<ExitCode, CliError> {
             if !single {
                 std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
             }
-            let labels = files.len();
             // All or nothing: a failure part-way leaves no mix of new and old labels.
             write_all_atomic(&files).map_err(|(path, e)| cannot_write(&path, e))?;
-            (labels, warnings, failed)
+            report
         }
     };
     progress.finish_and_clear();
 
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
-    for failure in &failed {
-        eprintln!("skipped: {failure}");
-    }
-    let skipped = skipped + failed.len();
+    tell(&args, &report);
+    let skipped = report.skipped.len() + report.failed.len();
+    let samples = match report.samples {
+        0 => String::new(),
+        n => format!(" ({n} of them marked samples: do not ship)"),
+    };
     eprintln!(
-        "{labels} label(s) for {} of {read} posting(s) written to {}; {skipped} skipped",
-        postings.len() - failed.len(),
+        "{} label(s){samples} for {} of {read} posting(s) written to {}; {skipped} skipped",
+        report.labels,
+        read - skipped,
         args.output.display()
     );
-    Ok(ExitCode::SUCCESS)
+    // A posting that should have a label and has none is a failure the caller must see.
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-fn check_strict(strict: bool, warnings: &[crate::compose::ComposeWarning]) -> Result<(), String> {
-    match warnings.first() {
-        Some(w) if strict => Err(format!("{w} (--strict: nothing written)")),
-        _ => Ok(()),
+/// The postings left out and why, and the warnings, one line each.
+fn tell(args: &RenderArgs, report: &RenderReport) {
+    if !args.only_labelable {
+        for why in &report.skipped {
+            eprintln!("skipped: {why}");
+        }
     }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for failure in &report.failed {
+        eprintln!("refused: {failure}");
+    }
+}
+
+/// The stored postings to render: the ones named, or every stored posting awaiting delivery.
+fn stored_postings(numbers: &[PathBuf], db: Option<&Path>) -> Result<Vec<Posting>, CliError> {
+    let store = open_existing_store(db, "render")?;
+    let numbers: Vec<String> = if numbers.is_empty() {
+        store.numbers_in_status(&Status::AwaitingDeliver)?
+    } else {
+        numbers
+            .iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect()
+    };
+    Ok(numbers
+        .iter()
+        .map(|n| store.posting(n))
+        .collect::<Result<_, _>>()?)
+}
+
+/// With `--strict`, any posting left out or any missing glyph fails the run before a file is written.
+fn check_strict(strict: bool, report: &RenderReport) -> Result<(), String> {
+    if !strict {
+        return Ok(());
+    }
+    if let Some(why) = report.skipped.first() {
+        return Err(format!("{why} (--strict: nothing written)"));
+    }
+    if let Some(w) = report.warnings.first() {
+        return Err(format!("{w} (--strict: nothing written)"));
+    }
+    Ok(())
 }
 
 /// Nothing to put in a single output file, naming it.

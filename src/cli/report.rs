@@ -9,7 +9,7 @@ use clap::Args;
 use super::orders::load_postings;
 use super::text_table;
 use super::CliError;
-use crate::report::sales::{sales_report, Amount};
+use shiplabel::report::{sales_report, Amount};
 
 /// Sum delivered postings (price × quantity) per day and in total; count cancelled and disputed.
 #[derive(Debug, Args)]
@@ -84,6 +84,17 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, CliError> {
             report.cancelled.to_string(),
             report.disputed.to_string(),
         ]);
+        if !report.fbo.is_empty() {
+            // Apart from the total: Ozon ships these, they are not the seller's FBS sales.
+            rows.push(vec![
+                "FBO (Ozon ships; not in TOTAL)".into(),
+                report.fbo.delivered.to_string(),
+                report.fbo.items.to_string(),
+                amounts(&report.fbo.revenue),
+                report.fbo.cancelled.to_string(),
+                report.fbo.disputed.to_string(),
+            ]);
+        }
         print!(
             "{}",
             text_table::render(

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::station::{open_store, parse_now, PrinterOpts};
+use super::parse_now;
+use super::station::{open_existing_store, PrinterOpts};
 use super::CliError;
 
 /// Print a posting's label(s) again (a torn or lost label); the journal records it.
@@ -22,14 +23,22 @@ pub struct ReprintArgs {
 
 /// Reprints and says what was sent.
 pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
-    let mut store = open_store(db, "reprint")?;
+    let mut store = open_existing_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let (mut station, printer) = args.printer.station(&mut store)?;
-    let summary = station.reprint(&args.posting, now)?;
+    let mut station = args.printer.station(&mut store)?;
+    let (summary, never_sent) = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
-        println!("{name}: printed again on {printer}");
+        if never_sent.contains(name) {
+            println!(
+                "{name}: printed on {} (it had never been printed before)",
+                args.printer.printer
+            );
+        } else {
+            println!("{name}: printed again on {}", args.printer.printer);
+        }
     }
-    for (name, why) in &summary.failed {
+    for issue in &summary.failed {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("{name}: not printed: {why}");
     }
     Ok(if summary.failed.is_empty() {

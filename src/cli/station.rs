@@ -2,54 +2,52 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-
 use super::CliError;
-use crate::printer::{PrintOptions, Profile, Timeouts};
-use crate::station::Station;
-use crate::store::{self, Actor, Store};
-use crate::template::Template;
+use shiplabel::printer::{PrintOptions, Profile, Timeouts};
+use shiplabel::station::Station;
+use shiplabel::store::{self, Actor, Store};
+use shiplabel::template::Template;
 
-/// Opens the store at `--db` or the default path, recording `command` as the actor.
+/// Opens the store at `--db` or the default path, creating it: only `import` does.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    let path: PathBuf = match db {
+    Ok(Store::open(&store_path(db)?, Actor::new(command))?)
+}
+
+/// Opens the store at `--db` or the default path only if it exists: every command but `import`, so
+/// that a look-up at a wrong path leaves no empty database behind.
+pub fn open_existing_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
+    Ok(Store::open_existing(&store_path(db)?, Actor::new(command))?)
+}
+
+fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {
+    Ok(match db {
         Some(p) => p.to_path_buf(),
         None => default_db()?,
-    };
-    Ok(Store::open(&path, Actor::new(command))?)
+    })
 }
 
 /// The database path when neither `--db` nor the settings name one: `%APPDATA%\shiplabel\shiplabel.db`
 /// on Windows, the store's XDG default elsewhere.
 pub fn default_db() -> Result<PathBuf, CliError> {
-    match crate::config::windows_data_dir() {
+    match shiplabel::config::windows_data_dir() {
         Some(dir) => Ok(dir.join("shiplabel.db")),
         None => Ok(store::default_path()?),
     }
 }
 
-/// Parses `--now`.
-pub fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{text:?} is not an RFC 3339 time (like 2026-11-22T12:00:00Z): {e}"))
-}
-
 /// The printer options of the printing station commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PrinterOpts {
-    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], cups://QUEUE,
-    /// winspool://NAME, file:///dev/usb/lp0 or a path [default: SHIPLABEL_PRINTER, else the settings
-    /// file's printer].
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
+    /// or a path.
     #[arg(long)]
-    pub printer: Option<String>,
-    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file [default:
-    /// SHIPLABEL_PROFILE, else the settings file's, else xprinter-xp365b].
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Label template: a built-in name or a TOML file [default: the settings file's, else ozon-fbs].
-    #[arg(short, long, value_name = "NAME|FILE")]
-    pub template: Option<String>,
+    pub printer: String,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
+    #[arg(long, default_value = "xprinter-xp365b")]
+    pub profile: String,
+    /// Label template: a built-in name or a TOML file.
+    #[arg(short, long, value_name = "NAME|FILE", default_value = shiplabel::template::DEFAULT_TEMPLATE)]
+    pub template: String,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]
     pub no_status: bool,
@@ -61,21 +59,14 @@ pub struct PrinterOpts {
 }
 
 impl PrinterOpts {
-    /// The printer URI, profile, template and print options these arguments name, each from the flag,
-    /// the environment or the settings file; the printer's settings from the file (calibration offsets,
-    /// darkness…) are applied over the profile.
-    pub fn resolve(&self) -> Result<(String, Profile, Template, PrintOptions), CliError> {
-        let config = crate::config::Config::load()?;
-        let printer = config
-            .printer(self.printer.as_deref())
-            .ok_or("no printer: give --printer URI, set SHIPLABEL_PRINTER, or put printer = \"URI\" in the settings file (see `shiplabel config`)")?
-            .value;
-        let profile_name = config
-            .profile(self.profile.as_deref(), Some(&printer))
-            .value;
-        let profile = config.resolve_profile(&profile_name, Some(&printer))?;
-        let template = Template::load(&config.template(self.template.as_deref()).value)?;
-        Ok((printer, profile, template, self.print_options(1)))
+    /// The profile, template and print options these arguments name.
+    pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
+        // The printer's settings from the settings file (calibration offsets, darkness…) go over the
+        // profile.
+        let config = shiplabel::config::Config::load()?;
+        let profile = config.resolve_profile(&self.profile, Some(&self.printer))?;
+        let template = Template::load(&self.template)?;
+        Ok((profile, template, self.print_options(1)))
     }
 
     /// The print options these arguments name, for `copies` copies of each label.
@@ -90,11 +81,15 @@ impl PrinterOpts {
         }
     }
 
-    /// The station these arguments describe, printing from `store` (`reprint`, `scan`), and the
-    /// printer's URI.
-    pub fn station<'s>(&self, store: &'s mut Store) -> Result<(Station<'s>, String), CliError> {
-        let (printer, profile, template, options) = self.resolve()?;
-        let station = Station::new(store, template, &printer, profile, options);
-        Ok((station, printer))
+    /// The station these arguments describe, printing from `store` (`reprint`, `scan`).
+    pub fn station<'s>(&self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+        let (profile, template, options) = self.resolve()?;
+        Ok(Station::new(
+            store,
+            template,
+            &self.printer,
+            profile,
+            options,
+        ))
     }
 }

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
-use crate::label::Field;
-use crate::template::{builtin_names, builtin_source, Template, DEFAULT_TEMPLATE};
+use shiplabel::label::Field;
+use shiplabel::template::{builtin_names, builtin_source, Template, DEFAULT_TEMPLATE};
 
 /// List the built-in label templates.
 #[derive(Debug, Args)]

@@ -17,15 +17,14 @@
 //! ```
 
 mod barcode;
-pub mod text;
+mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
-use crate::label::{labels_for_posting, LabelData};
-use crate::order::Posting;
+use crate::font::FontStyle;
+use crate::label::{Field, LabelData};
 use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
-pub use crate::template::BarcodeBox;
 pub use barcode::{barcode_item, PlaceError};
 
 /// A composed label and what went wrong without stopping it.
@@ -56,14 +55,20 @@ pub enum ComposeWarning {
 
 /// A label that cannot be composed. Each names the label (posting number) and the template element.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
-    /// The barcode's value is empty (no field of its fallback chain is present).
-    #[error("label {label}: element {element:?}: the barcode value is empty")]
+    /// A field the barcode is made of has no value (absent, empty or a placeholder such as `"0"`), and
+    /// no fallback the template declares has one: a barcode without it would be a wrong barcode.
+    #[error("posting {label}: barcode {element:?}: {detail}; no label is made rather than one with a wrong barcode")]
     EmptyBarcode {
         /// Posting number (or label name).
         label: String,
         /// Template element.
         element: String,
+        /// The fields tried, as the template names them (`upper_barcode`, or `a|b` for a fallback).
+        fields: String,
+        /// What each of them held.
+        detail: String,
     },
     /// The value cannot be encoded in the element's symbology.
     #[error("label {label}: element {element:?}: cannot encode {value:?}")]
@@ -99,6 +104,30 @@ pub fn compose(
     data: &LabelData,
     dpi: Option<u32>,
 ) -> Result<Composed, ComposeError> {
+    compose_inner(template, data, dpi, None)
+}
+
+/// Lays out a sample of a label that nobody can ship: instead of each barcode, a framed box saying
+/// [`SAMPLE_MARK`] (so nothing on it scans, and a missing barcode value is no obstacle), and a band
+/// with the mark across the middle of the page. For previews of postings that may not be labelled.
+pub fn compose_sample(
+    template: &Template,
+    data: &LabelData,
+    dpi: Option<u32>,
+) -> Result<Composed, ComposeError> {
+    let mut boxes = Vec::new();
+    let mut composed = compose_inner(template, data, dpi, Some(&mut boxes))?;
+    mark_sample(&mut composed, &boxes, dpi);
+    Ok(composed)
+}
+
+/// [`compose`]; with `sample_boxes`, barcode elements are not encoded but their boxes collected.
+fn compose_inner(
+    template: &Template,
+    data: &LabelData,
+    dpi: Option<u32>,
+    mut sample_boxes: Option<&mut Vec<Rect>>,
+) -> Result<Composed, ComposeError> {
     let dpi = dpi.filter(|&d| d > 0);
     let mut scene = Scene {
         width_mm: template.page.width_mm,
@@ -121,7 +150,20 @@ pub fn compose(
                 spec.value.render_into(data, &mut buf);
                 place_text(&mut scene, &mut warnings, &element.name, spec, &buf);
             }
+            ElementKind::Barcode(spec) if sample_boxes.is_some() => {
+                if let Some(boxes) = sample_boxes.as_deref_mut() {
+                    boxes.push(spec.placement.rect);
+                }
+            }
             ElementKind::Barcode(spec) => {
+                if let Some(fields) = spec.value.absent_field(data) {
+                    return Err(empty_barcode(
+                        &scene.label_name,
+                        &element.name,
+                        fields,
+                        data,
+                    ));
+                }
                 buf.clear();
                 spec.value.render_into(data, &mut buf);
                 let item = place_barcode(&element.name, spec, buf.trim(), dpi, &scene.label_name)?;
@@ -240,6 +282,77 @@ fn place_text(
     }
 }
 
+/// The error for a barcode whose field (and every declared fallback) has no value, saying what each held.
+fn empty_barcode(label: &str, element: &str, fields: &[Field], data: &LabelData) -> ComposeError {
+    let held: Vec<String> = fields
+        .iter()
+        .map(|&f| match data.raw_text(f).map(str::trim) {
+            Some(raw) if !raw.is_empty() => format!("{} is the placeholder {raw:?}", f.name()),
+            _ => format!("{} is missing", f.name()),
+        })
+        .collect();
+    ComposeError::EmptyBarcode {
+        label: label.to_string(),
+        element: element.to_string(),
+        fields: fields
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join("|"),
+        detail: held.join(", "),
+    }
+}
+
+/// The words across a sample label, Russian first (the packers' language), then English.
+pub const SAMPLE_MARK: &str = "ОБРАЗЕЦ — НЕ ОТПРАВЛЯТЬ\nSAMPLE — DO NOT SHIP";
+
+/// Draws the sample mark in each of `boxes` (where the barcodes would be) and in a band across the
+/// middle of the page.
+fn mark_sample(composed: &mut Composed, boxes: &[Rect], dpi: Option<u32>) {
+    let scene = &mut composed.scene;
+    let mut boxes = boxes.to_vec();
+    let (w, h) = (scene.width_mm, scene.height_mm);
+    // The band across the middle: on a label without barcodes it is the mark.
+    boxes.push(Rect::new(w * 0.05, h * 0.4, w * 0.9, h * 0.2));
+    for rect in boxes {
+        let t = 0.8_f64.min(rect.w / 4.0).min(rect.h / 4.0);
+        for side in [
+            Rect::new(rect.x, rect.y, rect.w, t),
+            Rect::new(rect.x, rect.bottom() - t, rect.w, t),
+            Rect::new(rect.x, rect.y + t, t, rect.h - 2.0 * t),
+            Rect::new(rect.right() - t, rect.y + t, t, rect.h - 2.0 * t),
+        ] {
+            scene.items.push(Item::Fill(snap(side, dpi)));
+        }
+        let inner = Rect::new(
+            rect.x + 2.0 * t,
+            rect.y + 2.0 * t,
+            rect.w - 4.0 * t,
+            rect.h - 4.0 * t,
+        );
+        if inner.w <= 0.0 || inner.h <= 0.0 {
+            continue;
+        }
+        let spec = TextSpec {
+            rect: inner,
+            value: crate::template::Expr::literal(SAMPLE_MARK),
+            size_pt: 16.0,
+            min_size_pt: 3.0,
+            style: FontStyle::Bold,
+            align: crate::template::Align::Center,
+            valign: VAlign::Middle,
+            max_lines: 2,
+        };
+        place_text(
+            scene,
+            &mut composed.warnings,
+            "sample mark",
+            &spec,
+            SAMPLE_MARK,
+        );
+    }
+}
+
 fn place_barcode(
     element: &str,
     spec: &BarcodeSpec,
@@ -251,6 +364,8 @@ fn place_barcode(
         return Err(ComposeError::EmptyBarcode {
             label: label.to_string(),
             element: element.to_string(),
+            fields: String::new(),
+            detail: "the value is empty".to_string(),
         });
     }
     barcode_item(element, value, &spec.placement, dpi).map_err(|err| match err {
@@ -271,15 +386,3 @@ fn place_barcode(
 
 #[cfg(test)]
 mod tests;
-
-/// Composes every label of a posting (see [`labels_for_posting`]).
-pub fn compose_posting(
-    posting: &Posting,
-    template: &Template,
-    dpi: Option<u32>,
-) -> Result<Vec<Composed>, ComposeError> {
-    labels_for_posting(posting, template.repeat)
-        .iter()
-        .map(|data| compose(template, data, dpi))
-        .collect()
-}

@@ -30,8 +30,7 @@ fn bars_lie_on_the_dot_grid_with_x_3_dots() {
 #[test]
 fn a_long_value_falls_back_to_two_dots_and_too_long_fails_naming_the_element() {
     let mut data = LabelData::sample();
-    data.upper_barcode.clear();
-    data.posting_number = "0132112277-0101-1".into();
+    data.upper_barcode = "0132112277-0101-1".into();
     let c = compose(&ozon(), &data, Some(203)).unwrap();
     let upper = c.scene.barcodes().next().unwrap();
     assert_eq!(upper.value, "0132112277-0101-1");
@@ -40,18 +39,78 @@ fn a_long_value_falls_back_to_two_dots_and_too_long_fails_naming_the_element() {
     data.upper_barcode = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl".into();
     let err = compose(&ozon(), &data, Some(203)).unwrap_err();
     assert!(matches!(&err, ComposeError::Size { element, .. } if element == "upper barcode"));
-    assert!(err.to_string().contains("0132112277-0101-1"), "{err}");
+    assert!(err.to_string().contains("12345678-0001-1"), "{err}");
 }
 
 #[test]
-fn posting_without_barcodes_uses_the_template_fallbacks() {
+fn a_missing_or_placeholder_barcode_is_refused_naming_the_posting_and_the_field() {
+    for name in crate::template::builtin_names() {
+        let template = Template::builtin(name).unwrap();
+        if template.repeat != crate::label::Repeat::Posting {
+            continue;
+        }
+        for (upper, lower, field, held) in [
+            ("", "751420599146000", "upper_barcode", "is missing"),
+            (
+                "0",
+                "751420599146000",
+                "upper_barcode",
+                "is the placeholder \"0\"",
+            ),
+            ("  ", "751420599146000", "upper_barcode", "is missing"),
+            (
+                "%101%806044518",
+                "0",
+                "lower_barcode",
+                "is the placeholder \"0\"",
+            ),
+            ("%101%806044518", "", "lower_barcode", "is missing"),
+        ] {
+            let mut data = LabelData::sample();
+            data.upper_barcode = upper.into();
+            data.lower_barcode = lower.into();
+            // A tracking number or the posting number is no stand-in for Ozon's barcodes.
+            data.tracking_number = "TRK123".into();
+            let err = compose(&template, &data, Some(203)).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(&err, ComposeError::EmptyBarcode { fields, .. } if fields == field),
+                "{name} {upper:?}/{lower:?}: {text}"
+            );
+            assert!(
+                text.contains("posting 12345678-0001-1")
+                    && text.contains(&format!("{field} {held}")),
+                "{name}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fallback_the_template_declares_is_used_also_for_a_placeholder() {
+    let template = Template::from_toml(
+        "[page]\nsize = [120, 75]\n[[element]]\ntype = \"barcode\"\nname = \"code\"\n\
+         x = 2\ny = 2\nwidth = 110\nheight = 30\nvalue = \"{upper_barcode|tracking_number}\"\n",
+        "t.toml",
+        None,
+    )
+    .unwrap();
     let mut data = LabelData::sample();
-    data.upper_barcode.clear();
-    data.lower_barcode.clear();
+    data.upper_barcode = "0".into();
     data.tracking_number = "TRK123".into();
-    let c = compose(&ozon(), &data, Some(203)).unwrap();
+    let c = compose(&template, &data, Some(203)).unwrap();
     let values: Vec<_> = c.scene.barcodes().map(|b| b.value.clone()).collect();
-    assert_eq!(values, vec!["12345678-0001-1", "TRK123"]);
+    assert_eq!(values, vec!["TRK123"]);
+    data.tracking_number = "0".into();
+    let err = compose(&template, &data, Some(203))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "upper_barcode is the placeholder \"0\", tracking_number is the placeholder \"0\""
+        ),
+        "{err}"
+    );
 }
 
 #[test]

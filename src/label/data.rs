@@ -133,6 +133,13 @@ impl Value<'_> {
     }
 }
 
+/// Whether a barcode value stands for "none": empty, blank, or only zeros (Ozon's examples and postings
+/// fetched without `with.barcodes` carry `"0"`). A label with such a barcode would send the parcel
+/// nowhere, so it counts as absent.
+pub fn is_placeholder(value: &str) -> bool {
+    value.trim().chars().all(|c| c == '0')
+}
+
 impl Field {
     /// Every field, in the order the documentation lists them.
     pub const ALL: [Field; 18] = [
@@ -222,15 +229,25 @@ impl Field {
     }
 }
 
+/// A barcode value, or empty text when it is a placeholder.
+fn code(value: &str) -> &str {
+    if is_placeholder(value) {
+        ""
+    } else {
+        value
+    }
+}
+
 impl LabelData {
-    /// The value of a field.
+    /// The value of a field. A barcode value (`upper_barcode`, `lower_barcode`, `tracking_number`) that
+    /// is a placeholder (see [`is_placeholder`]) is absent: empty text.
     pub fn value(&self, field: Field) -> Value<'_> {
         match field {
             Field::PostingNumber => Value::Text(&self.posting_number),
             Field::OrderNumber => Value::Text(&self.order_number),
-            Field::UpperBarcode => Value::Text(&self.upper_barcode),
-            Field::LowerBarcode => Value::Text(&self.lower_barcode),
-            Field::TrackingNumber => Value::Text(&self.tracking_number),
+            Field::UpperBarcode => Value::Text(code(&self.upper_barcode)),
+            Field::LowerBarcode => Value::Text(code(&self.lower_barcode)),
+            Field::TrackingNumber => Value::Text(code(&self.tracking_number)),
             Field::Warehouse => Value::Text(&self.warehouse),
             Field::DeliveryMethod => Value::Text(&self.delivery_method),
             Field::DeliveryService => Value::Text(&self.delivery_service),
@@ -244,6 +261,19 @@ impl LabelData {
             Field::OfferId => Value::Text(&self.product.offer_id),
             Field::Sku => Value::Text(&self.product.sku),
             Field::Quantity => Value::Number(self.product.quantity),
+        }
+    }
+
+    /// A field's text as the posting gave it, before placeholders count as absent (for error messages).
+    pub fn raw_text(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::UpperBarcode => Some(&self.upper_barcode),
+            Field::LowerBarcode => Some(&self.lower_barcode),
+            Field::TrackingNumber => Some(&self.tracking_number),
+            _ => match self.value(field) {
+                Value::Text(s) => Some(s),
+                _ => None,
+            },
         }
     }
 

@@ -2,11 +2,11 @@
 //!
 //! Templates never see a posting: they bind to the fields of a [`LabelData`] by name. This module
 //! makes those values from a posting ([`LabelData::from_posting`]) and holds the label rule
-//! ([`labels_for_posting`]). It knows nothing of templates, layout or output, so `template` and
+//! ([`labels_of`]): the one function every path asks which labels a posting gets. It knows nothing of templates, layout or output, so `template` and
 //! `compose` both build on it and neither needs the other's internals.
 
 mod data;
 mod rule;
 
-pub use data::{Field, FieldKind, LabelData, ProductData, Value};
-pub use rule::{labels_for_posting, Repeat, MAX_BOXES};
+pub use data::{is_placeholder, Field, FieldKind, LabelData, ProductData, Value};
+pub use rule::{labels_of, LabelRuleError, LabelUnit, PostingLabel, Repeat, MAX_BOXES};

@@ -1,9 +1,8 @@
-//! From a posting to the label data of each of its labels.
-
-use chrono::FixedOffset;
+//! The label rule: which labels a posting gets, what each is called and what it shows.
 
 use super::data::{LabelData, ProductData};
-use crate::order::{Posting, Product};
+use crate::order::moscow;
+use crate::order::{Posting, Product, Shipment};
 
 /// What one label stands for (a template's `repeat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,16 +13,9 @@ pub enum Repeat {
     Product,
 }
 
-/// Most labels one posting may produce: a `multi_box_qty` beyond it is a data error, and printing
-/// thousands of labels for it would be worse than printing this many.
-pub const MAX_BOXES: u32 = 999;
-
-/// Moscow time: Ozon's dates are UTC, its sellers and warehouses read them in Moscow time.
-fn moscow() -> FixedOffset {
-    // A fixed, valid offset of three hours; `east_opt` only fails beyond ±24 h.
-    FixedOffset::east_opt(3 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
-}
+/// Most packages (boxes) one posting may have labels for: the order's own box limit (one home), which
+/// the importer enforces too; a posting beyond it is refused naming the posting, never clamped.
+pub use crate::order::MAX_BOXES;
 
 impl LabelData {
     /// The label data of box `box_number` of `boxes` of a posting, for its first product line.
@@ -69,28 +61,179 @@ fn product(p: &Product) -> ProductData {
     }
 }
 
-/// The labels a template with `repeat` makes for a posting: one per box (a multi-box posting has
-/// `multi_box_qty`, at most [`MAX_BOXES`]), or for a per-product template one per product line.
-pub fn labels_for_posting(posting: &Posting, repeat: Repeat) -> Vec<LabelData> {
-    let boxes = if posting.is_multibox {
-        posting.multi_box_qty.clamp(1, MAX_BOXES)
-    } else {
-        1
-    };
-    match repeat {
-        Repeat::Posting => (1..=boxes)
-            .map(|n| LabelData::from_posting(posting, n, boxes))
-            .collect(),
-        Repeat::Product => {
-            let base = LabelData::from_posting(posting, 1, boxes);
-            posting
-                .products
+/// A package (box) of a posting that gets its own label(s): the unit the print journal records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelUnit {
+    /// The posting number.
+    pub posting_number: String,
+    /// The package number (1 for a posting in one package).
+    pub package_number: u32,
+    /// How many packages (or boxes) the posting has.
+    pub boxes: u32,
+}
+
+impl LabelUnit {
+    /// The packages of a posting that get labels; see [`labels_of`] for the rule.
+    pub fn of(posting: &Posting) -> Result<Vec<LabelUnit>, LabelRuleError> {
+        let unit = |package_number, boxes| LabelUnit {
+            posting_number: posting.posting_number.clone(),
+            package_number,
+            boxes,
+        };
+        let packages = posting.shipments.len();
+        if packages > 1 {
+            let boxes = u32::try_from(packages).unwrap_or(u32::MAX);
+            check_boxes(posting, "packages", boxes)?;
+            return Ok(posting
+                .shipments
                 .iter()
-                .map(|p| LabelData {
-                    product: product(p),
-                    ..base.clone()
-                })
-                .collect()
+                .map(|s| unit(s.package_number, boxes))
+                .collect());
         }
+        if posting.is_multibox && posting.multi_box_qty > 1 {
+            let boxes = posting.multi_box_qty;
+            check_boxes(posting, "multi_box_qty", boxes)?;
+            return Ok((1..=boxes).map(|n| unit(n, boxes)).collect());
+        }
+        let package = posting.shipments.first().map_or(1, |s| s.package_number);
+        Ok(vec![unit(package, 1)])
+    }
+
+    /// `posting` or `posting box n/m`.
+    pub fn name(&self) -> String {
+        if self.boxes > 1 {
+            format!(
+                "{} box {}/{}",
+                self.posting_number, self.package_number, self.boxes
+            )
+        } else {
+            self.posting_number.clone()
+        }
+    }
+}
+
+fn check_boxes(posting: &Posting, what: &'static str, boxes: u32) -> Result<(), LabelRuleError> {
+    if boxes > MAX_BOXES {
+        return Err(LabelRuleError::TooManyBoxes {
+            posting: posting.posting_number.clone(),
+            what,
+            boxes,
+        });
+    }
+    Ok(())
+}
+
+/// Why the label rule gives a posting no labels.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelRuleError {
+    /// More boxes than one posting may have labels for: a data error, not a reason to print thousands.
+    #[error("posting {posting}: {what} {boxes} is over the limit of {max} labels per posting; check the posting's boxes", max = MAX_BOXES)]
+    TooManyBoxes {
+        /// The posting number.
+        posting: String,
+        /// Where the count came from: `multi_box_qty` or `packages`.
+        what: &'static str,
+        /// The count.
+        boxes: u32,
+    },
+    /// A per-product template and a package without product lines.
+    #[error("{label}: the template makes one label per product line and it has none")]
+    NoProducts {
+        /// The package's label name.
+        label: String,
+    },
+}
+
+/// One label of a posting, as the label rule decides it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostingLabel {
+    /// The package (or box) it goes on.
+    pub unit: LabelUnit,
+    /// For a per-product template: this product line, from 1, and the lines of the package.
+    pub product: Option<(u32, u32)>,
+    /// What the label shows.
+    pub data: LabelData,
+}
+
+impl PostingLabel {
+    /// `posting`, `posting box n/m`, and for a per-product template `… product k/K` when the package
+    /// has several lines.
+    pub fn name(&self) -> String {
+        match self.product {
+            Some((k, n)) if n > 1 => format!("{} product {k}/{n}", self.unit.name()),
+            _ => self.unit.name(),
+        }
+    }
+}
+
+/// The labels of a posting: the one rule every path uses (the library's rendering functions, `render`,
+/// `print FILE`, `print --pending`, `reprint`, `scan`, `render --db`).
+///
+/// - A posting packed here into several packages gets a label per package, showing that package's
+///   products and tracking number (`posting box n/m`).
+/// - Otherwise an Ozon multi-box posting gets a label per box (`multi_box_qty`); a count over
+///   [`MAX_BOXES`] is refused, naming the posting and the limit.
+/// - Otherwise one label.
+/// - With `repeat = "product"` each of those becomes one label per product line of its package.
+pub fn labels_of(posting: &Posting, repeat: Repeat) -> Result<Vec<PostingLabel>, LabelRuleError> {
+    let mut labels = Vec::new();
+    for unit in LabelUnit::of(posting)? {
+        let data = unit_data(posting, &unit);
+        match repeat {
+            Repeat::Posting => labels.push(PostingLabel {
+                unit,
+                product: None,
+                data,
+            }),
+            Repeat::Product => {
+                let lines = unit_products(posting, &unit);
+                if lines.is_empty() {
+                    return Err(LabelRuleError::NoProducts { label: unit.name() });
+                }
+                let n = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+                for (k, line) in (1..).zip(lines) {
+                    labels.push(PostingLabel {
+                        unit: unit.clone(),
+                        product: Some((k, n)),
+                        data: LabelData {
+                            product: product(line),
+                            ..data.clone()
+                        },
+                    });
+                }
+            }
+        }
+    }
+    Ok(labels)
+}
+
+/// The package's own shipment when the posting was packed into several here.
+fn own_shipment<'p>(posting: &'p Posting, unit: &LabelUnit) -> Option<&'p Shipment> {
+    if posting.shipments.len() < 2 {
+        return None;
+    }
+    posting
+        .shipments
+        .iter()
+        .find(|s| s.package_number == unit.package_number)
+}
+
+fn unit_products<'p>(posting: &'p Posting, unit: &LabelUnit) -> &'p [Product] {
+    own_shipment(posting, unit).map_or(&posting.products, |s| &s.products)
+}
+
+/// The label fields of one package: the posting as this package holds it (its own products and
+/// tracking number when the posting was split).
+fn unit_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
+    match own_shipment(posting, unit) {
+        Some(s) => {
+            let mut package = posting.clone();
+            package.products = s.products.clone();
+            if s.tracking_number.is_some() {
+                package.tracking_number = s.tracking_number.clone();
+            }
+            LabelData::from_posting(&package, unit.package_number, unit.boxes)
+        }
+        None => LabelData::from_posting(posting, unit.package_number, unit.boxes),
     }
 }

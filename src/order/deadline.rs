@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
 use serde::Serialize;
 
 use super::error::rfc3339;
-use super::model::Posting;
+use super::model::{Posting, Scheme};
 use super::status::Status;
 
 /// Moscow time, UTC+3 all year: Ozon's clock and the default seller and customer time zone.
@@ -120,7 +120,8 @@ pub fn due_list(
     let mut list: Vec<(Option<DateTime<Utc>>, Due)> = postings
         .iter()
         // A posting whose passport deadline has passed is cancelled, not waiting to be packed.
-        .filter(|p| to_be_packed(&p.status) && !p.passport_lapsed(now))
+        // FBO postings are Ozon's to pack.
+        .filter(|p| p.scheme == Scheme::Fbs && to_be_packed(&p.status) && !p.passport_lapsed(now))
         .map(|p| {
             let deadline = p.shipment_date;
             (

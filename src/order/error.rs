@@ -63,7 +63,18 @@ pub(crate) fn deadline_text(deadline: &Option<DateTime<Utc>>) -> String {
 
 /// A refused action on a posting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OrderError {
+    /// An FBO posting: Ozon packs, ships and cancels it, not the seller.
+    #[error(
+        "posting {posting}: cannot {action}: an FBO posting, Ozon ships it from its own warehouse"
+    )]
+    OzonShips {
+        /// The posting number.
+        posting: String,
+        /// What was attempted.
+        action: Action,
+    },
     /// The action is not allowed in the posting's status.
     #[error("posting {posting}: cannot {action} in status {status}")]
     IllegalTransition {

@@ -4,13 +4,14 @@
 //! (`/v2/posting/fbs/package-label` accepts only postings in `awaiting_deliver`). A posting still
 //! `awaiting_packaging` is *not* labelable: Ozon issues its label only after packing, so it is
 //! reported as "not packed yet". A posting waiting for passport data is not labelable even when
-//! packed, and neither is one whose packing failed (`ship_failed`).
+//! packed, and neither is one whose packing failed (`ship_failed`). An FBO posting is never
+//! labelable: Ozon ships it.
 
 use chrono::{DateTime, Utc};
 
 use super::deadline::to_be_packed;
 use super::error::rfc3339;
-use super::model::{Posting, Shipment};
+use super::model::{Posting, Scheme, Shipment};
 use super::status::{Status, Substatus};
 
 /// Why no label can be made now.
@@ -26,6 +27,9 @@ pub struct NotLabelable {
 /// The reasons behind [`NotLabelable`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotLabelableReason {
+    /// An FBO posting: Ozon ships it from its own warehouse, so the seller prints no label for it.
+    #[error("an FBO posting: Ozon ships it from its own warehouse; the seller makes no label")]
+    Fbo,
     /// Not packed yet.
     #[error("not packed yet (status {0})")]
     NotPacked(Status),
@@ -68,6 +72,10 @@ impl Posting {
     }
 
     fn label_block(&self, now: DateTime<Utc>) -> Option<NotLabelableReason> {
+        // Before any status: an FBO posting's status is Ozon's warehouse's, never a reason to label.
+        if self.scheme == Scheme::Fbo {
+            return Some(NotLabelableReason::Fbo);
+        }
         if matches!(
             self.status,
             Status::Cancelled | Status::CancelledFromSplitPending

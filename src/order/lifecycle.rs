@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::deadline::to_be_packed;
 use super::error::{Action, OrderError};
-use super::model::{Cancellation, Posting, Product, RemovedUnits, Shipment};
+use super::model::{Cancellation, Posting, Product, RemovedUnits, Scheme, Shipment};
 use super::status::{Status, Substatus};
 
 /// How long a cross-border customer has to give passport data, counted from `in_process_at`.
@@ -163,11 +163,23 @@ impl Posting {
     }
 
     fn require(&self, action: Action, allowed: &[Status]) -> Result<(), OrderError> {
+        self.seller_ships(action)?;
         if allowed.contains(&self.status) {
             Ok(())
         } else {
             Err(self.illegal(action))
         }
+    }
+
+    /// FBO postings are Ozon's to pack, ship and cancel: every seller action on one is refused.
+    fn seller_ships(&self, action: Action) -> Result<(), OrderError> {
+        if self.scheme == Scheme::Fbo {
+            return Err(OrderError::OzonShips {
+                posting: self.posting_number.clone(),
+                action,
+            });
+        }
+        Ok(())
     }
 
     /// The passport gate: closed while the substatus is `posting_awaiting_passport_data`.
@@ -388,6 +400,7 @@ impl Posting {
         quantity: u32,
         reason: &str,
     ) -> Result<(), OrderError> {
+        self.seller_ships(Action::RemoveUnits)?;
         if !to_be_packed(&self.status) {
             return Err(self.illegal(Action::RemoveUnits));
         }
@@ -453,6 +466,7 @@ impl Posting {
     /// `delivering` posting Ozon ships cannot be cancelled by the seller, one the seller ships itself
     /// can (reasons 402 with a message, 665, 666, 667), and a presumably delivered one cannot.
     pub fn cancel(&mut self, reason_id: i64, message: Option<&str>) -> Result<(), OrderError> {
+        self.seller_ships(Action::Cancel)?;
         if self.status.is_final() {
             return Err(self.illegal(Action::Cancel));
         }

@@ -23,33 +23,48 @@
 //! ```
 
 mod cost;
-pub mod deadline;
+mod deadline;
 mod delivery;
 mod error;
-pub mod import;
+mod import;
 mod label;
 mod lifecycle;
 mod model;
-pub mod money;
-pub mod remind;
+mod money;
+mod rank;
+mod remind;
 mod report;
-pub mod status;
+mod status;
 mod tracking;
 
+pub use deadline::{
+    due_list, moscow, parse_duration, parse_offset, to_be_packed, urgency, Due, Urgency,
+};
 pub use delivery::{
     ClientDisputeOutcome, DeliveryAction, DeliveryError, DeliveryKind, DeliveryStage,
     DISPUTE_WINDOW,
 };
 pub use error::{Action, OrderError};
-pub use import::{load_file, parse_csv, parse_json, ImportError};
+pub use import::{
+    load_file, parse_auto, parse_csv, parse_json, read_bytes, read_csv, read_file, read_files,
+    read_json, ImportError, ImportWarning, Imported, DEFAULT_CURRENCY, DEFAULT_STATUS,
+    MAX_CSV_LINE, MAX_INPUT_BYTES, RECORD_COLUMNS,
+};
 pub use label::{NotLabelable, NotLabelableReason};
 pub use lifecycle::{
     CancelReason, DisputeResolution, Package, NO_PASSPORT_REASON, PASSPORT_WINDOW,
 };
 pub use model::{
-    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Shipment, TrackingChange,
+    Cancellation, DeliveryMethod, Posting, Product, RemovedUnits, Scheme, Shipment, TrackingChange,
+    MAX_BOXES, MAX_UNITS,
 };
-pub use money::{Money, MoneyError};
+pub use money::{parse_currency, parse_decimal, Money, MoneyError};
+pub use rank::status_rank;
+pub use remind::{
+    region_offset, reminder, reminders, Lang as ReminderLang, Reminder, ReminderState,
+    Template as ReminderTemplate, TemplateError as ReminderTemplateError, Zone, ZoneSource,
+    PLACEHOLDERS as REMINDER_PLACEHOLDERS,
+};
 pub use report::PostingSummary;
 pub use status::{Status, Substatus};
 pub use tracking::{s10_check_digit, Carrier, TrackingError, MAX_TRACKING_LEN};

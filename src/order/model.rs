@@ -82,7 +82,56 @@ pub struct Posting {
     pub delivered_at: Option<DateTime<Utc>>,
     /// Tracking numbers replaced so far, oldest first; the current one is `tracking_number`.
     pub tracking_history: Vec<TrackingChange>,
+    /// Who ships it: the seller (FBS, this tool's work) or Ozon from its own warehouse (FBO). Postings
+    /// stored before this field existed are FBS.
+    #[serde(default)]
+    pub scheme: Scheme,
 }
+
+/// Who ships a posting.
+///
+/// Decision: an FBO posting is one that the API's `/v2/posting/fbo/list` or `/v2/posting/fbo/get` returned.
+/// The response does not say so in one field, so the importer decides per posting: `delivery_schema`
+/// `FBO` (any case) says it outright; otherwise a posting with none of the FBS-only fields
+/// (`delivery_method`, `shipment_date`, `barcodes`, `tpl_integration_type`, `tracking_number`,
+/// `cancellation`, `substatus`) and at least one FBO field (`created_at`, a top-level
+/// `cancel_reason_id`, `additional_data`, `analytics_data.warehouse_name`) is FBO. See `docs/orders.md`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// Fulfilled by the seller: packed, labelled and handed over here.
+    #[default]
+    Fbs,
+    /// Fulfilled by Ozon from its warehouse: never labelled here, and kept apart in sales reports.
+    Fbo,
+}
+
+impl Scheme {
+    /// `fbs` or `fbo`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Fbs => "fbs",
+            Scheme::Fbo => "fbo",
+        }
+    }
+}
+
+impl std::fmt::Display for Scheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Scheme::Fbs => "FBS",
+            Scheme::Fbo => "FBO",
+        })
+    }
+}
+
+/// Most boxes one posting may have (`multi_box_qty`): every box gets a label, and a count beyond this
+/// is a data error that the importer refuses, never a silent cap.
+pub const MAX_BOXES: u32 = 999;
+
+/// Most units one posting may hold over all its product lines. The importer refuses more, so every
+/// sum of quantities fits a `u32` and `orders`, the report and the label count the same number.
+pub const MAX_UNITS: u32 = 1_000_000;
 
 /// A tracking number that was replaced, why and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +255,7 @@ impl Posting {
             presumably_delivered_at: None,
             delivered_at: None,
             tracking_history: Vec::new(),
+            scheme: Scheme::Fbs,
         }
     }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::error::rfc3339;
-use super::model::Posting;
+use super::model::{Posting, Scheme};
 
 /// What a seller wants to know about a posting at a glance. Serialised with these field names;
 /// scripts depend on them.
@@ -14,6 +14,8 @@ pub struct PostingSummary {
     pub posting_number: String,
     /// The order number.
     pub order_number: String,
+    /// Who ships it: `fbs` (the seller) or `fbo` (Ozon, from its warehouse).
+    pub scheme: Scheme,
     /// The status, as the API spells it.
     pub status: String,
     /// The substatus, as the API spells it.
@@ -51,6 +53,7 @@ impl PostingSummary {
         PostingSummary {
             posting_number: posting.posting_number.clone(),
             order_number: posting.order_number.clone(),
+            scheme: posting.scheme,
             status: posting.status.to_string(),
             substatus: posting.substatus.as_ref().map(ToString::to_string),
             warehouse: posting.delivery_method.warehouse.clone(),

@@ -3,46 +3,61 @@
 //! place that strings those stages together for the library's callers; the stages themselves stay
 //! independent of each other's callers (see the module order in `docs/architecture.md`).
 //!
+//! They apply the same gate as the command line: only postings that may get a label now
+//! ([`Posting::labelable`]) get one; the others come back in [`RenderReport::skipped`] with the reason.
+//! A preview of such a posting is made only on request ([`RenderOptions::samples`]) and is marked
+//! across the label ([`crate::compose::SAMPLE_MARK`]) with its barcodes removed, so nobody can ship it.
+//! Which labels a posting gets (per package, per box, per product) is [`crate::label::labels_of`].
+//!
 //! ```no_run
 //! use shiplabel::order::load_file;
 //! use shiplabel::template::Template;
 //!
 //! let postings = load_file("postings.json".as_ref())?;
 //! let template = Template::builtin("ozon-fbs")?;
-//! let pdf: Vec<u8> = shiplabel::render_pdf(&postings, &template)?;
-//! let png: Vec<u8> = shiplabel::render_png(&postings[0], &template, 203)?;
+//! let rendered = shiplabel::render_pdf(&postings, &template)?;
+//! for skipped in &rendered.report.skipped {
+//!     eprintln!("no label: {skipped}");
+//! }
+//! std::fs::write("labels.pdf", &rendered.pdf)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::io::Write;
 
+use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
 use crate::barcode::{self, Symbology};
 use crate::bitmap::Bitmap;
-use crate::compose::{compose_posting, ComposeError, ComposeWarning};
-use crate::order::Posting;
-use crate::printer::verify::ExpectedBarcode;
-use crate::render::pdf::{PdfOptions, PdfWriter, PreparedPage};
-use crate::render::raster;
-use crate::scene::{mm_to_dots, Item, Scene};
-pub use crate::scene::{DEFAULT_DPI, DPI_RANGE};
+use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
+use crate::label::{labels_of, LabelRuleError};
+use crate::order::{NotLabelable, Posting};
+use crate::printer::ExpectedBarcode;
+use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
+use crate::scene::{mm_to_dots, Item, Scene, DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
+
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
 const BATCH: usize = 256;
 
-/// How a batch is rendered.
+/// How labels are made.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// The dot grid barcodes are aligned to (PDF) or the raster resolution (PNG).
+    /// The dot grid barcodes are aligned to (PDF) or the raster resolution (PNG, bitmaps).
     pub dpi: u32,
     /// PDF document title.
     pub title: String,
     /// PDF creation date; `None` (the default) keeps the output reproducible byte for byte.
-    pub creation_date: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Leave out postings whose labels cannot be composed (reported in [`RenderReport::failed`])
-    /// instead of failing the batch.
+    pub creation_date: Option<DateTime<FixedOffset>>,
+    /// Leave out postings whose labels cannot be made (reported in [`RenderReport::failed`]) instead of
+    /// failing the batch.
     pub skip_failed: bool,
+    /// The time that decides whether a posting may get a label (the passport gate); `None`: now.
+    pub now: Option<DateTime<Utc>>,
+    /// Also make labels for postings that may not get one, as samples: marked across the label and
+    /// with their barcodes removed, so that nobody can ship them. Off by default.
+    pub samples: bool,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +67,18 @@ impl Default for RenderOptions {
             title: "Shipping labels".to_string(),
             creation_date: None,
             skip_failed: false,
+            now: None,
+            samples: false,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// The default options at `dpi`.
+    pub fn at_dpi(dpi: u32) -> RenderOptions {
+        RenderOptions {
+            dpi,
+            ..RenderOptions::default()
         }
     }
 }
@@ -59,17 +86,49 @@ impl Default for RenderOptions {
 /// What a batch produced.
 #[derive(Debug, Default)]
 pub struct RenderReport {
-    /// Labels (pages) written.
+    /// Labels (pages) made.
     pub labels: usize,
+    /// Of those, samples of postings that may not be labelled (only with [`RenderOptions::samples`]).
+    pub samples: usize,
     /// Problems that did not stop a label (missing glyphs).
     pub warnings: Vec<ComposeWarning>,
-    /// Postings left out because a label could not be composed (only with `skip_failed`).
-    pub failed: Vec<ComposeError>,
+    /// Postings that may not get a label now, with the reason (not with [`RenderOptions::samples`]).
+    pub skipped: Vec<NotLabelable>,
+    /// Postings left out because their labels could not be made: a missing or placeholder barcode, a
+    /// layout that does not fit, a box count over the limit (only with `skip_failed`).
+    pub failed: Vec<RenderError>,
 }
 
-/// Why a batch could not be rendered.
+/// A PDF made in memory by [`render_pdf`].
+#[derive(Debug)]
+pub struct RenderedPdf {
+    /// The document.
+    pub pdf: Vec<u8>,
+    /// What went into it and what was left out.
+    pub report: RenderReport,
+}
+
+/// One label of a posting, composed.
+#[derive(Debug, Clone)]
+pub struct NamedLabel {
+    /// `posting`, `posting box n/m`, `… product k/K` (see [`crate::label::PostingLabel::name`]).
+    pub name: String,
+    /// The composed label.
+    pub composed: Composed,
+    /// Whether it is a marked sample of a posting that may not be labelled.
+    pub sample: bool,
+}
+
+/// Why labels could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
+    /// The posting may not get a label now (ask for a sample with [`RenderOptions::samples`]).
+    #[error(transparent)]
+    NotLabelable(#[from] NotLabelable),
+    /// The label rule refused the posting (too many boxes, no product lines for a per-product template).
+    #[error(transparent)]
+    Rule(#[from] LabelRuleError),
     /// A label could not be composed.
     #[error(transparent)]
     Compose(#[from] ComposeError),
@@ -79,9 +138,17 @@ pub enum RenderError {
     /// A resolution outside [`DPI_RANGE`].
     #[error("resolution {0} dpi is outside {lo}–{hi} dpi", lo = DPI_RANGE.start(), hi = DPI_RANGE.end())]
     Dpi(u32),
-    /// A posting for which the template makes no label (a per-product template and no products).
-    #[error("posting {0}: the template makes no label for it (no product lines?)")]
+    /// A posting for which the template makes no label.
+    #[error("posting {0}: the template makes no label for it")]
     NoLabel(String),
+    /// No posting of the batch gave a label: a PDF without pages is not a document.
+    #[error("none of the {postings} posting(s) gave a label ({} may not be labelled now, {} failed)", report.skipped.len(), report.failed.len())]
+    NoLabels {
+        /// Postings given.
+        postings: usize,
+        /// Why each was left out.
+        report: Box<RenderReport>,
+    },
 }
 
 fn check_dpi(dpi: u32) -> Result<(), RenderError> {
@@ -92,13 +159,49 @@ fn check_dpi(dpi: u32) -> Result<(), RenderError> {
     }
 }
 
-/// Renders the labels of `postings` into one PDF in memory, laid out for 203 dpi.
-///
-/// Every posting given is rendered: filter with [`Posting::labelable`] first. For large batches prefer
-/// [`render_pdf_to`], which streams.
-pub fn render_pdf(postings: &[Posting], template: &Template) -> Result<Vec<u8>, RenderError> {
-    let (bytes, _) = render_pdf_to(postings, template, &RenderOptions::default(), Vec::new())?;
-    Ok(bytes)
+/// The labels of one posting, composed for `options.dpi`: the gate ([`Posting::labelable`] at
+/// `options.now`), then the label rule ([`labels_of`]), then the template. A posting that may not be
+/// labelled is an error, unless `options.samples` asks for marked samples.
+pub fn posting_labels(
+    posting: &Posting,
+    template: &Template,
+    options: &RenderOptions,
+) -> Result<Vec<NamedLabel>, RenderError> {
+    check_dpi(options.dpi)?;
+    let now = options.now.unwrap_or_else(Utc::now);
+    let sample = match posting.labelable(now) {
+        Ok(()) => false,
+        Err(_) if options.samples => true,
+        Err(e) => return Err(e.into()),
+    };
+    let dpi = Some(options.dpi);
+    let labels = labels_of(posting, template.repeat)?;
+    if labels.is_empty() {
+        return Err(RenderError::NoLabel(posting.posting_number.clone()));
+    }
+    labels
+        .into_iter()
+        .map(|label| {
+            let composed = if sample {
+                compose_sample(template, &label.data, dpi)?
+            } else {
+                compose(template, &label.data, dpi)?
+            };
+            Ok(NamedLabel {
+                name: label.name(),
+                composed,
+                sample,
+            })
+        })
+        .collect()
+}
+
+/// Renders the labels of the postings that may get one into one PDF in memory, laid out for 203 dpi;
+/// the report lists the postings left out and why. For large batches prefer [`render_pdf_to`], which
+/// streams.
+pub fn render_pdf(postings: &[Posting], template: &Template) -> Result<RenderedPdf, RenderError> {
+    let (pdf, report) = render_pdf_to(postings, template, &RenderOptions::default(), Vec::new())?;
+    Ok(RenderedPdf { pdf, report })
 }
 
 /// Renders the labels of `postings` into a PDF written to `out` as pages are made; memory does not
@@ -121,6 +224,11 @@ pub fn render_pdf_with_progress<W: Write>(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(W, RenderReport), RenderError> {
     check_dpi(options.dpi)?;
+    // One clock for the whole batch: a posting's fate must not depend on when its group came up.
+    let options = RenderOptions {
+        now: Some(options.now.unwrap_or_else(Utc::now)),
+        ..options.clone()
+    };
     let mut writer = PdfWriter::new(
         out,
         PdfOptions {
@@ -135,10 +243,16 @@ pub fn render_pdf_with_progress<W: Write>(
         let prepared: Vec<_> = group
             .par_iter()
             .map(|posting| {
-                compose_posting(posting, template, Some(options.dpi)).map(|labels| {
+                posting_labels(posting, template, &options).map(|labels| {
                     labels
                         .into_iter()
-                        .map(|c| (PreparedPage::new(&c.scene), c.warnings))
+                        .map(|l| {
+                            (
+                                PreparedPage::new(&l.composed.scene),
+                                l.composed.warnings,
+                                l.sample,
+                            )
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -146,39 +260,62 @@ pub fn render_pdf_with_progress<W: Write>(
         for result in prepared {
             match result {
                 Ok(pages) => {
-                    for (page, warnings) in pages {
+                    for (page, warnings, sample) in pages {
                         writer.add_prepared(page)?;
                         report.labels += 1;
+                        report.samples += usize::from(sample);
                         report.warnings.extend(warnings);
                     }
                 }
-                Err(e) if options.skip_failed => report.failed.push(e),
-                Err(e) => return Err(e.into()),
+                Err(RenderError::NotLabelable(why)) => report.skipped.push(why),
+                Err(e @ (RenderError::Compose(_) | RenderError::Rule(_)))
+                    if options.skip_failed =>
+                {
+                    report.failed.push(e)
+                }
+                Err(e) => return Err(e),
             }
         }
         done += group.len();
         progress(done);
     }
+    if report.labels == 0 {
+        return Err(RenderError::NoLabels {
+            postings: postings.len(),
+            report: Box::new(report),
+        });
+    }
     Ok((writer.finish()?, report))
 }
 
-/// Every label of a posting as a bitmap at `dpi`, with the linear barcodes the bitmap must carry, so
-/// the printer can read them back from the very bitmap it sends ([`encode_label_verified`]).
-///
-/// [`encode_label_verified`]: crate::printer::verify::encode_label_verified
-pub fn label_bitmaps_to_verify(
+/// Every label of a posting as a bitmap with its name, at `options.dpi` (see [`posting_labels`]).
+pub fn named_bitmaps(
     posting: &Posting,
     template: &Template,
-    dpi: u32,
-) -> Result<Vec<(Bitmap, Vec<ExpectedBarcode>)>, RenderError> {
-    check_dpi(dpi)?;
-    Ok(compose_posting(posting, template, Some(dpi))?
-        .iter()
-        .map(|c| {
-            (
-                raster::rasterize(&c.scene, dpi),
-                expected_barcodes(&c.scene, dpi),
-            )
+    options: &RenderOptions,
+) -> Result<Vec<(String, Bitmap)>, RenderError> {
+    Ok(posting_labels(posting, template, options)?
+        .into_iter()
+        .map(|l| (l.name, rasterize(&l.composed.scene, options.dpi)))
+        .collect())
+}
+
+/// Every label of a posting as a named bitmap at `options.dpi` (see [`posting_labels`]), with the linear
+/// barcodes the bitmap must carry, so the printer can read them back from the very bitmap it sends
+/// ([`encode_label_verified`]).
+///
+/// [`encode_label_verified`]: crate::printer::encode_label_verified
+pub fn named_bitmaps_to_verify(
+    posting: &Posting,
+    template: &Template,
+    options: &RenderOptions,
+) -> Result<Vec<(String, Bitmap, Vec<ExpectedBarcode>)>, RenderError> {
+    Ok(posting_labels(posting, template, options)?
+        .into_iter()
+        .map(|l| {
+            let bitmap = rasterize(&l.composed.scene, options.dpi);
+            let barcodes = expected_barcodes(&l.composed.scene, options.dpi);
+            (l.name, bitmap, barcodes)
         })
         .collect())
 }
@@ -221,21 +358,24 @@ fn expected_barcodes(scene: &Scene, dpi: u32) -> Vec<ExpectedBarcode> {
     out
 }
 
-/// Every label of a posting as a bitmap at `dpi`, laid out for that resolution.
+/// Every label of a posting as a bitmap at `dpi`, laid out for that resolution: one per package of a
+/// packed posting, per box of a multi-box one, per product line for a per-product template. A posting
+/// that may not get a label now is an error ([`RenderError::NotLabelable`]).
 pub fn label_bitmaps(
     posting: &Posting,
     template: &Template,
     dpi: u32,
 ) -> Result<Vec<Bitmap>, RenderError> {
-    check_dpi(dpi)?;
-    Ok(compose_posting(posting, template, Some(dpi))?
-        .iter()
-        .map(|c| raster::rasterize(&c.scene, dpi))
-        .collect())
+    Ok(
+        named_bitmaps(posting, template, &RenderOptions::at_dpi(dpi))?
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect(),
+    )
 }
 
-/// The (first) label of a posting as a bitmap at `dpi`: what a thermal printer prints. A multi-box
-/// posting has one label per box; [`label_bitmaps`] gives them all.
+/// The (first) label of a posting as a bitmap at `dpi`: what a thermal printer prints. A posting with
+/// several labels (packages, boxes, products) has them all in [`label_bitmaps`].
 pub fn label_bitmap(
     posting: &Posting,
     template: &Template,
@@ -272,11 +412,15 @@ mod tests {
 
     #[test]
     fn the_ozon_labels_barcodes_read_back_and_a_damaged_bar_stops_the_job() {
-        use crate::printer::verify::encode_label_verified;
+        use crate::printer::encode_label_verified;
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ozon_posting.json");
         let posting = crate::order::load_file(file.as_ref()).unwrap().remove(0);
         let template = Template::builtin("ozon-fbs").unwrap();
-        let (mut bitmap, barcodes) = label_bitmaps_to_verify(&posting, &template, 203)
+        let options = RenderOptions {
+            now: Some("2026-11-23T10:00:00Z".parse().unwrap()),
+            ..RenderOptions::at_dpi(203)
+        };
+        let (_, mut bitmap, barcodes) = named_bitmaps_to_verify(&posting, &template, &options)
             .unwrap()
             .remove(0);
         assert!(barcodes.len() >= 2, "both Code 128 symbols: {barcodes:?}");

@@ -19,7 +19,7 @@ use crate::font::FontStyle;
 use super::profile::{Media, Profile};
 
 /// The text of the calibration page's barcode: what a scanner must read from it.
-pub const BARCODE_TEXT: &str = "SHIPLABEL-CAL";
+pub const CALIBRATION_BARCODE: &str = "SHIPLABEL-CAL";
 
 /// Draws on a bitmap with the calibration offset added, clipping at the edges.
 struct Canvas {
@@ -233,7 +233,7 @@ pub fn calibration_page(profile: &Profile, printer: &str) -> (Bitmap, Profile) {
         );
     }
     // The barcode: the largest whole module that fits the panel, at least 15 mm tall.
-    if let Ok(symbol) = encode(Symbology::Code128, BARCODE_TEXT) {
+    if let Ok(symbol) = encode(Symbology::Code128, CALIBRATION_BARCODE) {
         let total = i64::from(symbol.total_width_modules().max(1));
         let module = ((right - left) / total).clamp(1, 4);
         let bar_top = steps_top + side + 6 * mm;
@@ -249,7 +249,7 @@ pub fn calibration_page(profile: &Profile, printer: &str) -> (Bitmap, Profile) {
             left,
             bar_top + i64::from(bars.height()) + 3 * mm,
             small,
-            BARCODE_TEXT,
+            CALIBRATION_BARCODE,
         );
     }
     let mut send = profile.clone();

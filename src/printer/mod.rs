@@ -23,22 +23,31 @@
 //! # Ok(()) }
 //! ```
 
-pub mod calibrate;
+mod calibrate;
 mod error;
-pub mod lang;
-pub mod place;
+mod lang;
+mod place;
 mod png_label;
-pub mod profile;
-pub mod status;
-pub mod transport;
-pub mod verify;
+mod profile;
+mod status;
+mod transport;
+mod verify;
 
+pub use calibrate::{calibration_page, CALIBRATION_BARCODE};
 pub use error::PrinterError;
 pub use lang::NativeBarcode;
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Cut, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
-pub use transport::{PrinterUri, Timeouts, Transport, TransportError};
+pub use transport::{list_cups_queues, CupsQueue, IppServer, IppTransport};
+#[cfg(feature = "usb")]
+pub use transport::{list_usb_printers, DeviceId, PrinterInterface, UsbPrinterInfo, UsbTransport};
+#[cfg(windows)]
+pub use transport::{list_windows_printers, WinspoolTransport};
+pub use transport::{
+    FileTransport, PrinterUri, TcpTransport, Timeouts, Transport, TransportError, UsbError,
+};
+pub use verify::{encode_label_verified, verify_label, ExpectedBarcode};
 
 use crate::bitmap::Bitmap;
 

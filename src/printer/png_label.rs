@@ -1,50 +1,17 @@
 //! Reading a rendered label back from a PNG file, so labels rendered elsewhere (or earlier) can be sent
-//! to a printer: any PNG colour type and depth, composited over white, thresholded at mid-grey.
+//! to a printer, with the conversion every PNG goes through ([`Bitmap::from_png`]).
 
 use crate::bitmap::Bitmap;
 
 use super::error::PrinterError;
 
-/// Decodes a PNG into a 1-bit label: dots darker than mid-grey are black. `name` is used in errors.
+/// Decodes a PNG into a 1-bit label ([`Bitmap::from_png`]: the one conversion, shared with template
+/// images). `name` is used in errors.
 pub fn bitmap_from_png(bytes: &[u8], name: &str) -> Result<Bitmap, PrinterError> {
-    let fail = |message: String| PrinterError::LabelImage {
+    Bitmap::from_png(bytes).map_err(|message| PrinterError::LabelImage {
         name: name.to_string(),
         message,
-    };
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().map_err(|e| fail(e.to_string()))?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| fail("image too large".to_string()))?;
-    let mut buf = vec![0; size];
-    let info = reader
-        .next_frame(&mut buf)
-        .map_err(|e| fail(e.to_string()))?;
-    let channels = info.color_type.samples();
-    let mut bitmap = Bitmap::new(info.width, info.height);
-    let pixels = buf
-        .get(..info.buffer_size())
-        .ok_or_else(|| fail("short image data".to_string()))?;
-    let width = info.width as usize;
-    for (i, px) in pixels.chunks_exact(channels).enumerate() {
-        let (grey, alpha) = match *px {
-            [g] => (u32::from(g), 255),
-            [g, a] => (u32::from(g), u32::from(a)),
-            [r, g, b] => ((u32::from(r) + u32::from(g) + u32::from(b)) / 3, 255),
-            [r, g, b, a] => (
-                (u32::from(r) + u32::from(g) + u32::from(b)) / 3,
-                u32::from(a),
-            ),
-            _ => return Err(fail(format!("{channels} channels per pixel"))),
-        };
-        // Transparent areas are paper.
-        let on_white = (grey * alpha + 255 * (255 - alpha)) / 255;
-        if on_white < 128 {
-            bitmap.set((i % width) as u32, (i / width) as u32, true);
-        }
-    }
-    Ok(bitmap)
+    })
 }
 
 #[cfg(test)]

@@ -302,10 +302,13 @@ impl Profile {
                 message,
             })
         };
-        if !matches!(self.dpi, 100..=1200) {
+        // The range labels are laid out for: a printer outside it could not print them.
+        if !crate::scene::DPI_RANGE.contains(&self.dpi) {
             return fail(format!(
-                "dpi {} is not a printer resolution (100–1200)",
-                self.dpi
+                "dpi {} is not a printer resolution ({}–{})",
+                self.dpi,
+                crate::scene::DPI_RANGE.start(),
+                crate::scene::DPI_RANGE.end()
             ));
         }
         for (field, value) in [

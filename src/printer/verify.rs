@@ -64,8 +64,17 @@ impl Map<'_> {
     }
 }
 
+/// Places `label` for `profile` and checks every expected barcode on the placed bitmap.
+pub fn verify_label(
+    label: &Bitmap,
+    profile: &Profile,
+    expected: &[ExpectedBarcode],
+) -> Result<(), PrinterError> {
+    verify_placed(label, &place(label, profile)?, profile, expected)
+}
+
 /// Checks every expected barcode in `placed` (the placement of `label` for `profile`).
-pub fn verify_placed(
+pub(crate) fn verify_placed(
     label: &Bitmap,
     placed: &Placed,
     profile: &Profile,

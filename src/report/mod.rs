@@ -1,7 +1,7 @@
 //! Documents a seller needs around the labels: the sales summary and the handover sheet.
 
-pub mod handover;
-pub mod sales;
+mod handover;
+mod sales;
 
 use std::collections::BTreeMap;
 
@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::order::{Money, MoneyError, OrderError};
 
-pub use handover::HandoverSheet;
-pub use sales::{sales_report, SalesReport};
+pub use handover::{HandoverError, HandoverRow, HandoverSheet, PageLayout, Skipped};
+pub use sales::{report_date, sales_report, Amount, Day, SalesReport};
 
 /// Exact sums of money, one per currency (roubles and tenge are never added together), in currency
 /// order: the totals of both reports.

@@ -5,14 +5,18 @@
 //! was handed to delivery (`delivering_date`), else the order date (`in_process_at`), taken in Moscow
 //! time (Ozon's calendar). Postings without any date are counted only when no range is given.
 //! Amounts are summed per currency: a day with roubles and tenge shows both, never a mixed sum.
+//!
+//! FBO postings (Ozon ships them from its own warehouse, see [`Scheme`]) are kept apart: they are not
+//! in the days or the totals, which are the seller's own (FBS) shipments, and are summed on their own
+//! in [`SalesReport::fbo`] over the same range.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::order::deadline::moscow;
-use crate::order::{Money, OrderError, Posting, Status};
+use crate::order::moscow;
+use crate::order::{Money, OrderError, Posting, Scheme, Status};
 
 /// A sum in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,6 +63,30 @@ pub struct SalesReport {
     pub cancelled: u64,
     /// Disputed postings in total.
     pub disputed: u64,
+    /// FBO postings over the same range, apart from everything above.
+    pub fbo: SchemeTotal,
+}
+
+/// The totals of postings kept apart from the seller's own (FBO postings).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SchemeTotal {
+    /// Delivered postings.
+    pub delivered: u64,
+    /// Units in them.
+    pub items: u64,
+    /// Their cost per currency.
+    pub revenue: Vec<Amount>,
+    /// Cancelled postings.
+    pub cancelled: u64,
+    /// Disputed postings.
+    pub disputed: u64,
+}
+
+impl SchemeTotal {
+    /// Whether no posting counted here.
+    pub fn is_empty(&self) -> bool {
+        self.delivered == 0 && self.cancelled == 0 && self.disputed == 0
+    }
 }
 
 #[derive(Default)]
@@ -139,6 +167,7 @@ pub fn sales_report(
     let limited = from.is_some() || to.is_some();
     let mut days: BTreeMap<(bool, Option<NaiveDate>), Tally> = BTreeMap::new();
     let mut total = Tally::default();
+    let mut fbo = Tally::default();
     for posting in postings {
         let Some(kind) = kind(posting) else { continue };
         let date = report_date(posting);
@@ -153,6 +182,10 @@ pub fn sales_report(
             Kind::Delivered => Some(posting.cost()?),
             _ => None,
         };
+        if posting.scheme == Scheme::Fbo {
+            fbo.add(kind, posting, cost.as_ref())?;
+            continue;
+        }
         // Undated postings sort after every dated day.
         let key = (date.is_none(), date);
         days.entry(key)
@@ -179,12 +212,20 @@ pub fn sales_report(
         revenue: total.amounts(),
         cancelled: total.cancelled,
         disputed: total.disputed,
+        fbo: SchemeTotal {
+            delivered: fbo.delivered,
+            items: fbo.items,
+            revenue: fbo.amounts(),
+            cancelled: fbo.cancelled,
+            disputed: fbo.disputed,
+        },
     })
 }
 
 impl SalesReport {
     /// CSV: one row per day and currency (a day without sales has one row with an empty currency),
-    /// then `total` rows. Columns: `date,currency,revenue,delivered,items,cancelled,disputed`.
+    /// then `total` rows, then `fbo` rows when any FBO posting counted. Columns:
+    /// `date,currency,revenue,delivered,items,cancelled,disputed`.
     pub fn to_csv(&self) -> String {
         let mut out = String::from("date,currency,revenue,delivered,items,cancelled,disputed\n");
         let mut rows = |label: &str, revenue: &[Amount], delivered, items, cancelled, disputed| {
@@ -222,6 +263,16 @@ impl SalesReport {
             self.cancelled,
             self.disputed,
         );
+        if !self.fbo.is_empty() {
+            rows(
+                "fbo",
+                &self.fbo.revenue,
+                self.fbo.delivered,
+                self.fbo.items,
+                self.fbo.cancelled,
+                self.fbo.disputed,
+            );
+        }
         out
     }
 }

@@ -12,15 +12,16 @@ use chrono::{DateTime, Utc};
 
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
-use crate::label::LabelData;
+use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
-use crate::render::raster::rasterize;
-use crate::store::{Found, JobKind, JobState, LabelUnit, Store, StoreError};
+use crate::render::rasterize;
+use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
 
 /// What went wrong while printing from the store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StationError {
     /// The store failed.
     #[error(transparent)]
@@ -28,6 +29,17 @@ pub enum StationError {
     /// The posting cannot be labelled now.
     #[error(transparent)]
     NotLabelable(#[from] NotLabelable),
+    /// The label rule refuses the posting (too many boxes, no product lines).
+    #[error(transparent)]
+    Rule(#[from] LabelRuleError),
+    /// `ship` of a posting some of whose labels were never sent to a printer.
+    #[error("posting {posting}: label {} not printed; print it first (print --pending, reprint) or ship with --without-label", labels.join(", "))]
+    LabelNotSent {
+        /// The posting number.
+        posting: String,
+        /// The labels never sent, by name.
+        labels: Vec<String>,
+    },
     /// The template cannot lay out this posting's label.
     #[error(transparent)]
     Compose(Box<ComposeError>),
@@ -62,32 +74,21 @@ impl LabelMaker {
         LabelMaker { template, dpi }
     }
 
-    /// The label of one package of a posting.
-    pub fn bitmap(&self, posting: &Posting, unit: &LabelUnit) -> Result<Bitmap, StationError> {
-        let data = label_data(posting, unit);
-        let composed = compose(&self.template, &data, Some(self.dpi))?;
-        Ok(rasterize(&composed.scene, self.dpi))
-    }
-}
-
-/// The label fields of one package: the renderer's posting adapter over the posting as this package
-/// holds it (its own products and tracking number when the posting was split).
-fn label_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
-    let shipment = posting
-        .shipments
-        .iter()
-        .find(|s| s.package_number == unit.package_number)
-        .filter(|_| unit.boxes > 1 && posting.shipments.len() > 1);
-    match shipment {
-        Some(s) => {
-            let mut package = posting.clone();
-            package.products = s.products.clone();
-            if s.tracking_number.is_some() {
-                package.tracking_number = s.tracking_number.clone();
-            }
-            LabelData::from_posting(&package, unit.package_number, unit.boxes)
-        }
-        None => LabelData::from_posting(posting, unit.package_number, unit.boxes),
+    /// The labels of one package of a posting, named, in the order they print: the label rule
+    /// ([`labels_of`]) decides them, as it does for every other path.
+    pub fn bitmaps(
+        &self,
+        posting: &Posting,
+        unit: &LabelUnit,
+    ) -> Result<Vec<(String, Bitmap)>, StationError> {
+        labels_of(posting, self.template.repeat)?
+            .into_iter()
+            .filter(|l| l.unit.package_number == unit.package_number)
+            .map(|l| {
+                let composed = compose(&self.template, &l.data, Some(self.dpi))?;
+                Ok((l.name(), rasterize(&composed.scene, self.dpi)))
+            })
+            .collect()
     }
 }
 
@@ -97,11 +98,20 @@ pub struct PrintSummary {
     /// Labels sent, by name.
     pub sent: Vec<String>,
     /// Jobs that failed without sending, with the reason.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<LabelIssue>,
     /// Jobs found or left uncertain, with the reason.
-    pub uncertain: Vec<(String, String)>,
+    pub uncertain: Vec<LabelIssue>,
     /// Jobs still queued when the run stopped.
     pub left_queued: usize,
+}
+
+/// A label that did not simply print: which one and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelIssue {
+    /// The label's name: the posting number, with the package number when there are several.
+    pub label: String,
+    /// What happened, in words for the operator.
+    pub reason: String,
 }
 
 /// What one scanned line did.
@@ -166,35 +176,55 @@ impl<'s> Station<'s> {
         if reprint_uncertain {
             self.store.requeue_uncertain(Utc::now())?;
         }
-        self.store.enqueue_pending(now)?;
+        let (_, refused) = self.store.enqueue_pending(now)?;
+        for e in refused {
+            let line = e.to_string();
+            progress(&format!("not printed: {line}"));
+            let name = match &e {
+                LabelRuleError::TooManyBoxes { posting, .. } => posting.clone(),
+                LabelRuleError::NoProducts { label } => label.clone(),
+            };
+            summary.failed.push(LabelIssue {
+                label: name,
+                reason: line,
+            });
+        }
         let result = self.print_queue(None, now, &mut summary, &mut progress);
         // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
         // just been printed again and are no longer uncertain.
         for job in self.store.unsettled_uncertain()? {
             let name = self.label_name(&job.posting_number, job.package_number);
-            summary
-                .uncertain
-                .push((name, job.error.unwrap_or_default()));
+            summary.uncertain.push(LabelIssue {
+                label: name,
+                reason: job.error.unwrap_or_default(),
+            });
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
     }
 
-    /// `reprint POSTING`: a new job for each label of the posting, printed now.
+    /// `reprint POSTING`: a new job for each label of the posting, printed now. Also returns the
+    /// labels that had never been sent before, so that a "printed again" is never said of a first print.
     pub fn reprint(
         &mut self,
         number: &str,
         now: DateTime<Utc>,
-    ) -> Result<PrintSummary, StationError> {
+    ) -> Result<(PrintSummary, Vec<String>), StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
-        let units = LabelUnit::of(&posting);
+        let units = LabelUnit::of(&posting)?;
+        let mut never_sent = Vec::new();
+        for u in &units {
+            if !self.store.was_sent(&u.posting_number, u.package_number)? {
+                never_sent.push(u.name());
+            }
+        }
         let ids = self
             .store
             .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
         let mut summary = PrintSummary::default();
         self.print_queue(Some(&ids), now, &mut summary, &mut |_| {})?;
-        Ok(summary)
+        Ok((summary, never_sent))
     }
 
     /// Prints claimed-or-queued jobs (all queued ones, or `only`) until none is left or the printer
@@ -235,16 +265,12 @@ impl<'s> Station<'s> {
             Err(e) => {
                 let name = self.label_name(&unit.posting_number, unit.package_number);
                 let why = reason(&e);
-                self.store.set_job_state(
-                    id,
-                    JobState::Failed,
-                    None,
-                    Some(&why),
-                    None,
-                    Utc::now(),
-                )?;
+                self.store.mark_failed(id, None, &why, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
-                summary.failed.push((name, why));
+                summary.failed.push(LabelIssue {
+                    label: name,
+                    reason: why,
+                });
                 return Ok(());
             }
         };
@@ -260,36 +286,24 @@ impl<'s> Station<'s> {
                             sent: false,
                         };
                         let why = reason(&e);
-                        self.store.set_job_state(
-                            id,
-                            JobState::Failed,
-                            Some(&self.uri),
-                            Some(&why),
-                            None,
-                            Utc::now(),
-                        )?;
-                        summary.failed.push((name, why));
+                        self.store
+                            .mark_failed(id, Some(&self.uri), &why, Utc::now())?;
+                        summary.failed.push(LabelIssue {
+                            label: name,
+                            reason: why,
+                        });
                         return Err(e);
                     }
                 }
             }
         };
         // The journal says `sending` (synced) before the first byte leaves.
-        if !self.store.set_job_state(
-            id,
-            JobState::Sending,
-            Some(&self.uri),
-            None,
-            None,
-            Utc::now(),
-        )? {
+        if !self.store.start_sending(id, &self.uri, Utc::now())? {
             return Ok(());
         }
         match printer.send(&bytes) {
             Ok(report) => {
-                let size = i64::try_from(report.bytes).unwrap_or(i64::MAX);
-                self.store
-                    .set_job_state(id, JobState::Sent, None, None, Some(size), Utc::now())?;
+                self.store.mark_sent(id, report.bytes, Utc::now())?;
                 progress(&format!(
                     "{name}: sent {} bytes; printer: {}",
                     report.bytes,
@@ -301,15 +315,19 @@ impl<'s> Station<'s> {
             Err((source, sent)) => {
                 self.printer = None;
                 let why = reason(&source);
-                let state = if sent {
-                    summary.uncertain.push((name, why.clone()));
-                    JobState::Uncertain
+                if sent {
+                    self.store.mark_uncertain(id, &why, Utc::now())?;
+                    summary.uncertain.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
                 } else {
-                    summary.failed.push((name, why.clone()));
-                    JobState::Failed
-                };
-                self.store
-                    .set_job_state(id, state, None, Some(&why), None, Utc::now())?;
+                    self.store.mark_failed(id, None, &why, Utc::now())?;
+                    summary.failed.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
+                }
                 Err(StationError::Printer { source, sent })
             }
         }
@@ -328,18 +346,22 @@ impl<'s> Station<'s> {
             None => Cow::Owned(self.store.posting(&unit.posting_number)?),
         };
         posting.labelable(now)?;
-        let unit = LabelUnit::of(&posting)
+        let unit = LabelUnit::of(&posting)?
             .into_iter()
             .find(|u| u.package_number == unit.package_number)
             .unwrap_or_else(|| unit.clone());
-        let bitmap = self.maker.bitmap(&posting, &unit)?;
-        let bytes =
-            encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
-                StationError::Printer {
-                    source,
-                    sent: false,
-                }
-            })?;
+        // A job is one package: with a per-product template, its labels go out as one job.
+        let mut bytes = Vec::new();
+        for (_, bitmap) in self.maker.bitmaps(&posting, &unit)? {
+            let label =
+                encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
+                    StationError::Printer {
+                        source,
+                        sent: false,
+                    }
+                })?;
+            bytes.extend_from_slice(&label);
+        }
         Ok((unit.name(), bytes))
     }
 
@@ -353,6 +375,7 @@ impl<'s> Station<'s> {
             .ok()
             .and_then(|p| {
                 LabelUnit::of(&p)
+                    .ok()?
                     .into_iter()
                     .find(|u| u.package_number == package)
             })
@@ -416,7 +439,7 @@ impl<'s> Station<'s> {
             .labelable(now)
             .map_err(|e| format!("✗ {number}: no label: {e}"))?;
         let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
-        let units = LabelUnit::of(&posting);
+        let units = LabelUnit::of(&posting).map_err(|e| fail(e.into()))?;
         let mut again = false;
         for u in &units {
             again |= self
@@ -444,12 +467,10 @@ impl<'s> Station<'s> {
                 // after the operator rescans; failed, the next run queues them only if still needed.
                 for &rest in &ids[n + 1..] {
                     self.store
-                        .set_job_state(
+                        .mark_failed(
                             rest,
-                            JobState::Failed,
                             None,
-                            Some("not printed: an earlier label of this scan failed"),
-                            None,
+                            "not printed: an earlier label of this scan failed",
                             Utc::now(),
                         )
                         .map_err(|e| fail(e.into()))?;
@@ -457,8 +478,8 @@ impl<'s> Station<'s> {
                 return Err(fail(e));
             }
         }
-        if let Some((name, why)) = summary.failed.first() {
-            return Err(format!("✗ {name}: not printed: {why}"));
+        if let Some(LabelIssue { label, reason }) = summary.failed.first() {
+            return Err(format!("✗ {label}: not printed: {reason}"));
         }
         did.push(if again {
             "label printed again"
@@ -472,6 +493,83 @@ impl<'s> Station<'s> {
             jobs.join(", ")
         ))
     }
+}
+
+/// What [`cancel`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cancelled {
+    /// The posting, cancelled.
+    pub posting: Posting,
+    /// Its jobs taken out of the queue before they printed.
+    pub dropped_jobs: Vec<i64>,
+    /// Labels already sent to a printer, by name, with when: they are on a parcel (or on the
+    /// printer) and must come off it.
+    pub sent: Vec<(String, DateTime<Utc>)>,
+}
+
+/// `cancel POSTING`: cancels the stored posting, takes its queued labels out of the print queue, and
+/// says which labels were already sent, so the operator takes them off the parcel.
+pub fn cancel(
+    store: &mut Store,
+    number: &str,
+    reason_id: i64,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Cancelled, StationError> {
+    let posting = store.cancel(number, reason_id, message, now)?;
+    let dropped_jobs = store.drop_queued_jobs(number, "posting cancelled", Utc::now())?;
+    Ok(Cancelled {
+        sent: sent_labels(store, &posting)?,
+        posting,
+        dropped_jobs,
+    })
+}
+
+/// The labels of a posting that a printer was sent, by name, with the time of the last sending.
+fn sent_labels(
+    store: &Store,
+    posting: &Posting,
+) -> Result<Vec<(String, DateTime<Utc>)>, StationError> {
+    let units = LabelUnit::of(posting).unwrap_or_default();
+    let mut sent = Vec::new();
+    for job in store.jobs(Some(JobState::Sent), Some(&posting.posting_number))? {
+        let name = units
+            .iter()
+            .find(|u| u.package_number == job.package_number)
+            .map_or_else(|| posting.posting_number.clone(), LabelUnit::name);
+        let at = DateTime::parse_from_rfc3339(&job.updated_at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        sent.retain(|(n, _)| *n != name);
+        sent.push((name, at));
+    }
+    Ok(sent)
+}
+
+/// `ship POSTING`: hands the stored posting over, but only when every one of its labels has been sent
+/// to a printer; `without_label` is the operator's explicit override (a label printed elsewhere).
+pub fn ship(
+    store: &mut Store,
+    number: &str,
+    now: DateTime<Utc>,
+    without_label: bool,
+) -> Result<Posting, StationError> {
+    if !without_label {
+        let posting = store.posting(number)?;
+        let mut missing = Vec::new();
+        for unit in LabelUnit::of(&posting)? {
+            if !store.was_sent(&unit.posting_number, unit.package_number)? {
+                missing.push(unit.name());
+            }
+        }
+        if !missing.is_empty() {
+            return Err(StationError::LabelNotSent {
+                posting: posting.posting_number,
+                labels: missing,
+            });
+        }
+    }
+    Ok(store.ship(number, now)?)
 }
 
 /// An error with its causes on one line: the journal's error column and the scan's line have no room

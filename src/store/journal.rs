@@ -15,8 +15,8 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Row, TransactionBehavior};
 
 use super::{postings, stamp, Store, StoreError};
-use crate::label::MAX_BOXES;
-use crate::order::{Posting, Status};
+use crate::label::{LabelRuleError, LabelUnit};
+use crate::order::Status;
 
 /// How long a claim holds without its owner being checked by process id (other hosts, non-Linux).
 const LEASE: Duration = Duration::minutes(10);
@@ -65,6 +65,23 @@ impl JobState {
     pub fn parse(text: &str) -> Option<JobState> {
         JobState::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// Whether the journal moves a job from this state to `next`: `queued → claimed → sending → sent`;
+    /// `claimed` or `sending → failed`; `sending → uncertain`; back to `queued` a claim whose owner died
+    /// (`claimed`) and, on request, an `uncertain` job. Nothing else: in particular a job never becomes
+    /// `sent` without having been `sending`.
+    pub fn can_become(self, next: JobState) -> bool {
+        use JobState::*;
+        matches!(
+            (self, next),
+            (Queued, Claimed)
+                | (Claimed, Sending)
+                | (Sending, Sent)
+                | (Claimed | Sending, Failed)
+                | (Sending, Uncertain)
+                | (Claimed | Uncertain, Queued)
+        )
+    }
 }
 
 impl std::fmt::Display for JobState {
@@ -91,64 +108,6 @@ impl JobKind {
             JobKind::Print => "print",
             JobKind::Reprint => "reprint",
             JobKind::Scan => "scan",
-        }
-    }
-}
-
-/// One label: a posting, or one shipment of a posting packed into several.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabelUnit {
-    /// The posting number.
-    pub posting_number: String,
-    /// The package number (1 for a posting in one package).
-    pub package_number: u32,
-    /// How many packages the posting has.
-    pub boxes: u32,
-}
-
-impl LabelUnit {
-    /// The labels a posting needs: one per shipment when it was packed into several here, one per box
-    /// of an Ozon multi-box posting, else one.
-    pub fn of(posting: &Posting) -> Vec<LabelUnit> {
-        let boxes = u32::try_from(posting.shipments.len()).unwrap_or(u32::MAX);
-        if boxes <= 1 && posting.is_multibox && posting.multi_box_qty > 1 {
-            let boxes = posting.multi_box_qty.min(MAX_BOXES);
-            return (1..=boxes)
-                .map(|n| LabelUnit {
-                    posting_number: posting.posting_number.clone(),
-                    package_number: n,
-                    boxes,
-                })
-                .collect();
-        }
-        if boxes > 1 {
-            posting
-                .shipments
-                .iter()
-                .map(|s| LabelUnit {
-                    posting_number: posting.posting_number.clone(),
-                    package_number: s.package_number,
-                    boxes,
-                })
-                .collect()
-        } else {
-            vec![LabelUnit {
-                posting_number: posting.posting_number.clone(),
-                package_number: posting.shipments.first().map_or(1, |s| s.package_number),
-                boxes: 1,
-            }]
-        }
-    }
-
-    /// `posting` or `posting box n/m`.
-    pub fn name(&self) -> String {
-        if self.boxes > 1 {
-            format!(
-                "{} box {}/{}",
-                self.posting_number, self.package_number, self.boxes
-            )
-        } else {
-            self.posting_number.clone()
         }
     }
 }
@@ -277,12 +236,17 @@ impl Store {
     }
 
     /// Queues a `print` job for every label of every posting labelable at `now` that has no job
-    /// queued, in progress, sent or uncertain. Returns how many were queued.
-    pub fn enqueue_pending(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    /// queued, in progress, sent or uncertain. Returns how many were queued, and the postings the
+    /// label rule refuses (they get no job; the caller reports them).
+    pub fn enqueue_pending(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, Vec<LabelRuleError>), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut queued = 0;
+        let mut refused = Vec::new();
         for number in postings::numbers_in_status(&tx, &Status::AwaitingDeliver)? {
             let Some(posting) = postings::load(&tx, &number)? else {
                 continue;
@@ -290,7 +254,14 @@ impl Store {
             if posting.labelable(now).is_err() {
                 continue;
             }
-            for unit in LabelUnit::of(&posting) {
+            let units = match LabelUnit::of(&posting) {
+                Ok(units) => units,
+                Err(e) => {
+                    refused.push(e);
+                    continue;
+                }
+            };
+            for unit in units {
                 let covered: bool = tx
                     .prepare_cached(
                         "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
@@ -306,7 +277,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(queued)
+        Ok((queued, refused))
     }
 
     /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same
@@ -413,33 +384,102 @@ impl Store {
         self.job(id).map(Some)
     }
 
-    /// Moves a job this process holds to `state`; `false` when it no longer holds it.
-    pub fn set_job_state(
+    /// `claimed → sending`, written (and synced) just before the first byte goes to `printer`. `false`
+    /// when this process no longer holds the job or it is not `claimed`.
+    pub fn start_sending(
         &mut self,
         id: i64,
-        state: JobState,
+        printer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Sending, Some(printer), None, None, now)
+    }
+
+    /// `sending → sent`: all `bytes` reached the printer.
+    pub fn mark_sent(
+        &mut self,
+        id: i64,
+        bytes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+        self.move_held(id, JobState::Sent, None, None, Some(bytes), now)
+    }
+
+    /// `claimed → failed` or `sending → failed`: nothing reached the printer, for the reason `error`
+    /// (and on `printer`, when one was tried).
+    pub fn mark_failed(
+        &mut self,
+        id: i64,
+        printer: Option<&str>,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Failed, printer, Some(error), None, now)
+    }
+
+    /// `sending → uncertain`: the link failed after part of the job may have reached the printer.
+    pub fn mark_uncertain(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Uncertain, None, Some(error), None, now)
+    }
+
+    /// Moves a job this process holds to `to`, only from a state [`JobState::can_become`] allows.
+    fn move_held(
+        &mut self,
+        id: i64,
+        to: JobState,
         printer: Option<&str>,
         error: Option<&str>,
         bytes: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let from: Vec<&str> = [JobState::Claimed, JobState::Sending]
+            .into_iter()
+            .filter(|s| s.can_become(to))
+            .map(JobState::as_str)
+            .collect();
         let changed = self
             .conn
             .prepare_cached(
                 "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
                      bytes = COALESCE(?5, bytes), updated_at = ?6
-                 WHERE id = ?1 AND owner = ?7 AND state IN ('claimed', 'sending')",
+                 WHERE id = ?1 AND owner = ?7 AND state IN (?8, ?9)",
             )?
             .execute(params![
                 id,
-                state.as_str(),
+                to.as_str(),
                 printer,
                 error,
                 bytes,
                 stamp(now),
-                self.owner()
+                self.owner(),
+                from.first().copied(),
+                from.last().copied(),
             ])?;
         Ok(changed == 1)
+    }
+
+    /// Takes a posting's queued jobs out of the queue (as `failed` with `why`), e.g. when the posting
+    /// is cancelled; jobs a process holds are left to it. Returns their ids.
+    pub fn drop_queued_jobs(
+        &mut self,
+        posting: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE jobs SET state = 'failed', error = ?2, updated_at = ?3
+             WHERE posting_number = ?1 AND state = 'queued' RETURNING id",
+        )?;
+        let ids = stmt
+            .query_map(params![posting, why, stamp(now)], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(ids)
     }
 
     /// One job.

@@ -20,10 +20,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod journal;
+mod journal;
 mod postings;
-mod rank;
-pub mod schema;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,9 +30,10 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use journal::{Job, JobKind, JobState, LabelUnit};
+pub use crate::label::LabelUnit;
+pub use journal::{Job, JobKind, JobState};
 pub use postings::{Found, HistoryEntry, ImportReport};
-pub use rank::status_rank;
+pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 
 use crate::order::OrderError;
 
@@ -42,10 +42,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// SQLite failed (locked past the busy timeout, disk full, corrupt file, …).
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] DatabaseError),
     /// The database file or its directory could not be created.
     #[error("database {path}: {source}")]
     Io {
@@ -70,8 +71,11 @@ pub enum StoreError {
         posting: String,
         /// Why.
         #[source]
-        source: serde_json::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// No database at this path (commands other than `import` do not create one).
+    #[error("no station database at {} (`shiplabel import` creates it)", .0.display())]
+    Missing(PathBuf),
     /// No posting with this number in the store.
     #[error("posting {0} is not in the store (import it first)")]
     UnknownPosting(String),
@@ -81,6 +85,28 @@ pub enum StoreError {
     /// No data directory could be found for the default database path.
     #[error("cannot find a data directory for the database: set XDG_DATA_HOME or HOME, or pass --db PATH")]
     NoDataDir,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(DatabaseError(error))
+    }
+}
+
+/// An error SQLite reported, in SQLite's words. Its own type keeps the SQL library out of the API.
+#[derive(Debug)]
+pub struct DatabaseError(rusqlite::Error);
+
+impl std::fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// Who changes the store: recorded with every status change and print job.
@@ -150,6 +176,15 @@ pub struct Store {
 }
 
 impl Store {
+    /// Opens the database at `path` only if it exists: for commands that read or change stored
+    /// postings, which must not leave an empty database behind when pointed at the wrong path.
+    pub fn open_existing(path: &Path, actor: Actor) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::open(path, actor)
+    }
+
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     pub fn open(path: &Path, actor: Actor) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -186,10 +221,5 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
-    }
-
-    /// The underlying connection, for inspection (tests, reports).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
     }
 }

@@ -25,6 +25,7 @@ enum Piece {
 
 /// Why an expression does not parse; `position` is the character offset in the expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExprError {
     /// A name in braces that is not a label field.
     #[error("unknown field `{name}` at character {position} (known fields: {known})")]
@@ -109,6 +110,13 @@ impl Expr {
         Ok(Expr { pieces })
     }
 
+    /// An expression that is this text, with no fields.
+    pub fn literal(text: &str) -> Expr {
+        Expr {
+            pieces: vec![Piece::Literal(text.to_string())],
+        }
+    }
+
     /// The fields the expression reads (each alternative counts).
     pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
         self.pieces
@@ -144,6 +152,20 @@ impl Expr {
                 }
             }
         }
+    }
+
+    /// The alternatives of the first field reference none of whose fields has a value for this label
+    /// (`{upper_barcode}` with no warehouse barcode, `{a|b}` with neither): the reason a barcode made
+    /// from the expression would be wrong.
+    pub fn absent_field(&self, data: &LabelData) -> Option<&[Field]> {
+        self.pieces.iter().find_map(|p| match p {
+            Piece::Field { alternatives, .. }
+                if !alternatives.iter().any(|&f| data.value(f).is_present()) =>
+            {
+                Some(&alternatives[..])
+            }
+            _ => None,
+        })
     }
 
     /// The expression's text for one label.

@@ -59,7 +59,7 @@ pub struct Page {
     pub height_mm: f64,
 }
 
-pub use crate::label::Repeat;
+use crate::label::Repeat;
 
 /// Horizontal alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +196,7 @@ pub struct TextSpec {
 
 /// A template that cannot be used. Messages name the template and, where there is one, the element.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TemplateError {
     /// No built-in template by that name and no such file.
     #[error("no template named {name:?} (built-in: {available}) and no such file")]
@@ -784,53 +785,10 @@ fn element_from_raw(
     Ok(Element { name, when, kind })
 }
 
-/// Reads a PNG and thresholds it to 1 bit: dark (luma below half) and opaque pixels become black.
+/// Reads a PNG as a 1-bit image ([`Bitmap::from_png`], the same conversion as printing a PNG file).
 fn load_png(path: &Path) -> Result<Bitmap, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| "image too large".to_string())?;
-    if size > 64 << 20 {
-        return Err("image too large (over 64 MiB decoded)".into());
-    }
-    let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
-    let channels = match info.color_type {
-        png::ColorType::Grayscale => 1,
-        png::ColorType::GrayscaleAlpha => 2,
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        png::ColorType::Indexed => return Err("indexed colour was not expanded".into()),
-    };
-    let mut bitmap = Bitmap::new(info.width, info.height);
-    for y in 0..info.height {
-        let row = buf
-            .get(y as usize * info.line_size..)
-            .ok_or_else(|| "truncated image".to_string())?;
-        for x in 0..info.width {
-            let px = row
-                .get(x as usize * channels..x as usize * channels + channels)
-                .ok_or_else(|| "truncated image".to_string())?;
-            let (luma, alpha) = match *px {
-                [g] => (u32::from(g), 255),
-                [g, a] => (u32::from(g), u32::from(a)),
-                [r, g, b] => (
-                    (u32::from(r) * 3 + u32::from(g) * 6 + u32::from(b)) / 10,
-                    255,
-                ),
-                [r, g, b, a] => (
-                    (u32::from(r) * 3 + u32::from(g) * 6 + u32::from(b)) / 10,
-                    u32::from(a),
-                ),
-                _ => (255, 0),
-            };
-            bitmap.set(x, y, alpha >= 128 && luma < 128);
-        }
-    }
-    Ok(bitmap)
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Bitmap::from_png(&bytes)
 }
 
 #[cfg(test)]

@@ -87,12 +87,9 @@ pub fn expected_jobs(postings: &[Posting]) -> Vec<(String, Vec<u8>)> {
     postings
         .iter()
         .map(|p| {
-            let unit = LabelUnit::of(p).remove(0);
-            let bitmap = maker.bitmap(p, &unit).unwrap();
-            (
-                p.posting_number.clone(),
-                encode_label(&bitmap, &profile, 1).unwrap(),
-            )
+            let unit = LabelUnit::of(p).unwrap().remove(0);
+            let (name, bitmap) = maker.bitmaps(p, &unit).unwrap().remove(0);
+            (name, encode_label(&bitmap, &profile, 1).unwrap())
         })
         .collect()
 }
@@ -146,6 +143,17 @@ impl FakePrinter {
 
     pub fn uri(&self) -> String {
         format!("tcp://127.0.0.1:{}", self.port)
+    }
+
+    /// Each connection's bytes, in the order the connections came (after they all closed).
+    pub fn streams(&self) -> Vec<Vec<u8>> {
+        self.settle();
+        self.streams
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.lock().unwrap().clone())
+            .collect()
     }
 
     /// Bytes received so far.

@@ -2,10 +2,154 @@
 //! for absent objects, `""` for absent dates) become `None` or the intended value, and anything else is
 //! a serde error that `serde_json` places at its line and column.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use chrono::{DateTime, Utc};
-use serde::de::Error as _;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+/// A JSON object and nothing else in its place. serde's derived structs also accept an array (read
+/// field by field in order), which would put `"customer": [["name phone"]]` into the region field;
+/// every object of a posting is read through this.
+pub struct Obj<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ObjVisitor(PhantomData)).map(Obj)
+    }
+}
+
+struct ObjVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+/// A value that nothing on a label and no gate reads: when it cannot be read it is left out and noted
+/// (a warning), instead of refusing the whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Soft<T> {
+    /// Read (possibly absent).
+    Read(T),
+    /// Could not be read: why. The value itself is not kept.
+    Unreadable(String),
+}
+
+impl<T: Default> Default for Soft<T> {
+    fn default() -> Self {
+        Soft::Read(T::default())
+    }
+}
+
+/// Reads a small value whole, then applies a strict reader to it; its failure becomes
+/// [`Soft::Unreadable`]. Only for scalar fields: an object field uses [`soft_object`].
+fn soften<'de, D: Deserializer<'de>, T>(
+    d: D,
+    read: fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<Soft<T>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?.unwrap_or(Value::Null);
+    Ok(match read(value) {
+        Ok(v) => Soft::Read(v),
+        Err(e) => Soft::Unreadable(e.to_string()),
+    })
+}
+
+/// [`opt_datetime`], soft.
+pub fn soft_datetime<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Soft<Option<DateTime<Utc>>>, D::Error> {
+    soften(d, opt_datetime)
+}
+
+/// [`opt_i64`], soft.
+pub fn soft_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Soft<Option<i64>>, D::Error> {
+    soften(d, opt_i64)
+}
+
+/// [`opt_bool`], soft.
+pub fn soft_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Soft<Option<bool>>, D::Error> {
+    soften(d, opt_bool)
+}
+
+/// [`opt_string`], soft.
+pub fn soft_string<'de, D: Deserializer<'de>>(d: D) -> Result<Soft<Option<String>>, D::Error> {
+    soften(d, opt_string)
+}
+
+/// [`string_list`], soft.
+pub fn soft_string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Soft<Vec<String>>, D::Error> {
+    soften(d, string_list)
+}
+
+/// An object read as `T`, `null` as absent; anything else in its place (an array, a string) is skipped
+/// unread, not even kept in memory, and becomes [`Soft::Unreadable`] ("expected an object, found an
+/// array"). What is inside a real object is read by `T`'s own rules.
+pub fn soft_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Soft<Option<T>>, D::Error> {
+    d.deserialize_any(SoftObjectVisitor(PhantomData))
+}
+
+struct SoftObjectVisitor<T>(PhantomData<T>);
+
+fn not_an_object<T>(found: &str) -> Result<Soft<Option<T>>, String> {
+    Ok(Soft::Unreadable(format!(
+        "expected an object, found {found}"
+    )))
+}
+
+macro_rules! soft_scalar {
+    ($($name:ident: $ty:ty => $found:expr),*) => {
+        $(fn $name<E: serde::de::Error>(self, _: $ty) -> Result<Self::Value, E> {
+            not_an_object($found).map_err(E::custom)
+        })*
+    };
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SoftObjectVisitor<T> {
+    type Value = Soft<Option<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    soft_scalar!(
+        visit_bool: bool => "a boolean",
+        visit_i64: i64 => "a number",
+        visit_u64: u64 => "a number",
+        visit_f64: f64 => "a number",
+        visit_str: &str => "a string"
+    );
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Soft::Read(None))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Soft::Read(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Skipped without keeping a byte of it: it may be personal data in the wrong shape.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        not_an_object("an array").map_err(A::Error::custom)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(|t| Soft::Read(Some(t)))
+    }
+}
 
 /// Reads any JSON value, `null` or absent as `None`.
 fn any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {

@@ -1,14 +1,23 @@
-//! Ozon Seller API postings (v3/v4 list, v3 get, bare, array) into [`Posting`]s.
+//! Ozon Seller API postings (v3/v4 list, v3 get, FBO list and get, bare, array) into [`Posting`]s.
 //!
 //! Only the fields the domain keeps are declared; everything else (`tariffication` in either its
-//! array or object form, `financial_data`, `customer`, …) is skipped unread, so new or changed API
-//! fields never break an import.
+//! array or object form, `financial_data`, the customer's name and phone, …) is skipped unread, so new
+//! or changed API fields never break an import. Every object is read as an object only ([`Obj`]): an
+//! array in its place is a type error, never read field by field.
+//!
+//! Fields that no label and no gate reads (`fact_delivery_date`, `delivering_date`, `analytics_data`,
+//! `customer`, `available_actions`, `is_express`, `order_id`) are [`Soft`]: a value that cannot be read
+//! is left out with a warning instead of refusing the file. Everything else is strict.
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use super::lenient::{self, RawPrice};
-use super::ImportError;
-use crate::order::model::{is_crossborder_schema, Cancellation, DeliveryMethod, Posting, Product};
+use super::lenient::{self, Obj, RawPrice, Soft};
+use super::locate::Step;
+use crate::order::model::{
+    is_crossborder_schema, Cancellation, DeliveryMethod, Posting, Product, Scheme, MAX_BOXES,
+    MAX_UNITS,
+};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -18,32 +27,42 @@ pub const DEFAULT_CURRENCY: &str = "RUB";
 /// `/v3/posting/fbs/list`: `{"result": {"postings": [...]}}`.
 #[derive(Deserialize)]
 pub(super) struct V3List {
-    pub result: V3ListResult,
+    pub result: Obj<V3ListResult>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct V3ListResult {
     #[serde(default)]
-    pub postings: Option<Vec<RawPosting>>,
+    pub postings: Option<Vec<Obj<RawPosting>>>,
 }
 
 /// `/v4/posting/fbs/list` and `/v4/posting/fbs/unfulfilled/list`: `{"postings": [...], "cursor": …}`.
 #[derive(Deserialize)]
 pub(super) struct V4List {
     #[serde(default)]
-    pub postings: Option<Vec<RawPosting>>,
+    pub postings: Option<Vec<Obj<RawPosting>>>,
 }
 
-/// `/v3/posting/fbs/get`: `{"result": {...}}`.
+/// `/v3/posting/fbs/get` and `/v2/posting/fbo/get`: `{"result": {...}}`.
 #[derive(Deserialize)]
 pub(super) struct V3Get {
-    pub result: RawPosting,
+    pub result: Obj<RawPosting>,
 }
 
-/// A `{"result": [...]}` envelope of older list endpoints.
+/// A `{"result": [...]}` envelope: `/v2/posting/fbo/list` and older FBS list endpoints.
 #[derive(Deserialize)]
 pub(super) struct ResultArray {
-    pub result: Vec<RawPosting>,
+    pub result: Vec<Obj<RawPosting>>,
+}
+
+/// Why a posting could not be converted: the field as a path below the posting, and what is wrong.
+pub(super) type Failure = (Vec<Step>, String);
+
+/// A field left unread: its path below the posting, and why.
+pub(super) type Note = (Vec<Step>, String);
+
+fn key(name: &str) -> Step {
+    Step::Key(name.to_owned())
 }
 
 /// One posting as the API writes it; every field optional, as in the spec.
@@ -52,8 +71,8 @@ pub(super) struct ResultArray {
 pub(super) struct RawPosting {
     #[serde(deserialize_with = "lenient::opt_string")]
     posting_number: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_i64")]
-    order_id: Option<i64>,
+    #[serde(deserialize_with = "lenient::soft_i64")]
+    order_id: Soft<Option<i64>>,
     #[serde(deserialize_with = "lenient::opt_string")]
     order_number: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -62,7 +81,7 @@ pub(super) struct RawPosting {
     status: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
     substatus: Option<String>,
-    delivery_method: Option<RawDeliveryMethod>,
+    delivery_method: Option<Obj<RawDeliveryMethod>>,
     #[serde(deserialize_with = "lenient::opt_string")]
     tracking_number: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -73,49 +92,58 @@ pub(super) struct RawPosting {
     in_process_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(deserialize_with = "lenient::opt_datetime")]
     shipment_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(deserialize_with = "lenient::opt_datetime")]
-    delivering_date: Option<chrono::DateTime<chrono::Utc>>,
-    cancellation: Option<RawCancellation>,
-    products: Option<Vec<RawProduct>>,
-    barcodes: Option<RawBarcodes>,
+    #[serde(deserialize_with = "lenient::soft_datetime")]
+    delivering_date: Soft<Option<chrono::DateTime<chrono::Utc>>>,
+    cancellation: Option<Obj<RawCancellation>>,
+    products: Option<Vec<Obj<RawProduct>>>,
+    barcodes: Option<Obj<RawBarcodes>>,
     #[serde(deserialize_with = "lenient::opt_bool")]
     is_multibox: Option<bool>,
     #[serde(deserialize_with = "lenient::opt_u32")]
     multi_box_qty: Option<u32>,
-    #[serde(deserialize_with = "lenient::opt_bool")]
-    is_express: Option<bool>,
-    requirements: Option<RawRequirements>,
-    #[serde(deserialize_with = "lenient::string_list")]
-    available_actions: Vec<String>,
-    product_exemplars: Option<RawExemplars>,
-    #[serde(deserialize_with = "lenient::opt_datetime")]
-    fact_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
-    analytics_data: Option<RawAnalytics>,
-    customer: Option<RawCustomer>,
+    #[serde(deserialize_with = "lenient::soft_bool")]
+    is_express: Soft<Option<bool>>,
+    requirements: Option<Obj<RawRequirements>>,
+    #[serde(deserialize_with = "lenient::soft_string_list")]
+    available_actions: Soft<Vec<String>>,
+    product_exemplars: Option<Obj<RawExemplars>>,
+    #[serde(deserialize_with = "lenient::soft_datetime")]
+    fact_delivery_date: Soft<Option<chrono::DateTime<chrono::Utc>>>,
+    #[serde(deserialize_with = "lenient::soft_object")]
+    analytics_data: Soft<Option<RawAnalytics>>,
+    #[serde(deserialize_with = "lenient::soft_object")]
+    customer: Soft<Option<RawCustomer>>,
+    // Present only in FBO responses (see `Scheme`): looked at, never kept.
+    created_at: Option<IgnoredAny>,
+    cancel_reason_id: Option<IgnoredAny>,
+    additional_data: Option<IgnoredAny>,
 }
 
 /// The parts of `analytics_data` the seller's day needs: the last-mile type and the region.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawAnalytics {
-    #[serde(deserialize_with = "lenient::opt_string")]
-    delivery_type: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_string")]
-    region: Option<String>,
+    #[serde(deserialize_with = "lenient::soft_string")]
+    delivery_type: Soft<Option<String>>,
+    #[serde(deserialize_with = "lenient::soft_string")]
+    region: Soft<Option<String>>,
+    /// FBO responses name the Ozon warehouse here (FBS ones say `warehouse`).
+    warehouse_name: Option<IgnoredAny>,
 }
 
 /// Only the customer's region is read (for the time zone); names and phones are left unread.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawCustomer {
-    address: Option<RawAddress>,
+    #[serde(deserialize_with = "lenient::soft_object")]
+    address: Soft<Option<RawAddress>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawAddress {
-    #[serde(deserialize_with = "lenient::opt_string")]
-    region: Option<String>,
+    #[serde(deserialize_with = "lenient::soft_string")]
+    region: Soft<Option<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -186,7 +214,7 @@ struct RawRequirements {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawExemplars {
-    products: Option<Vec<RawExemplarProduct>>,
+    products: Option<Vec<Obj<RawExemplarProduct>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -194,7 +222,7 @@ struct RawExemplars {
 struct RawExemplarProduct {
     #[serde(deserialize_with = "lenient::opt_i64")]
     sku: Option<i64>,
-    exemplars: Option<Vec<RawExemplar>>,
+    exemplars: Option<Vec<Obj<RawExemplar>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -209,33 +237,73 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
+/// Takes a soft value: the value, or the default with a note at `path`.
+fn take<T: Default>(soft: Soft<T>, path: &[&str], notes: &mut Vec<Note>) -> T {
+    match soft {
+        Soft::Read(v) => v,
+        Soft::Unreadable(why) => {
+            notes.push((path.iter().map(|k| key(k)).collect(), why));
+            T::default()
+        }
+    }
+}
+
 impl RawPosting {
-    /// Converts the `index`-th posting of `file`, naming the posting and field on error.
-    pub(super) fn into_posting(self, file: &str, index: usize) -> Result<Posting, ImportError> {
+    /// FBO or FBS: see [`Scheme`] for the rule.
+    fn scheme(&self) -> Scheme {
+        if let Some(schema) = self.delivery_schema.as_deref() {
+            if schema.trim().eq_ignore_ascii_case("fbo") {
+                return Scheme::Fbo;
+            }
+            return Scheme::Fbs;
+        }
+        let fbs_only = self.delivery_method.is_some()
+            || self.shipment_date.is_some()
+            || self.barcodes.is_some()
+            || self.tpl_integration_type.is_some()
+            || self.tracking_number.is_some()
+            || self.cancellation.is_some()
+            || self.substatus.is_some();
+        let warehouse_name = matches!(
+            &self.analytics_data,
+            Soft::Read(Some(a)) if a.warehouse_name.is_some()
+        );
+        let fbo_only = self.created_at.is_some()
+            || self.cancel_reason_id.is_some()
+            || self.additional_data.is_some()
+            || warehouse_name;
+        if fbo_only && !fbs_only {
+            Scheme::Fbo
+        } else {
+            Scheme::Fbs
+        }
+    }
+
+    /// Converts one posting; fields left unread are returned as notes. A failure names the field as a
+    /// path below the posting.
+    pub(super) fn into_posting(self) -> Result<(Posting, Vec<Note>), (Option<String>, Failure)> {
+        let scheme = self.scheme();
         let posting_number = non_empty(self.posting_number);
-        let fail = |field: &str, message: String| ImportError::Posting {
-            file: file.to_owned(),
-            index,
-            posting_number: posting_number.clone(),
-            field: field.to_owned(),
-            message,
-        };
-        let Some(number) = posting_number.clone() else {
-            return Err(fail("posting_number", "missing".into()));
+        let number_for_errors = posting_number.clone();
+        let fail = |path: Vec<Step>, message: String| (number_for_errors.clone(), (path, message));
+        let Some(number) = posting_number else {
+            return Err(fail(vec![key("posting_number")], "missing".into()));
         };
         let status = match non_empty(self.status) {
             Some(s) => Status::parse(s.trim()),
-            None => return Err(fail("status", "missing".into())),
+            None => return Err(fail(vec![key("status")], "missing".into())),
         };
+        let mut notes = Vec::new();
         let mut posting = Posting::new(&number, status);
-        posting.order_id = self.order_id;
+        posting.scheme = scheme;
+        posting.order_id = take(self.order_id, &["order_id"], &mut notes);
         // Posting::new already derived the order number from the posting number.
         if let Some(order_number) = non_empty(self.order_number) {
             posting.order_number = order_number;
         }
         posting.parent_posting_number = non_empty(self.parent_posting_number);
         posting.substatus = non_empty(self.substatus).map(|s| Substatus::parse(s.trim()));
-        if let Some(dm) = self.delivery_method {
+        if let Some(Obj(dm)) = self.delivery_method {
             posting.delivery_method = DeliveryMethod {
                 id: dm.id,
                 name: non_empty(dm.name),
@@ -250,8 +318,8 @@ impl RawPosting {
         posting.delivery_schema = non_empty(self.delivery_schema);
         posting.in_process_at = self.in_process_at;
         posting.shipment_date = self.shipment_date;
-        posting.delivering_date = self.delivering_date;
-        posting.cancellation = self.cancellation.and_then(|c| {
+        posting.delivering_date = take(self.delivering_date, &["delivering_date"], &mut notes);
+        posting.cancellation = self.cancellation.and_then(|Obj(c)| {
             let reason_id = c.cancel_reason_id.filter(|&id| id != 0);
             let reason = non_empty(c.cancel_reason);
             // The API sends an all-empty cancellation object for postings that were never cancelled.
@@ -266,64 +334,100 @@ impl RawPosting {
                 cancelled_after_ship: c.cancelled_after_ship.unwrap_or(false),
             })
         });
-        if let Some(b) = self.barcodes {
+        // Absent stays absent (`barcodes: null`, `""`); any other value, `"0"` included, is kept as
+        // given: whether it may go on a label is the label layer's decision, and it must see it.
+        if let Some(Obj(b)) = self.barcodes {
             posting.upper_barcode = non_empty(b.upper_barcode);
             posting.lower_barcode = non_empty(b.lower_barcode);
         }
         posting.is_multibox = self.is_multibox.unwrap_or(false);
-        posting.multi_box_qty = self.multi_box_qty.filter(|&n| n > 0).unwrap_or(1);
-        posting.is_express = self.is_express.unwrap_or(false);
+        posting.multi_box_qty = match self.multi_box_qty {
+            None | Some(0) => 1,
+            Some(n) if n > MAX_BOXES => {
+                return Err(fail(
+                    vec![key("multi_box_qty")],
+                    format!("{n} boxes is above the limit of {MAX_BOXES} boxes per posting"),
+                ))
+            }
+            Some(n) => n,
+        };
+        posting.is_express = take(self.is_express, &["is_express"], &mut notes).unwrap_or(false);
         posting.mark_required_skus = self
             .requirements
-            .map(|r| r.products_requiring_mandatory_mark)
+            .map(|Obj(r)| r.products_requiring_mandatory_mark)
             .unwrap_or_default();
-        posting.available_actions = self.available_actions;
-        posting.delivered_at = self.fact_delivery_date;
-        let (delivery_type, analytics_region) = self
-            .analytics_data
-            .map(|a| (non_empty(a.delivery_type), non_empty(a.region)))
-            .unwrap_or_default();
-        posting.delivery_type = delivery_type;
-        posting.customer_region = self
-            .customer
-            .and_then(|c| c.address)
-            .and_then(|a| non_empty(a.region))
-            .or(analytics_region);
+        posting.available_actions =
+            take(self.available_actions, &["available_actions"], &mut notes);
+        posting.delivered_at = take(self.fact_delivery_date, &["fact_delivery_date"], &mut notes);
+        let analytics = take(self.analytics_data, &["analytics_data"], &mut notes);
+        let (delivery_type, analytics_region) = match analytics {
+            Some(a) => (
+                take(
+                    a.delivery_type,
+                    &["analytics_data", "delivery_type"],
+                    &mut notes,
+                ),
+                take(a.region, &["analytics_data", "region"], &mut notes),
+            ),
+            None => (None, None),
+        };
+        posting.delivery_type = non_empty(delivery_type);
+        let customer_region = take(self.customer, &["customer"], &mut notes)
+            .and_then(|c| take(c.address, &["customer", "address"], &mut notes))
+            .and_then(|a| take(a.region, &["customer", "address", "region"], &mut notes));
+        posting.customer_region = non_empty(customer_region).or(non_empty(analytics_region));
         posting.cross_border = is_crossborder_schema(posting.delivery_schema.as_deref())
             || posting.awaiting_passport();
 
         let exemplars: Vec<RawExemplarProduct> = self
             .product_exemplars
-            .and_then(|e| e.products)
-            .unwrap_or_default();
-        let raw_products = self.products.unwrap_or_default();
+            .and_then(|Obj(e)| e.products)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|Obj(p)| p)
+            .collect();
+        let raw_products: Vec<RawProduct> = self
+            .products
+            .unwrap_or_default()
+            .into_iter()
+            .map(|Obj(p)| p)
+            .collect();
         let skus: Vec<Option<i64>> = raw_products.iter().map(|p| p.sku).collect();
+        let mut units: u64 = 0;
         for (i, raw) in raw_products.into_iter().enumerate() {
-            let field = |name: &str| format!("products[{i}].{name}");
+            let field = |name: &str| vec![key("products"), Step::Index(i), key(name)];
             let sku = raw
                 .sku
-                .ok_or_else(|| fail(&field("sku"), "missing".into()))?;
+                .ok_or_else(|| fail(field("sku"), "missing".into()))?;
             let quantity = raw
                 .quantity
-                .ok_or_else(|| fail(&field("quantity"), "missing".into()))?;
+                .ok_or_else(|| fail(field("quantity"), "missing".into()))?;
             if quantity == 0 {
-                return Err(fail(&field("quantity"), "must be at least 1".into()));
+                return Err(fail(field("quantity"), "must be at least 1".into()));
+            }
+            units += u64::from(quantity);
+            if units > u64::from(MAX_UNITS) {
+                return Err(fail(
+                    field("quantity"),
+                    format!(
+                        "{quantity} brings the posting to {units} units, above the limit of {MAX_UNITS} units per posting"
+                    ),
+                ));
             }
             let price = raw
                 .price
-                .ok_or_else(|| fail(&field("price"), "missing".into()))?;
+                .ok_or_else(|| fail(field("price"), "missing".into()))?;
             let amount = price
                 .amount
-                .ok_or_else(|| fail(&field("price"), "missing amount".into()))?;
-            let amount =
-                parse_decimal(&amount).map_err(|e| fail(&field("price"), e.to_string()))?;
+                .ok_or_else(|| fail(field("price"), "missing amount".into()))?;
+            let amount = parse_decimal(&amount).map_err(|e| fail(field("price"), e.to_string()))?;
             let currency = non_empty(price.currency)
                 .or(non_empty(raw.currency_code))
                 .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned());
             let currency =
-                parse_currency(&currency).map_err(|e| fail(&field("currency"), e.to_string()))?;
+                parse_currency(&currency).map_err(|e| fail(field("currency"), e.to_string()))?;
             let price =
-                Money::new(amount, &currency).map_err(|e| fail(&field("price"), e.to_string()))?;
+                Money::new(amount, &currency).map_err(|e| fail(field("price"), e.to_string()))?;
             // Exemplars are listed per SKU, not per line. When the SKU has another line further
             // on, this one takes only as many marks as it has units and leaves the rest to the
             // later lines; a mark an earlier line took is not taken again. A SKU on one line gets
@@ -341,7 +445,7 @@ impl RawPosting {
                 .iter()
                 .filter(|e| e.sku == Some(sku))
                 .flat_map(|e| e.exemplars.iter().flatten())
-                .filter_map(|e| e.mandatory_mark.as_ref().filter(|m| !m.is_empty()));
+                .filter_map(|Obj(e)| e.mandatory_mark.as_ref().filter(|m| !m.is_empty()));
             for mark in marks {
                 if marking_codes.len() >= limit {
                     break;
@@ -364,6 +468,6 @@ impl RawPosting {
                 marking_codes,
             });
         }
-        Ok(posting)
+        Ok((posting, notes))
     }
 }

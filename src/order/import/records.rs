@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::lenient::parse_datetime;
 use super::ImportError;
-use crate::order::model::{is_crossborder_schema, Posting, Product};
+use crate::order::model::{is_crossborder_schema, Posting, Product, Scheme, MAX_BOXES, MAX_UNITS};
 use crate::order::money::{parse_currency, parse_decimal, Money};
 use crate::order::status::{Status, Substatus};
 
@@ -53,6 +53,10 @@ const REQUIRED: usize = 6;
 /// The status of a record that gives none: records from non-Ozon sources describe packed parcels
 /// waiting for their labels.
 pub const DEFAULT_STATUS: Status = Status::AwaitingDeliver;
+
+/// The longest CSV line: far above any real record (a line with a thousand marking codes is 40 KB), so
+/// a file without line breaks is refused with its line number instead of being read as one record.
+pub const MAX_CSV_LINE: usize = 1024 * 1024;
 
 /// Separates several marking codes in one CSV cell (`|` is outside the GS1 character set).
 const MARK_SEPARATOR: char = '|';
@@ -119,18 +123,69 @@ pub(super) fn from_json(name: &str, value: Value) -> Result<Vec<Posting>, Import
     group(name, records)
 }
 
-/// Imports CSV records with a header row.
+/// The field separators a CSV may use: a comma, a semicolon (Excel in a locale whose decimal mark is a
+/// comma, as the Russian one) or a tab ("Unicode text").
+const SEPARATORS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The separator of a CSV: the one that occurs most often, outside quotes, in the header line.
+fn separator(header: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = SEPARATORS.iter().position(|&s| s == b) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let best = (0..SEPARATORS.len())
+        .max_by_key(|&i| (counts[i], usize::MAX - i))
+        .unwrap_or(0);
+    SEPARATORS[best]
+}
+
+/// How a separator is named in messages.
+fn separator_name(sep: u8) -> &'static str {
+    match sep {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    }
+}
+
+/// Imports CSV records with a header row. The separator (`,` `;` tab) is detected from the header;
+/// line ends may be LF or CRLF; decimal commas are accepted in prices (see [`decimal_text`]).
 pub(super) fn from_csv(name: &str, text: &str) -> Result<Vec<Posting>, ImportError> {
+    for (i, line) in text.split('\n').enumerate() {
+        if line.len() > MAX_CSV_LINE {
+            return Err(ImportError::Csv {
+                file: name.to_owned(),
+                line: i as u64 + 1,
+                message: format!(
+                    "line longer than {} KiB, the limit for one CSV line",
+                    MAX_CSV_LINE / 1024
+                ),
+            });
+        }
+    }
+    let header_line = text.lines().next().unwrap_or("");
+    let sep = separator(header_line);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(sep)
         .from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| {
         let line = e.position().map(|p| p.line()).unwrap_or(1);
         let message = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
-            } => format!("expected {expected_len} fields like the header, found {len}"),
+            } => format!(
+                "expected {expected_len} fields like the header, found {len} ({} separated)",
+                separator_name(sep)
+            ),
             _ => e.to_string(),
         };
         ImportError::Csv {
@@ -153,14 +208,26 @@ pub(super) fn from_csv(name: &str, text: &str) -> Result<Vec<Posting>, ImportErr
         }
         columns.push(known);
     }
-    for &required in RECORD_COLUMNS.iter().take(REQUIRED) {
-        if !columns.contains(&Some(required)) {
-            return Err(ImportError::Csv {
-                file: name.to_owned(),
-                line: 1,
-                message: format!("the header has no {required:?} column (required)"),
-            });
-        }
+    let missing: Vec<&str> = RECORD_COLUMNS
+        .iter()
+        .take(REQUIRED)
+        .copied()
+        .filter(|required| !columns.contains(&Some(required)))
+        .collect();
+    if !missing.is_empty() {
+        let found: Vec<String> = headers.iter().map(|h| format!("{:?}", h.trim())).collect();
+        return Err(ImportError::Csv {
+            file: name.to_owned(),
+            line: 1,
+            message: format!(
+                "the header lacks the required column(s) {}; found {} column(s) ({} separated): {}; expected at least: {} (all known columns: docs/records.md)",
+                missing.join(", "),
+                found.len(),
+                separator_name(sep),
+                found.join(", "),
+                RECORD_COLUMNS[..REQUIRED].join(", "),
+            ),
+        });
     }
     let mut records = Vec::new();
     for (index, row) in reader.records().enumerate() {
@@ -182,6 +249,31 @@ pub(super) fn from_csv(name: &str, text: &str) -> Result<Vec<Posting>, ImportErr
         });
     }
     group(name, records)
+}
+
+/// A decimal as spreadsheets write it, made plain: grouping spaces (also no-break ones) removed, and a
+/// decimal comma (`459,90`) made a point when the text has no point. Text with both is left as it is,
+/// so `1.459,90` is refused rather than guessed.
+fn decimal_text(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
+        .collect();
+    if plain.contains('.') {
+        plain
+    } else {
+        plain.replacen(',', ".", 1)
+    }
+}
+
+/// A count between 1 and `max`.
+fn count(text: &str, max: u32, what: &str) -> Result<u32, String> {
+    match text.parse::<u64>() {
+        Ok(n) if n >= 1 && n <= u64::from(max) => Ok(n as u32),
+        Ok(0) => Err(format!("{text:?} is not a whole number of at least 1")),
+        Ok(_) => Err(format!("{text} is above the limit of {max} {what}")),
+        Err(_) => Err(format!("{text:?} is not a whole number of at least 1")),
+    }
 }
 
 /// Posting-level values gathered from the records of one shipment.
@@ -296,17 +388,9 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
             .ok_or_else(|| r.fail(file, "sku", "missing (required)"))?;
         let name = r.required(file, "name")?;
         let quantity_text = r.required(file, "quantity")?;
-        let quantity = match quantity_text.parse::<u32>() {
-            Ok(q) if q > 0 => q,
-            _ => {
-                return Err(r.fail(
-                    file,
-                    "quantity",
-                    format!("{quantity_text:?} is not a whole number of at least 1"),
-                ))
-            }
-        };
-        let amount = parse_decimal(&r.required(file, "price")?)
+        let quantity = count(&quantity_text, MAX_UNITS, "units per posting")
+            .map_err(|message| r.fail(file, "quantity", message))?;
+        let amount = parse_decimal(&decimal_text(&r.required(file, "price")?))
             .map_err(|e| r.fail(file, "price", e.to_string()))?;
         let currency = parse_currency(&r.required(file, "currency")?)
             .map_err(|e| r.fail(file, "currency", e.to_string()))?;
@@ -405,11 +489,23 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
             }
         })?;
         merge(&mut h.cross_border, cross_border, r, file, "cross_border")?;
-        let boxes = r.parsed(file, "multi_box_qty", |t| match t.parse::<u32>() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => Err(format!("{t:?} is not a whole number of at least 1")),
+        let boxes = r.parsed(file, "multi_box_qty", |t| {
+            count(t, MAX_BOXES, "boxes per posting")
         })?;
         merge(&mut h.multi_box_qty, boxes, r, file, "multi_box_qty")?;
+        let units: u64 = draft
+            .products
+            .iter()
+            .map(|p| u64::from(p.quantity))
+            .sum::<u64>()
+            + u64::from(product.quantity);
+        if units > u64::from(MAX_UNITS) {
+            return Err(r.fail(
+                file,
+                "quantity",
+                format!("brings shipment {} to {units} units, above the limit of {MAX_UNITS} units per posting", draft.shipment_id),
+            ));
+        }
         draft.products.push(product);
     }
     Ok(drafts.into_iter().map(Draft::into_posting).collect())
@@ -446,6 +542,12 @@ impl Draft {
             || is_crossborder_schema(p.delivery_schema.as_deref())
             || p.awaiting_passport();
         p.products = self.products;
+        if p.delivery_schema
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("fbo"))
+        {
+            p.scheme = Scheme::Fbo;
+        }
         p
     }
 }

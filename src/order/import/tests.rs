@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::order::{Status, Substatus};
+use crate::order::{Scheme, Status, Substatus};
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -267,15 +267,28 @@ fn malformed_json_names_file_line_and_column() {
     let err = parse_json("cut.json", "{\"postings\": [").unwrap_err();
     assert!(matches!(err, ImportError::Json { line: 1, .. }), "{err}");
 
-    // A value of the wrong type is placed too.
+    // A value of the wrong type is placed too, with its field's path.
     let text =
-        "{\"posting_number\": \"1-1-1\",\n \"status\": \"awaiting_deliver\",\n \"order_id\": [1]}";
+        "{\"posting_number\": \"1-1-1\",\n \"status\": \"awaiting_deliver\",\n \"multi_box_qty\": [1]}";
     let err = parse_json("typed.json", text).unwrap_err();
-    let ImportError::Json { line, message, .. } = &err else {
+    let ImportError::Posting {
+        line,
+        path,
+        message,
+        ..
+    } = &err
+    else {
         panic!("{err:?}");
     };
-    assert_eq!(*line, 3);
+    assert_eq!(*line, Some(3u32));
+    assert_eq!(path, "multi_box_qty");
     assert!(message.contains("expected a number"), "{message}");
+    // Outside any posting: the path goes into the message.
+    let err = parse_json("typed.json", "{\"result\": {\"postings\": 5}}").unwrap_err();
+    assert!(
+        err.to_string().contains("result.postings: invalid type"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -287,15 +300,18 @@ fn postings_missing_required_fields_name_index_and_field() {
     let err = parse_json("p.json", text).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "p.json: posting #1 (2-2-2): products[0].price: missing"
+        "p.json:3:75: result.postings[1].products[0].price (posting #1, 2-2-2): missing"
     );
     let err = parse_json("p.json", r#"[{"posting_number":"","status":"x"}]"#).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "p.json: posting #0: posting_number: missing"
+        "p.json:1:20: [0].posting_number (posting #0): missing"
     );
     let err = parse_json("p.json", r#"{"posting_number":"1-1-1"}"#).unwrap_err();
-    assert!(err.to_string().contains("status: missing"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "p.json:1:1: status (posting #0, 1-1-1): missing"
+    );
     let err = parse_json(
         "p.json",
         r#"{"posting_number":"1-1-1","status":"awaiting_deliver","products":[{"sku":1,"quantity":0,"price":"1"}]}"#,
@@ -303,7 +319,7 @@ fn postings_missing_required_fields_name_index_and_field() {
     .unwrap_err();
     assert!(
         err.to_string()
-            .contains("products[0].quantity: must be at least 1"),
+            .contains("products[0].quantity (posting #0, 1-1-1): must be at least 1"),
         "{err}"
     );
     let err = parse_json(
@@ -389,7 +405,9 @@ fn records_missing_fields_name_index_line_and_field() {
     let err = parse_csv("r.csv", "shipment_id,sku,name,quantity,price\nS1,1,a,1,1\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "r.csv:1: the header has no \"currency\" column (required)"
+        "r.csv:1: the header lacks the required column(s) currency; found 5 column(s) (comma separated): \
+         \"shipment_id\", \"sku\", \"name\", \"quantity\", \"price\"; expected at least: shipment_id, sku, name, \
+         quantity, price, currency (all known columns: docs/records.md)"
     );
     let err = parse_csv(
         "r.csv",
@@ -474,4 +492,421 @@ fn postings_round_trip_through_serde_for_storage() {
     assert_eq!(back, postings);
     // Amounts stay strings, so no reader turns them into floats.
     assert!(json.contains(r#""amount":"2490.0000""#), "{json}");
+    // The scheme is stored; a posting stored before it existed reads as FBS.
+    let fbo = load_file(&data("ozon_fbo_get.json")).unwrap();
+    let json = serde_json::to_string(&fbo).unwrap();
+    assert!(json.contains(r#""scheme":"fbo""#), "{json}");
+    let back: Vec<crate::order::Posting> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, fbo);
+    let mut old: serde_json::Value = serde_json::to_value(&postings[0]).unwrap();
+    old.as_object_mut().unwrap().remove("scheme");
+    let old: crate::order::Posting = serde_json::from_value(old).unwrap();
+    assert_eq!(old.scheme, Scheme::Fbs);
+}
+
+// ---- FBO, repeated postings, unread fields, Excel CSV, bounds (issues 12 and 20) ----
+
+#[test]
+fn fbo_list_and_get_are_fbo_postings_that_never_get_a_label() {
+    let now = "2021-09-02T00:00:00Z".parse().unwrap();
+    for file in ["ozon_fbo_list.json", "ozon_fbo_get.json"] {
+        let postings = load_file(&data(file)).unwrap();
+        assert_eq!(postings.len(), 1, "{file}");
+        let p = &postings[0];
+        assert_eq!(p.scheme, Scheme::Fbo, "{file}");
+        let err = p.labelable(now).unwrap_err();
+        assert_eq!(err.reason, crate::order::NotLabelableReason::Fbo);
+        assert!(err.to_string().contains("Ozon ships it"), "{err}");
+        assert_eq!(
+            p.products[0].price.to_string(),
+            if file.contains("list") {
+                "81.00 RUB"
+            } else {
+                "137.00 RUB"
+            }
+        );
+    }
+    // Ozon packs, ships and cancels them: the seller's actions are refused, and they are never due.
+    let mut p = load_file(&data("ozon_fbo_list.json")).unwrap().remove(0);
+    p.status = Status::AwaitingPackaging;
+    let due = crate::order::deadline::due_list(
+        std::slice::from_ref(&p),
+        now,
+        chrono::Duration::hours(2),
+        crate::order::deadline::moscow(),
+    );
+    assert!(due.is_empty());
+    let err = p.pack(&[]).unwrap_err();
+    assert!(
+        matches!(err, crate::order::OrderError::OzonShips { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "posting 16965409-0014-1: cannot pack: an FBO posting, Ozon ships it from its own warehouse"
+    );
+    assert!(p.cancel(402, Some("x")).is_err());
+    assert!(p.hand_over(now).is_err());
+    // Every FBS sample stays FBS, including a v3 get with `additional_data` (an FBO-only field elsewhere).
+    for file in [
+        "ozon_v3_list.json",
+        "ozon_v4_list.json",
+        "ozon_v3_get.json",
+        "ozon_traps.json",
+        "ozon_postings_array.json",
+        "ozon_v3_get_barcodes_null.json",
+        "ozon_v4_unfulfilled_placeholder_barcodes.json",
+        "records.csv",
+    ] {
+        for p in load_file(&data(file)).unwrap() {
+            assert_eq!(p.scheme, Scheme::Fbs, "{file}: {}", p.posting_number);
+        }
+    }
+    // `delivery_schema` says it outright, in Ozon JSON and in records.
+    let p = &parse_json(
+        "s.json",
+        r#"{"posting_number":"1-1-1","status":"delivered","delivery_schema":"FBO","delivery_method":{"id":1}}"#,
+    )
+    .unwrap()[0];
+    assert_eq!(p.scheme, Scheme::Fbo);
+    let csv = "shipment_id,sku,name,quantity,price,currency,delivery_schema\nS1,1,a,1,1,RUB,fbo\n";
+    assert_eq!(parse_csv("r.csv", csv).unwrap()[0].scheme, Scheme::Fbo);
+}
+
+#[test]
+fn placeholder_barcodes_stay_visible_and_missing_ones_stay_absent() {
+    let p = &load_file(&data("ozon_v4_unfulfilled_placeholder_barcodes.json")).unwrap()[0];
+    assert_eq!(p.posting_number, "41517061-0214-1");
+    assert_eq!(p.status, Status::AwaitingDeliver);
+    assert_eq!(p.upper_barcode.as_deref(), Some("0"));
+    assert_eq!(p.lower_barcode.as_deref(), Some("0"));
+    let p = &load_file(&data("ozon_v3_get_barcodes_null.json")).unwrap()[0];
+    assert_eq!(p.status, Status::AwaitingDeliver);
+    assert_eq!(
+        (p.upper_barcode.as_deref(), p.lower_barcode.as_deref()),
+        (None, None)
+    );
+}
+
+#[test]
+fn a_posting_in_two_inputs_is_one_record_by_the_status_rank() {
+    // The v3 get is one of the v3 list's postings.
+    let list = load_file(&data("ozon_v3_list.json")).unwrap();
+    let both = read_files(&[data("ozon_v3_list.json"), data("ozon_v3_get.json")]).unwrap();
+    assert_eq!(both.postings.len(), list.len());
+    assert_eq!(both.merged, 1);
+    assert!(both
+        .merge_note()
+        .unwrap()
+        .contains("1 repeated posting(s) merged"));
+    let twice = read_files(&[data("ozon_v3_list.json"), data("ozon_v3_list.json")]).unwrap();
+    assert_eq!(twice.postings, list);
+    assert_eq!(twice.merged, list.len());
+    assert_eq!(
+        read_files(&[data("ozon_v3_list.json")])
+            .unwrap()
+            .merge_note(),
+        None
+    );
+
+    // The more advanced status wins whichever input comes first; on equal ranks the later input.
+    let one = |status: &str, track: &str| Imported {
+        postings: parse_json(
+            "x.json",
+            &format!(
+                r#"{{"posting_number":"1-1-1","status":"{status}","tracking_number":"{track}"}}"#
+            ),
+        )
+        .unwrap(),
+        ..Imported::default()
+    };
+    for (first, second) in [
+        (one("awaiting_packaging", "A"), one("awaiting_deliver", "B")),
+        (one("awaiting_deliver", "B"), one("awaiting_packaging", "A")),
+    ] {
+        let mut all = first;
+        all.merge(second);
+        assert_eq!(all.postings.len(), 1);
+        assert_eq!(all.postings[0].status, Status::AwaitingDeliver);
+        assert_eq!(all.postings[0].tracking_number.as_deref(), Some("B"));
+        assert_eq!(all.merged, 1);
+    }
+    let mut all = one("awaiting_deliver", "OLD");
+    all.merge(one("awaiting_deliver", "NEW"));
+    assert_eq!(all.postings[0].tracking_number.as_deref(), Some("NEW"));
+}
+
+#[test]
+fn the_same_posting_twice_in_one_input_merges_when_alike_and_is_refused_when_not() {
+    let alike = r#"[{"posting_number":"1-1-1","status":"awaiting_deliver"},
+ {"posting_number":"2-2-2","status":"awaiting_deliver"},
+ {"posting_number":"1-1-1","status":"awaiting_deliver"}]"#;
+    let imported = read_json("a.json", alike).unwrap();
+    assert_eq!(imported.postings.len(), 2);
+    assert_eq!(imported.merged, 1);
+
+    let conflict = r#"{"result": {"postings": [
+  {"posting_number": "1-1-1", "status": "awaiting_deliver", "barcodes": {"upper_barcode": "%101%1", "lower_barcode": "111"}},
+  {"posting_number": "1-1-1", "status": "awaiting_deliver", "barcodes": {"upper_barcode": "%101%2", "lower_barcode": "111"}}
+]}}"#;
+    let err = read_json("c.json", conflict).unwrap_err();
+    assert!(matches!(err, ImportError::Conflict { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "c.json: posting 1-1-1 appears twice with different upper_barcode (Some(\"%101%1\") vs Some(\"%101%2\")): \
+         result.postings[0] (line 2) and result.postings[1] (line 3); refusing to pick one"
+    );
+}
+
+/// A v3 list whose fourth posting has a `fact_delivery_date` that is not a date.
+fn list_with(field: &str, value: &str) -> String {
+    let mut postings = Vec::new();
+    for i in 0..4 {
+        let extra = if i == 3 {
+            format!(",\n      \"{field}\": {value}")
+        } else {
+            String::new()
+        };
+        postings.push(format!(
+            "    {{\"posting_number\": \"100-{i}-1\", \"status\": \"awaiting_deliver\"{extra}}}"
+        ));
+    }
+    format!(
+        "{{\"result\": {{\"postings\": [\n{}\n]}}}}",
+        postings.join(",\n")
+    )
+}
+
+#[test]
+fn a_field_nothing_depends_on_is_left_unread_with_a_warning_naming_its_place() {
+    let text = list_with("fact_delivery_date", "\"string\"");
+    let imported = read_json("l.json", &text).unwrap();
+    assert_eq!(imported.postings.len(), 4);
+    assert_eq!(imported.postings[3].delivered_at, None);
+    assert_eq!(imported.warnings.len(), 1);
+    let w = &imported.warnings[0];
+    assert_eq!(w.path, "result.postings[3].fact_delivery_date");
+    assert_eq!(w.posting_number, "100-3-1");
+    assert_eq!((w.line, w.column), (6, 29));
+    assert!(
+        w.to_string().starts_with(
+            "l.json:6:29: result.postings[3].fact_delivery_date (posting 100-3-1): \"string\" is not an RFC 3339 date"
+        ),
+        "{w}"
+    );
+    assert!(
+        w.to_string()
+            .ends_with("left unread (no label or rule depends on it)"),
+        "{w}"
+    );
+
+    // The same file twice warns once.
+    let mut twice = imported.clone();
+    twice.merge(imported.clone());
+    assert_eq!(twice.warnings.len(), 1);
+    assert_eq!(twice.merged, 4);
+
+    // analytics_data of the wrong type: a type error for that field, never "trailing characters".
+    let imported = read_json("l.json", &list_with("analytics_data", "[1,2,3]")).unwrap();
+    let w = &imported.warnings[0];
+    assert_eq!(w.path, "result.postings[3].analytics_data");
+    assert!(
+        w.message.contains("expected an object, found an array"),
+        "{w}"
+    );
+    assert_eq!(imported.postings[3].delivery_type, None);
+}
+
+#[test]
+fn a_customer_in_the_wrong_shape_is_never_read_as_the_region() {
+    let text = list_with("customer", "[[\"Иванов Иван +79161234567\"]]");
+    let imported = read_json("p.json", &text).unwrap();
+    let p = &imported.postings[3];
+    assert_eq!(p.customer_region, None);
+    let stored = serde_json::to_string(&imported.postings).unwrap();
+    assert!(
+        !stored.contains("Иванов") && !stored.contains("7916"),
+        "{stored}"
+    );
+    let w = &imported.warnings[0];
+    assert_eq!(w.path, "result.postings[3].customer");
+    assert!(!w.to_string().contains("Иванов"), "{w}");
+    // Nested: an address that is an array is not read either; a real one gives the region.
+    let text = list_with(
+        "customer",
+        r#"{"name": "Иванов", "address": ["Москва", "Иванов"]}"#,
+    );
+    let imported = read_json("p.json", &text).unwrap();
+    assert_eq!(imported.postings[3].customer_region, None);
+    assert_eq!(
+        imported.warnings[0].path,
+        "result.postings[3].customer.address"
+    );
+    let text = list_with(
+        "customer",
+        r#"{"name": "Иванов", "phone": "+7916", "address": {"region": "Москва", "address_tail": "ул. Ленина"}}"#,
+    );
+    let imported = read_json("p.json", &text).unwrap();
+    assert_eq!(
+        imported.postings[3].customer_region.as_deref(),
+        Some("Москва")
+    );
+    assert!(imported.warnings.is_empty());
+}
+
+#[test]
+fn a_field_a_label_needs_is_an_error_naming_path_posting_and_place() {
+    let err = read_json("l.json", &list_with("barcodes", "[\"%101%1\", \"222\"]")).unwrap_err();
+    let ImportError::Posting {
+        line,
+        column,
+        index,
+        posting_number,
+        path,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!((*line, *index), (Some(6), 3));
+    assert!(column.is_some());
+    assert_eq!(posting_number.as_deref(), Some("100-3-1"));
+    assert_eq!(path, "result.postings[3].barcodes");
+    assert!(message.contains("expected an object"), "{message}");
+    assert!(err.to_string().starts_with("l.json:6:"), "{err}");
+    assert!(
+        err.to_string()
+            .contains(": result.postings[3].barcodes (posting #3, 100-3-1): "),
+        "{err}"
+    );
+    // A product of the wrong shape too.
+    let err = read_json("l.json", &list_with("products", "[[1, 2, 3]]")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("result.postings[3].products[0] (posting #3, 100-3-1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn counts_beyond_the_limits_are_refused_with_the_limit() {
+    let err = read_json("l.json", &list_with("multi_box_qty", "1000")).unwrap_err();
+    assert!(
+        err.to_string().contains("result.postings[3].multi_box_qty (posting #3, 100-3-1): 1000 boxes is above the limit of 999 boxes per posting"),
+        "{err}"
+    );
+    assert_eq!(
+        read_json("l.json", &list_with("multi_box_qty", "999"))
+            .unwrap()
+            .postings[3]
+            .multi_box_qty,
+        999
+    );
+    let err = read_json(
+        "l.json",
+        &list_with(
+            "products",
+            r#"[{"sku": 1, "quantity": 4294967296, "price": "1"}]"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("products[0].quantity"), "{err}");
+    let err = read_json(
+        "l.json",
+        &list_with("products", r#"[{"sku": 1, "quantity": 600000, "price": "1"}, {"sku": 2, "quantity": 400001, "price": "1"}]"#),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("products[1].quantity"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("1000001 units, above the limit of 1000000"),
+        "{err}"
+    );
+
+    let csv = "shipment_id,sku,name,quantity,price,currency,multi_box_qty\nS1,1,a,1,1,RUB,1000\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("multi_box_qty: 1000 is above the limit of 999 boxes per posting"),
+        "{err}"
+    );
+    let csv = "shipment_id,sku,name,quantity,price,currency\nS1,1,a,99999999999,1,RUB\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("quantity: 99999999999 is above the limit of 1000000 units"),
+        "{err}"
+    );
+    let csv =
+        "shipment_id,sku,name,quantity,price,currency\nS1,1,a,600000,1,RUB\nS1,2,b,600000,1,RUB\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert!(
+        err.to_string().contains("record #1 (line 3): quantity"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_as_russian_excel_saves_it_reads_like_the_plain_one() {
+    let plain = load_file(&data("records.csv")).unwrap();
+    let excel = load_file(&data("records_excel_1251.csv")).unwrap();
+    assert_eq!(excel, plain);
+    assert_eq!(excel[0].products[0].price.to_string(), "459.90 RUB");
+    assert!(excel[0].products[0].name.contains("«Молочный», 100 г"));
+
+    // Tab separated, UTF-8 with a BOM, CRLF, decimal comma, a no-break space grouping thousands.
+    let tab = "\u{feff}shipment_id\tsku\tname\tquantity\tprice\tcurrency\r\nS1\t1\tМёд\t2\t1\u{a0}459,90\tRUB\r\n";
+    let p = &read_bytes("t.csv", tab.as_bytes(), Some("csv"))
+        .unwrap()
+        .postings[0];
+    assert_eq!(p.products[0].price.to_string(), "1459.90 RUB");
+    assert_eq!(p.products[0].name, "Мёд");
+    // Both a point and a comma: refused, not guessed.
+    let csv = "shipment_id;sku;name;quantity;price;currency\nS1;1;a;1;1.459,90;RUB\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    assert!(
+        err.to_string().contains("record #0 (line 2): price"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_header_it_cannot_match_lists_what_it_found_and_what_it_expects() {
+    let csv = "Номер отправления;Артикул;Количество\n1;2;3\n";
+    let err = parse_csv("r.csv", csv).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("r.csv:1: the header lacks the required column(s) shipment_id, sku, name, quantity, price, currency"), "{text}");
+    assert!(text.contains("found 3 column(s) (semicolon separated): \"Номер отправления\", \"Артикул\", \"Количество\""), "{text}");
+    assert!(
+        text.contains("expected at least: shipment_id, sku, name, quantity, price, currency"),
+        "{text}"
+    );
+}
+
+#[test]
+fn inputs_are_bounded() {
+    let long = format!(
+        "shipment_id,sku,name,quantity,price,currency\nS1,1,{},1,1,RUB\n",
+        "a".repeat(MAX_CSV_LINE)
+    );
+    let err = parse_csv("r.csv", &long).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.csv:2: line longer than 1024 KiB, the limit for one CSV line"
+    );
+    #[cfg(unix)]
+    {
+        // The first byte of /dev/zero ends the read: it never reaches the size cap.
+        let err = load_file(std::path::Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            matches!(err, ImportError::Binary { offset: 0, .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("/dev/zero: NUL byte at offset 0"),
+            "{err}"
+        );
+    }
 }

@@ -1,26 +1,43 @@
 //! How bytes reach a printer: one [`Transport`] trait, chosen by the printer URI.
 //!
-//! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through libusb (rusb);
+//! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through libusb (rusb), with
+//!   the `usb` feature (without it such a URI still parses, and opening it says the feature is off);
 //! - `tcp://HOST[:PORT]`: a raw socket, port 9100 unless given;
 //! - `file:///dev/usb/lp0` or any plain path: a device node or a file (created if absent, truncated);
 //! - `cups://QUEUE`, `ipp://HOST[:PORT]/printers/QUEUE`: a CUPS print queue, the job sent raw (`ipp`);
 //! - `winspool://PRINTER NAME`: a Windows print queue, the job sent RAW (`winspool`, Windows only).
 
-pub mod device_id;
+// The device ID parser and the interface choice work on plain data and are tested without hardware,
+// but only the USB transport uses them.
+#[cfg(feature = "usb")]
+mod device_id;
 mod file;
-pub mod ipp;
+mod ipp;
 mod tcp;
-pub mod usb;
-pub mod usb_select;
+#[cfg(feature = "usb")]
+mod usb;
+#[cfg(feature = "usb")]
+mod usb_select;
 #[cfg(windows)]
-pub mod winspool;
+#[allow(unsafe_code)]
+mod winspool;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "usb")]
+pub use device_id::DeviceId;
 pub use file::FileTransport;
+pub use ipp::{
+    list_queues as list_cups_queues, IppTransport, QueueInfo as CupsQueue, Server as IppServer,
+};
 pub use tcp::TcpTransport;
-pub use usb::UsbTransport;
+#[cfg(feature = "usb")]
+pub use usb::{list_printers as list_usb_printers, UsbPrinterInfo, UsbTransport};
+#[cfg(feature = "usb")]
+pub use usb_select::PrinterInterface;
+#[cfg(windows)]
+pub use winspool::{list_printers as list_windows_printers, WinspoolTransport};
 
 use super::error::PrinterError;
 
@@ -247,6 +264,9 @@ impl PrinterUri {
     /// Opens the transport this URI names.
     pub fn open(&self, timeouts: Timeouts) -> Result<Box<dyn Transport>, TransportError> {
         Ok(match self {
+            #[cfg(not(feature = "usb"))]
+            PrinterUri::Usb { .. } => return Err(TransportError::UsbNotBuilt),
+            #[cfg(feature = "usb")]
             PrinterUri::Usb {
                 vid,
                 pid,
@@ -291,7 +311,8 @@ enum WriteFailure {
     /// A system error.
     Io(std::io::Error),
     /// A libusb error.
-    Usb(rusb::Error),
+    #[cfg(feature = "usb")]
+    Usb(UsbError),
 }
 
 /// Sends all of `bytes` through `write`, which is handed the unsent rest and returns how many bytes the
@@ -322,6 +343,7 @@ fn write_in_pieces(
                     source,
                 })
             }
+            #[cfg(feature = "usb")]
             Err(WriteFailure::Usb(source)) => {
                 return Err(TransportError::UsbWrite {
                     written,
@@ -358,8 +380,52 @@ fn collect_reply(
     }
 }
 
+/// What libusb reported, in our own type so that the USB library stays out of the public API (and the
+/// error type is the same with or without the `usb` feature).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UsbError {
+    /// The operation timed out.
+    #[error("Operation timed out")]
+    Timeout,
+    /// The endpoint stalled.
+    #[error("Pipe error")]
+    Pipe,
+    /// No permission to open or claim the device.
+    #[error("Access denied (insufficient permissions)")]
+    Access,
+    /// Another program or driver holds the interface.
+    #[error("Resource busy")]
+    Busy,
+    /// The device is gone.
+    #[error("No such device (it may have been disconnected)")]
+    NoDevice,
+    /// The platform or device does not support the operation.
+    #[error("Operation not supported or unimplemented on this platform")]
+    NotSupported,
+    /// Any other libusb error, in libusb's words.
+    #[error("{0}")]
+    Other(String),
+}
+
+#[cfg(feature = "usb")]
+impl From<rusb::Error> for UsbError {
+    fn from(error: rusb::Error) -> UsbError {
+        match error {
+            rusb::Error::Timeout => UsbError::Timeout,
+            rusb::Error::Pipe => UsbError::Pipe,
+            rusb::Error::Access => UsbError::Access,
+            rusb::Error::Busy => UsbError::Busy,
+            rusb::Error::NoDevice => UsbError::NoDevice,
+            rusb::Error::NotSupported => UsbError::NotSupported,
+            other => UsbError::Other(other.to_string()),
+        }
+    }
+}
+
 /// What went wrong on the link to a printer.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TransportError {
     /// The host name did not resolve or the connection was refused or timed out.
     #[error("cannot connect to {address}")]
@@ -424,7 +490,12 @@ pub enum TransportError {
     Read(#[source] std::io::Error),
     /// libusb could not start: the machine has no USB (a container, a CI runner).
     #[error("USB is not available on this machine; use a tcp:// or file:// printer")]
-    NoUsb(#[source] rusb::Error),
+    NoUsb(#[source] UsbError),
+    /// This build of shiplabel has no USB support (the `usb` Cargo feature is off).
+    #[error(
+        "USB printers need shiplabel built with the `usb` feature; use a tcp:// or file:// printer"
+    )]
+    UsbNotBuilt,
     /// No USB device with that id (and serial) is connected.
     #[error("no USB printer {wanted} is connected{}", if found.is_empty() { String::new() } else { format!(" (found: {})", found.join(", ")) })]
     UsbNotFound {
@@ -442,16 +513,19 @@ pub enum TransportError {
         reason: String,
     },
     /// A USB operation failed.
-    #[error("USB {action} failed{}", usb_reason(*source))]
+    #[error("USB {action} failed{}", usb_reason(source))]
     Usb {
         /// What was being done, e.g. "claiming interface 0 of 0416:5011".
         action: String,
         /// libusb's error.
         #[source]
-        source: rusb::Error,
+        source: UsbError,
     },
     /// A bulk write to the printer did not complete.
-    #[error("USB write failed after {written} of {total} bytes{}", usb_reason(*source))]
+    #[error(
+        "USB write failed after {written} of {total} bytes{}",
+        usb_reason(source)
+    )]
     UsbWrite {
         /// Bytes the printer took.
         written: usize,
@@ -459,7 +533,7 @@ pub enum TransportError {
         total: usize,
         /// libusb's error.
         #[source]
-        source: rusb::Error,
+        source: UsbError,
     },
 }
 
@@ -474,15 +548,15 @@ impl TransportError {
 }
 
 /// What a libusb error means for someone at a packing station (libusb's own words follow as the cause).
-fn usb_reason(error: rusb::Error) -> &'static str {
+fn usb_reason(error: &UsbError) -> &'static str {
     match error {
-        rusb::Error::Timeout => ": timed out: the printer took no data (off line, out of paper, or busy)",
-        rusb::Error::Pipe => ": endpoint stalled: the printer refused the data (error state or paper empty)",
-        rusb::Error::Access => {
+        UsbError::Timeout => ": timed out: the printer took no data (off line, out of paper, or busy)",
+        UsbError::Pipe => ": endpoint stalled: the printer refused the data (error state or paper empty)",
+        UsbError::Access => {
             ": permission denied: install the udev rule from docs/printing.md or add the user to group lp"
         }
-        rusb::Error::Busy => ": the interface is busy: another program is using the printer",
-        rusb::Error::NoDevice => ": the printer was disconnected",
+        UsbError::Busy => ": the interface is busy: another program is using the printer",
+        UsbError::NoDevice => ": the printer was disconnected",
         _ => "",
     }
 }

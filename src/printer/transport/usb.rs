@@ -25,11 +25,14 @@ const GET_DEVICE_ID: u8 = 0;
 const GET_PORT_STATUS: u8 = 1;
 
 fn context() -> Result<Context, TransportError> {
-    Context::new().map_err(TransportError::NoUsb)
+    Context::new().map_err(|e| TransportError::NoUsb(e.into()))
 }
 
 fn usb_error(action: String) -> impl FnOnce(rusb::Error) -> TransportError {
-    move |source| TransportError::Usb { action, source }
+    move |source| TransportError::Usb {
+        action,
+        source: source.into(),
+    }
 }
 
 /// The interfaces of a device's active configuration (or its first one), as plain data.
@@ -154,7 +157,7 @@ pub fn list_printers() -> Result<Vec<UsbPrinterInfo>, TransportError> {
                                 "device ID not read: {}",
                                 TransportError::Usb {
                                     action: "claiming the interface".into(),
-                                    source: e,
+                                    source: e.into(),
                                 }
                             ));
                         }
@@ -251,7 +254,7 @@ impl UsbTransport {
                 Err(e) => {
                     last_error = Some(TransportError::Usb {
                         action: format!("opening {label}"),
-                        source: e,
+                        source: e.into(),
                     });
                     continue;
                 }
@@ -268,7 +271,7 @@ impl UsbTransport {
                 Err(e) => {
                     return Err(TransportError::Usb {
                         action: format!("detaching the kernel driver from {label}"),
-                        source: e,
+                        source: e.into(),
                     })
                 }
             }
@@ -286,7 +289,7 @@ impl UsbTransport {
                             "selecting setting {} of interface {} of {label}",
                             chosen.alt_setting, chosen.number
                         ),
-                        source: e,
+                        source: e.into(),
                     });
                 }
             }
@@ -334,10 +337,10 @@ impl Transport for UsbTransport {
             let piece = &rest[..rest.len().min(CHUNK)];
             // A short write is not an error: the loop sends the rest.
             match handle.write_bulk(endpoint, piece, timeout) {
-                Ok(0) => Err(WriteFailure::Usb(rusb::Error::Io)),
+                Ok(0) => Err(WriteFailure::Usb(rusb::Error::Io.into())),
                 Ok(n) => Ok(n),
                 Err(rusb::Error::Interrupted) => Ok(0),
-                Err(e) => Err(WriteFailure::Usb(e)),
+                Err(e) => Err(WriteFailure::Usb(e.into())),
             }
         })
     }
@@ -359,7 +362,7 @@ impl Transport for UsbTransport {
                 Err(rusb::Error::NoDevice) => Err(TransportError::closed()),
                 Err(source) => Err(TransportError::Usb {
                     action: format!("reading status from {label}"),
-                    source,
+                    source: source.into(),
                 }),
             }
         })
@@ -404,7 +407,7 @@ impl Transport for UsbTransport {
             Err(rusb::Error::NoDevice) => Err(TransportError::closed()),
             Err(source) => Err(TransportError::Usb {
                 action: format!("reading the port status of {}", self.label),
-                source,
+                source: source.into(),
             }),
         }
     }

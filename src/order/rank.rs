@@ -1,5 +1,7 @@
 //! The status rank: how far along its life a posting is, so that an older export never moves a posting
-//! back.
+//! back. One rule for both places that meet the same posting twice: the store's import (a stored posting
+//! against an incoming one) and the importer (the same posting in two inputs, see
+//! [`read_files`](crate::order::read_files)).
 //!
 //! | rank | statuses |
 //! |-----:|----------|
