@@ -57,7 +57,7 @@ enum Command {
     Print(print::PrintArgs),
     /// Show the effective settings (printer, profile, template, db) and where each came from.
     Config(config::ConfigArgs),
-    /// Print the calibration page: mm rulers, grid, 1–4 dot bars, darkness steps, the settings.
+    /// Print the calibration page: mm rulers, grid, 1 to 4 dot bars, darkness steps, the settings.
     Calibrate(calibrate::CalibrateArgs),
     /// Import postings into the station store (idempotent; never moves a status back).
     Import(import::ImportArgs),

@@ -372,7 +372,7 @@ impl Printer {
         self.send_batch(&names, &jobs, progress)
     }
 
-    /// Sends jobs already encoded (and verified: [`verify::encode_label_verified`]), one per label named
+    /// Sends jobs already encoded (and verified: [`encode_label_verified`]), one per label named
     /// in `names`, in order, as [`Printer::print_batch`] does.
     pub fn send_batch(
         &mut self,
