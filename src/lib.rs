@@ -34,6 +34,8 @@
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
+//! - **`ozon`** (default): the Ozon Seller API client ([`ozon`]: pull postings into the store, pack them on
+//!   Ozon), over ureq with rustls on ring (no OpenSSL). It turns on `sqlite`.
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
@@ -56,6 +58,8 @@ pub mod font;
 pub mod label;
 pub mod order;
 pub mod output;
+#[cfg(feature = "ozon")]
+pub mod ozon;
 mod pipeline;
 pub mod printer;
 pub mod render;

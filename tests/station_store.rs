@@ -204,7 +204,7 @@ fn a_version_1_database_is_migrated_and_its_postings_become_findable() {
         conn.pragma_update(None, "user_version", 1).unwrap();
     }
     let store = open(&db);
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     // The product-code index was backfilled from the JSON: the offer id finds the posting.
     match store.find_by_code("MUG-450").unwrap() {
         Found::One(p) => assert_eq!(p.posting_number, "0132112277-0101-1"),

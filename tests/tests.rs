@@ -19,6 +19,8 @@ mod import_cli;
 mod module_order;
 mod one_truth;
 mod orders_cli;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod printer;
 mod render_cli;
 mod render_lib;

@@ -23,6 +23,7 @@
 mod journal;
 mod postings;
 mod schema;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
