@@ -84,7 +84,7 @@ fn print_with_no_flags_uses_the_configured_printer_and_its_offsets() {
     let out = shiplabel(home.path(), &["print", &label]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains(&format!("printed 1 label(s) on {uri}")),
+        stderr(&out).contains(&format!("sent 1 label(s) to {uri}")),
         "{}",
         stderr(&out)
     );

@@ -191,7 +191,7 @@ fn print_through_a_cups_raw_queue_delivers_every_label() {
     );
     assert!(stderr.contains("[3/3] C-3: sent "), "{stderr}");
     assert!(
-        stderr.contains("printed 3 label(s) on cups://shiplabel-test"),
+        stderr.contains("sent 3 label(s) to cups://shiplabel-test"),
         "{stderr}"
     );
     drop(cupsd);
