@@ -30,7 +30,6 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use crate::label::LabelUnit;
 pub use journal::{Job, JobKind, JobState};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
