@@ -34,6 +34,8 @@
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
+//! - **`ozon`** (default): the Ozon Seller API client ([`ozon`]: pull postings into the store, pack them on
+//!   Ozon), over ureq with rustls on ring (no OpenSSL). It turns on `sqlite`.
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
@@ -41,7 +43,8 @@
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
 //! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).
 
-#![forbid(unsafe_code)]
+// No `unsafe` outside `src/sys.rs`, the few system calls the printer links need (it allows it).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -50,8 +53,11 @@ pub mod bitmap;
 pub mod compose;
 pub mod font;
 pub mod label;
+pub mod limits;
 pub mod order;
 pub mod output;
+#[cfg(feature = "ozon")]
+pub mod ozon;
 mod pipeline;
 pub mod printer;
 pub mod render;
@@ -61,6 +67,7 @@ pub mod scene;
 pub mod station;
 #[cfg(feature = "sqlite")]
 pub mod store;
+mod sys;
 pub mod template;
 
 pub use pipeline::{

@@ -170,6 +170,8 @@ fn the_passport_deadline_cancels_on_import_with_the_reason_recorded() {
 fn an_empty_database_is_migrated_to_the_current_schema_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new/dir/station.db");
+    // A database's directory must exist (a mistyped --db path makes none).
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     let store = open(&db);
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let mode: String = sql(&db)
@@ -204,7 +206,7 @@ fn a_version_1_database_is_migrated_and_its_postings_become_findable() {
         conn.pragma_update(None, "user_version", 1).unwrap();
     }
     let store = open(&db);
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     // The product-code index was backfilled from the JSON: the offer id finds the posting.
     match store.find_by_code("MUG-450").unwrap() {
         Found::One(p) => assert_eq!(p.posting_number, "0132112277-0101-1"),

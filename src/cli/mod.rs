@@ -12,6 +12,8 @@ mod import;
 mod jobs;
 mod lifecycle;
 pub mod orders;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod print;
 mod printers;
 pub mod remind;
@@ -21,6 +23,7 @@ mod reprint;
 mod scan;
 mod station;
 pub mod templates;
+pub mod terminal;
 mod text_table;
 
 /// Parses `--now`: the one parser every command's `--now` uses.
@@ -37,9 +40,10 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Parser)]
 #[command(name = "shiplabel", version, about, long_about = None)]
 pub struct Cli {
-    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db).
-    #[arg(long, global = true, value_name = "PATH")]
-    db: Option<std::path::PathBuf>,
+    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db). `orders --db` without
+    /// files lists the stored postings.
+    #[arg(long, global = true, value_name = "PATH", num_args = 0..=1)]
+    db: Option<Option<std::path::PathBuf>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +82,9 @@ enum Command {
     Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
+    /// Work with Ozon directly: pull postings, pack (ship) them, tracking, cancel, Ozon's label PDF.
+    #[cfg(feature = "ozon")]
+    Ozon(ozon::OzonArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
@@ -87,7 +94,7 @@ enum Command {
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
 /// 2 on a usage error.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -101,7 +108,12 @@ pub fn run() -> ExitCode {
     if !cli.command.talks_to_a_printer() {
         end_quietly_when_stdout_closes();
     }
-    match dispatch(cli.command, cli.db.as_deref()) {
+    remove_temporaries_on_signal();
+    if let Command::Orders(args) = &mut cli.command {
+        args.from_store = cli.db.is_some();
+    }
+    let db = cli.db.as_ref().and_then(|d| d.as_deref());
+    match dispatch(cli.command, db) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
@@ -134,9 +146,37 @@ fn end_quietly_when_stdout_closes() {
     }
 }
 
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP while an output file is being written: remove its temporary
+/// file, then die of the signal as before. The signals are blocked in every thread (this runs before
+/// any thread starts, and threads inherit the mask) and taken by one thread that waits for them, so
+/// the removal runs as ordinary code, not inside a signal handler.
+fn remove_temporaries_on_signal() {
+    #[cfg(unix)]
+    // SAFETY: plain libc signal-mask calls on a local set, before any other thread is started.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut signal = 0;
+            if libc::sigwait(&set, &mut signal) == 0 {
+                shiplabel::output::remove_temporaries();
+                libc::signal(signal, libc::SIG_DFL);
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+                libc::raise(signal);
+            }
+        });
+    }
+}
+
 fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
     match command {
-        Command::Orders(args) => orders::run(args),
+        Command::Orders(args) => orders::run(args, db),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args, db),
         Command::Import(args) => import::run(args, db),
@@ -152,6 +192,8 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
+        #[cfg(feature = "ozon")]
+        Command::Ozon(args) => ozon::run(args, db),
         Command::Completions(args) => completions::run_completions(args),
         Command::Man(args) => completions::run_man(args),
     }
@@ -159,14 +201,15 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
 
 /// Prints an error and its causes on stderr, one line each.
 pub fn report(error: &(dyn std::error::Error + 'static)) {
-    eprintln!("shiplabel: error: {error}");
+    // Errors quote input (posting numbers, field values) and printer replies: escaped.
+    eprintln!("shiplabel: error: {}", terminal::escape(&error.to_string()));
     let mut said = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
         let text = cause.to_string();
         // Some messages already end with their cause; saying it twice helps nobody.
         if !said.contains(&text) {
-            eprintln!("  caused by: {text}");
+            eprintln!("  caused by: {}", terminal::escape(&text));
         }
         said = text;
         source = cause.source();

@@ -12,61 +12,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miniz_oxide::deflate::core::{
-    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
-};
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Chunk, Content, Filter, Name, Rect as PdfRect, Ref, Settings, Str};
+use pdf_writer::{Chunk, Filter, Name, Rect as PdfRect, Ref, Settings, Str};
 
+use super::deflate;
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
 use crate::scene::{Item, Scene, MM_PER_INCH};
 
 /// Content-stream units per millimetre when a scene has no dot grid (hundredths of a millimetre).
 const UNITS_PER_MM_NO_GRID: f64 = 100.0;
-/// zlib level: on a 2.6 KB label content stream level 1 takes half the time of level 6 for 20 % more
-/// bytes (measured: 38 µs → 797 B against 72 µs → 642 B).
-const DEFLATE_LEVEL: u8 = 1;
 
 thread_local! {
-    // Making a compressor clears about 300 KB of tables, which costs more than compressing a label;
-    // each thread keeps one and resets it.
-    static COMPRESSOR: std::cell::RefCell<CompressorOxide> = std::cell::RefCell::new(
-        CompressorOxide::new(create_comp_flags_from_zip_params(DEFLATE_LEVEL.into(), 15, 0)),
-    );
-}
-
-/// zlib-compresses `data` (the PDF FlateDecode filter).
-fn deflate(data: &[u8]) -> Vec<u8> {
-    COMPRESSOR.with(|cell| {
-        let mut comp = cell.borrow_mut();
-        comp.reset();
-        let mut out = vec![0u8; data.len() / 2 + 64];
-        let mut input = data;
-        let mut written = 0;
-        loop {
-            let (status, read, wrote) = compress(
-                &mut comp,
-                input,
-                out.get_mut(written..).unwrap_or(&mut []),
-                TDEFLFlush::Finish,
-            );
-            written += wrote;
-            input = input.get(read..).unwrap_or(&[]);
-            match status {
-                TDEFLStatus::Done => break,
-                TDEFLStatus::Okay => {
-                    if out.len() - written < 64 {
-                        out.resize(out.len() * 2, 0);
-                    }
-                }
-                // Only bad parameters fail, and ours are fixed; fall back to the one-shot encoder.
-                _ => return miniz_oxide::deflate::compress_to_vec_zlib(data, DEFLATE_LEVEL),
-            }
-        }
-        out.truncate(written);
-        out
-    })
+    // The uncompressed content stream of the page being prepared: one buffer per thread, reused.
+    static RAW: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Document-level settings.
@@ -92,101 +51,187 @@ pub struct PreparedPage {
 impl PreparedPage {
     /// Builds and compresses the content stream of a scene.
     pub fn new(scene: &Scene) -> PreparedPage {
-        let units_per_mm = match scene.grid_dpi {
-            Some(dpi) => f64::from(dpi) / MM_PER_INCH,
-            None => UNITS_PER_MM_NO_GRID,
-        };
-        let pt_per_unit = 72.0 / MM_PER_INCH / units_per_mm;
-        let page_h = scene.height_mm * units_per_mm;
-        // Coordinates in content units: whole dots on a grid, so bars are small integers.
-        let u = |mm: f64| round2(mm * units_per_mm);
-        let y_up = |mm: f64| round2(page_h - mm * units_per_mm);
+        RAW.with(|cell| {
+            let mut raw = cell.borrow_mut();
+            raw.clear();
+            let (glyphs, images) = content(scene, &mut raw);
+            PreparedPage {
+                width_pt: mm_to_pt(scene.width_mm),
+                height_pt: mm_to_pt(scene.height_mm),
+                content: deflate::zlib(&raw),
+                glyphs,
+                images,
+            }
+        })
+    }
+}
 
-        let mut c = Content::new();
-        c.save_state();
-        c.transform([pt_per_unit as f32, 0.0, 0.0, pt_per_unit as f32, 0.0, 0.0]);
-        let mut any_fill = false;
-        for item in &scene.items {
-            let rects: &mut dyn Iterator<Item = &crate::scene::Rect> = match item {
-                Item::Fill(r) => &mut std::iter::once(r),
-                Item::Barcode(b) => &mut b.bars.iter(),
-                _ => continue,
-            };
-            for r in rects {
-                c.rect(u(r.x), y_up(r.bottom()), u(r.w), u(r.h));
-                any_fill = true;
-            }
+/// Writes the content stream of `scene` into `c`; returns the glyphs it shows (in order of use, with
+/// repeats) and the images it draws.
+///
+/// Coordinates are content units: dots of the scene's grid (or hundredths of a millimetre), y up from
+/// a baseline one whole unit below the page's top edge rounded up, so that everything on the grid is a
+/// small integer. Other values are written to two decimals.
+#[allow(clippy::type_complexity)]
+fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<Arc<Bitmap>>) {
+    let units_per_mm = match scene.grid_dpi {
+        Some(dpi) => f64::from(dpi) / MM_PER_INCH,
+        None => UNITS_PER_MM_NO_GRID,
+    };
+    let pt_per_unit = 72.0 / MM_PER_INCH / units_per_mm;
+    let page_h = scene.height_mm * units_per_mm;
+    // The top of the page in units, rounded up to a whole unit; the transform moves it back down.
+    let top = (page_h - 1e-9).ceil();
+    let u = |mm: f64| mm * units_per_mm;
+    let y_up = |mm: f64| top - mm * units_per_mm;
+
+    c.extend_from_slice(b"q\n");
+    num_precise(c, pt_per_unit);
+    c.extend_from_slice(b" 0 0 ");
+    num_precise(c, pt_per_unit);
+    c.extend_from_slice(b" 0 ");
+    num_precise(c, (page_h - top) * pt_per_unit);
+    c.extend_from_slice(b" cm\n");
+    let mut any_fill = false;
+    for item in &scene.items {
+        let rects: &mut dyn Iterator<Item = &crate::scene::Rect> = match item {
+            Item::Fill(r) => &mut std::iter::once(r),
+            Item::Barcode(b) => &mut b.bars.iter(),
+            _ => continue,
+        };
+        for r in rects {
+            op4(c, [u(r.x), y_up(r.bottom()), u(r.w), u(r.h)], b"re");
+            any_fill = true;
         }
-        if any_fill {
-            c.fill_nonzero();
-        }
-        let mut glyphs = Vec::new();
-        let mut images = Vec::new();
-        let mut gid_bytes = Vec::new();
-        for item in &scene.items {
-            match item {
-                Item::Text(run) => {
-                    let font_name = font_resource(run.style);
-                    let size_units = run.size_pt / 72.0 * MM_PER_INCH * units_per_mm;
-                    gid_bytes.clear();
-                    for g in &run.glyphs {
-                        gid_bytes.extend_from_slice(&g.id.to_be_bytes());
-                        glyphs.push((run.style, g.id, g.ch));
-                    }
-                    c.begin_text();
-                    c.set_font(Name(font_name.as_bytes()), round2(size_units));
-                    c.next_line(u(run.x), y_up(run.baseline));
-                    c.show(Str(&gid_bytes));
-                    c.end_text();
-                }
-                Item::Line(line) => {
-                    c.set_line_width(u(line.thickness));
-                    c.move_to(u(line.x1), y_up(line.y1));
-                    c.line_to(u(line.x2), y_up(line.y2));
-                    c.stroke();
-                }
-                Item::Image { rect, bitmap } => {
-                    let index = match images.iter().position(|b| Arc::ptr_eq(b, bitmap)) {
-                        Some(i) => i,
-                        None => {
-                            images.push(bitmap.clone());
-                            images.len() - 1
+    }
+    if any_fill {
+        c.extend_from_slice(b"f\n");
+    }
+    let mut glyphs = Vec::new();
+    let mut images: Vec<Arc<Bitmap>> = Vec::new();
+    for item in &scene.items {
+        match item {
+            Item::Text(run) => {
+                let size_units = run.size_pt / 72.0 * MM_PER_INCH * units_per_mm;
+                c.extend_from_slice(b"BT\n/");
+                c.extend_from_slice(font_resource(run.style).as_bytes());
+                c.push(b' ');
+                num(c, size_units);
+                c.extend_from_slice(b" Tf\n");
+                num(c, u(run.x));
+                c.push(b' ');
+                num(c, y_up(run.baseline));
+                c.extend_from_slice(b" Td\n(");
+                for g in &run.glyphs {
+                    for byte in g.id.to_be_bytes() {
+                        // A literal string: only the delimiters, the escape and CR (read as a line end)
+                        // need escaping.
+                        match byte {
+                            b'(' | b')' | b'\\' => c.extend_from_slice(&[b'\\', byte]),
+                            b'\r' => c.extend_from_slice(b"\\r"),
+                            _ => c.push(byte),
                         }
-                    };
-                    let name = format!("Im{index}");
-                    c.save_state();
-                    c.transform([
-                        u(rect.w),
-                        0.0,
-                        0.0,
-                        u(rect.h),
-                        u(rect.x),
-                        y_up(rect.bottom()),
-                    ]);
-                    c.x_object(Name(name.as_bytes()));
-                    c.restore_state();
+                    }
+                    glyphs.push((run.style, g.id, g.ch));
                 }
-                Item::Fill(_) | Item::Barcode(_) => {}
+                c.extend_from_slice(b") Tj\nET\n");
             }
+            Item::Line(line) => {
+                num(c, u(line.thickness));
+                c.extend_from_slice(b" w\n");
+                num(c, u(line.x1));
+                c.push(b' ');
+                num(c, y_up(line.y1));
+                c.extend_from_slice(b" m\n");
+                num(c, u(line.x2));
+                c.push(b' ');
+                num(c, y_up(line.y2));
+                c.extend_from_slice(b" l\nS\n");
+            }
+            Item::Image { rect, bitmap } => {
+                let index = match images.iter().position(|b| Arc::ptr_eq(b, bitmap)) {
+                    Some(i) => i,
+                    None => {
+                        images.push(bitmap.clone());
+                        images.len() - 1
+                    }
+                };
+                c.extend_from_slice(b"q\n");
+                num(c, u(rect.w));
+                c.extend_from_slice(b" 0 0 ");
+                num(c, u(rect.h));
+                c.push(b' ');
+                num(c, u(rect.x));
+                c.push(b' ');
+                num(c, y_up(rect.bottom()));
+                c.extend_from_slice(b" cm\n");
+                c.extend_from_slice(format!("/Im{index} Do\nQ\n").as_bytes());
+            }
+            Item::Fill(_) | Item::Barcode(_) => {}
         }
-        c.restore_state();
-        // The writer only needs each glyph of the page once.
-        glyphs.sort_unstable_by_key(|&(style, gid, _)| (style, gid));
-        glyphs.dedup_by_key(|&mut (style, gid, _)| (style, gid));
-        let raw = c.finish();
-        let content = deflate(raw.as_slice());
-        PreparedPage {
-            width_pt: mm_to_pt(scene.width_mm),
-            height_pt: mm_to_pt(scene.height_mm),
-            content,
-            glyphs,
-            images,
+    }
+    c.extend_from_slice(b"Q");
+    (glyphs, images)
+}
+
+/// Writes `a b c d op` and a newline.
+fn op4(c: &mut Vec<u8>, values: [f64; 4], op: &[u8]) {
+    for v in values {
+        num(c, v);
+        c.push(b' ');
+    }
+    c.extend_from_slice(op);
+    c.push(b'\n');
+}
+
+/// Writes `v` rounded to two decimals, without trailing zeros (`12`, `12.5`, `-0.06`).
+fn num(c: &mut Vec<u8>, v: f64) {
+    let hundredths = (v * 100.0).round() as i64;
+    if hundredths < 0 {
+        c.push(b'-');
+    }
+    c.extend_from_slice(Digits::of(hundredths.unsigned_abs() / 100).digits());
+    let frac = hundredths.unsigned_abs() % 100;
+    if frac != 0 {
+        c.push(b'.');
+        c.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            c.push(b'0' + (frac % 10) as u8);
         }
     }
 }
 
-fn round2(v: f64) -> f32 {
-    ((v * 100.0).round() / 100.0) as f32
+/// Writes `v` with seven significant decimals (the page transform, written once a page).
+fn num_precise(c: &mut Vec<u8>, v: f64) {
+    let text = format!("{v:.7}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    c.extend_from_slice(if text == "-0" { "0" } else { text }.as_bytes());
+}
+
+/// Decimal digits of an unsigned integer, without allocating.
+struct Digits {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn of(mut n: u64) -> Digits {
+        let mut buf = [0u8; 20];
+        let mut start = buf.len();
+        loop {
+            start -= 1;
+            buf[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        Digits { buf, start }
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
 }
 
 fn mm_to_pt(mm: f64) -> f32 {
@@ -240,7 +285,8 @@ pub struct PdfWriter<W: Write> {
     fonts: [Ref; 2],
     page_refs: Vec<Ref>,
     media_box: Option<(f32, f32)>,
-    used: [BTreeMap<u16, char>; 2],
+    /// The character of every glyph used, by glyph id (allocated on first use: 64 K entries).
+    used: [Vec<Option<char>>; 2],
     font_referenced: [bool; 2],
     /// Images already written, by the address of their shared bitmap. The `Arc` is kept so that the
     /// bitmap outlives the document: a freed one's address could be reused by a different image.
@@ -264,7 +310,7 @@ impl<W: Write> PdfWriter<W> {
             fonts: [Ref::new(1); 2],
             page_refs: Vec::new(),
             media_box: None,
-            used: [BTreeMap::new(), BTreeMap::new()],
+            used: [Vec::new(), Vec::new()],
             font_referenced: [false; 2],
             images: HashMap::new(),
             image_order: Vec::new(),
@@ -285,11 +331,15 @@ impl<W: Write> PdfWriter<W> {
 
     /// Writes the objects of a chunk that holds exactly the one object `id`.
     fn emit(&mut self, id: Ref, chunk: &Chunk) -> io::Result<()> {
-        let index = id.get() as usize;
-        if let Some(slot) = self.offsets.get_mut(index) {
+        self.set_offset(id);
+        self.out.write_all(chunk.as_bytes())
+    }
+
+    /// Records that object `id` starts at the current position.
+    fn set_offset(&mut self, id: Ref) {
+        if let Some(slot) = self.offsets.get_mut(id.get() as usize) {
             *slot = Some(self.out.written);
         }
-        self.out.write_all(chunk.as_bytes())
     }
 
     fn chunk() -> Chunk {
@@ -305,7 +355,11 @@ impl<W: Write> PdfWriter<W> {
     /// Writes a prepared page as the next page.
     pub fn add_prepared(&mut self, page: PreparedPage) -> io::Result<()> {
         for &(style, gid, ch) in &page.glyphs {
-            self.used[style.index()].entry(gid).or_insert(ch);
+            let used = &mut self.used[style.index()];
+            if used.is_empty() {
+                used.resize(usize::from(u16::MAX) + 1, None);
+            }
+            used[usize::from(gid)].get_or_insert(ch);
             self.font_referenced[style.index()] = true;
         }
         // Images are written the first time a page uses them; a page with images carries its own
@@ -326,15 +380,33 @@ impl<W: Write> PdfWriter<W> {
             page_images.push(id);
         }
         let content_id = self.alloc();
-        let mut chunk = Self::chunk();
-        chunk
-            .stream(content_id, &page.content)
-            .filter(Filter::FlateDecode);
-        self.emit(content_id, &chunk)?;
-
         let page_id = self.alloc();
         let size = (page.width_pt, page.height_pt);
         let first = *self.media_box.get_or_insert(size);
+        // The common page (no images, the document's size) is written directly: two small objects,
+        // ten thousand times in a batch.
+        let mut head = Vec::with_capacity(64);
+        write_obj_start(&mut head, content_id);
+        head.extend_from_slice(b"<</Length ");
+        head.extend_from_slice(Digits::of(page.content.len() as u64).digits());
+        head.extend_from_slice(b"/Filter/FlateDecode>>\nstream\n");
+        self.set_offset(content_id);
+        self.out.write_all(&head)?;
+        self.out.write_all(&page.content)?;
+        self.out.write_all(b"\nendstream\nendobj\n")?;
+        if page_images.is_empty() && size == first {
+            let mut obj = Vec::with_capacity(80);
+            write_obj_start(&mut obj, page_id);
+            obj.extend_from_slice(b"<</Type/Page/Parent ");
+            obj.extend_from_slice(Digits::of(self.pages.get() as u64).digits());
+            obj.extend_from_slice(b" 0 R/Contents ");
+            obj.extend_from_slice(Digits::of(content_id.get() as u64).digits());
+            obj.extend_from_slice(b" 0 R>>\nendobj\n");
+            self.set_offset(page_id);
+            self.out.write_all(&obj)?;
+            self.page_refs.push(page_id);
+            return Ok(());
+        }
         let mut chunk = Self::chunk();
         {
             let mut p = chunk.page(page_id);
@@ -368,7 +440,7 @@ impl<W: Write> PdfWriter<W> {
     fn write_image(&mut self, id: Ref, bitmap: &Bitmap) -> io::Result<()> {
         // DeviceGray at 1 bit is 1 = white: the inverse of our rows.
         let inverted: Vec<u8> = bitmap.packed().iter().map(|b| !b).collect();
-        let data = deflate(&inverted);
+        let data = deflate::zlib(&inverted);
         let mut chunk = Self::chunk();
         {
             let mut image = chunk.image_xobject(id, &data);
@@ -469,7 +541,11 @@ impl<W: Write> PdfWriter<W> {
 
     fn write_font(&mut self, style: FontStyle) -> io::Result<()> {
         let font = style.font();
-        let used = std::mem::take(&mut self.used[style.index()]);
+        let used: BTreeMap<u16, char> = std::mem::take(&mut self.used[style.index()])
+            .into_iter()
+            .enumerate()
+            .filter_map(|(gid, ch)| Some((u16::try_from(gid).ok()?, ch?)))
+            .collect();
         let gids: Vec<u16> = used.keys().copied().collect();
         let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
         let subset = subsetter::subset(font.bytes(), 0, &remapper)
@@ -550,7 +626,7 @@ impl<W: Write> PdfWriter<W> {
             .font_file2(file_id);
         self.emit(descriptor_id, &chunk)?;
 
-        let compressed = deflate(&subset);
+        let compressed = deflate::zlib(&subset);
         let mut chunk = Self::chunk();
         chunk
             .stream(file_id, &compressed)
@@ -585,13 +661,19 @@ impl<W: Write> PdfWriter<W> {
                 slot.copy_from_slice(&new.to_be_bytes());
             }
         }
-        let compressed = deflate(&map);
+        let compressed = deflate::zlib(&map);
         let mut chunk = Self::chunk();
         chunk
             .stream(map_id, &compressed)
             .filter(Filter::FlateDecode);
         self.emit(map_id, &chunk)
     }
+}
+
+/// `id 0 obj` and a newline.
+fn write_obj_start(out: &mut Vec<u8>, id: Ref) {
+    out.extend_from_slice(Digits::of(id.get() as u64).digits());
+    out.extend_from_slice(b" 0 obj\n");
 }
 
 /// A PDF text string: PDFDocEncoding is ASCII-compatible, anything else goes as UTF-16BE with a BOM.
