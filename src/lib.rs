@@ -34,7 +34,7 @@
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
-//! - **`ozon`** (default): the Ozon Seller API client ([`ozon`]: pull postings into the store, pack them on
+//! - **`ozon`** (default): the Ozon Seller API client (`shiplabel::ozon`: pull postings into the store, pack them on
 //!   Ozon), over ureq with rustls on ring (no OpenSSL). It turns on `sqlite`.
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
