@@ -12,7 +12,6 @@ use super::{parse_now, CliError};
 use shiplabel::order::{Posting, Status};
 use shiplabel::output::{write_all_atomic, write_atomic_with};
 use shiplabel::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
-use shiplabel::render::raster;
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
@@ -170,34 +169,32 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         Target::Png | Target::Dir => {
             let single = matches!(target, Target::Png);
             let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-            let mut report = RenderReport::default();
-            for (i, posting) in postings.iter().enumerate() {
-                match pipeline::posting_labels(posting, &template, &options) {
-                    Ok(labels) => {
-                        let many = labels.len() > 1;
-                        for (n, label) in labels.into_iter().enumerate() {
-                            let png = raster::rasterize(&label.composed.scene, args.dpi)
-                                .to_png(Some(args.dpi));
-                            let path = if single {
-                                args.output.clone()
-                            } else {
-                                args.output
-                                    .join(file_name(&posting.posting_number, many, n))
-                            };
-                            report.labels += 1;
-                            report.samples += usize::from(label.sample);
-                            report.warnings.extend(label.composed.warnings);
-                            files.push((path, png));
-                        }
-                    }
-                    Err(RenderError::NotLabelable(why)) => report.skipped.push(why),
-                    Err(e @ (RenderError::Compose(_) | RenderError::Rule(_))) if !args.strict => {
-                        report.failed.push(e)
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                progress.set_position(i as u64 + 1);
-            }
+            // Made on all cores in the order of the postings, as the PDF's pages are.
+            let rendered = pipeline::render_png_files(
+                &postings,
+                &template,
+                &options,
+                &mut |posting, label| {
+                    let path = if single {
+                        args.output.clone()
+                    } else {
+                        args.output.join(file_name(
+                            &posting.posting_number,
+                            label.of > 1,
+                            label.index,
+                        ))
+                    };
+                    files.push((path, label.png));
+                    Ok(())
+                },
+                &mut |done| progress.set_position(done as u64),
+            );
+            let report = match rendered {
+                Ok(report) => report,
+                // No label at all: a single PNG says so below; a directory gets no files.
+                Err(RenderError::NoLabels { report, .. }) => *report,
+                Err(e) => return Err(e.into()),
+            };
             check_strict(args.strict, &report)?;
             if single && files.is_empty() {
                 tell(&args, &report);
