@@ -233,7 +233,7 @@ pub fn render_pdf_with_progress<W: Write>(
         postings,
         template,
         options,
-        |scene| PreparedPage::new(scene),
+        PreparedPage::new,
         &mut |_, _, page| Ok(writer.add_prepared(page)?),
         progress,
     )?;
@@ -270,7 +270,7 @@ pub fn render_png_files(
         template,
         options,
         |scene| raster::rasterize(scene, dpi).to_png(Some(dpi)),
-        &mut |posting, (index, of, name), png| {
+        &mut |posting, Slot { index, of, name }, png| {
             sink(
                 posting,
                 PngLabel {
@@ -285,6 +285,13 @@ pub fn render_png_files(
     )
 }
 
+/// Where a label stands among its posting's labels, and its name.
+struct Slot {
+    index: usize,
+    of: usize,
+    name: String,
+}
+
 /// The batch loop behind the PDF and the PNG outputs: postings in groups of [`BATCH`], each group's
 /// labels composed and turned into output by `make` on all cores, then handed to `take` in order
 /// (with the label's index, count and name). The report counts the labels taken and collects the
@@ -295,7 +302,7 @@ fn batch<T: Send>(
     template: &Template,
     options: &RenderOptions,
     make: impl Fn(&crate::scene::Scene) -> T + Sync,
-    take: &mut dyn FnMut(&Posting, (usize, usize, String), T) -> Result<(), RenderError>,
+    take: &mut dyn FnMut(&Posting, Slot, T) -> Result<(), RenderError>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<RenderReport, RenderError> {
     // One clock for the whole batch: a posting's fate must not depend on when its group came up.
@@ -328,7 +335,7 @@ fn batch<T: Send>(
                     let of = labels.len();
                     for (index, (name, warnings, sample, output)) in labels.into_iter().enumerate()
                     {
-                        take(posting, (index, of, name), output)?;
+                        take(posting, Slot { index, of, name }, output)?;
                         report.labels += 1;
                         report.samples += usize::from(sample);
                         report.warnings.extend(warnings);
