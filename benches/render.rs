@@ -17,10 +17,9 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use shiplabel::pipeline::{posting_labels, render_pdf_to, render_png_files, RenderOptions};
-use shiplabel::render::pdf::{PdfOptions, PdfWriter};
-use shiplabel::render::raster::rasterize;
+use shiplabel::render::{rasterize, PdfOptions, PdfWriter};
 use shiplabel::template::Template;
+use shiplabel::{posting_labels, render_pdf_to, render_png_files, RenderOptions};
 
 /// `n` postings as `/v3/posting/fbs/list` JSON, deterministic.
 fn postings_json(n: u64) -> String {

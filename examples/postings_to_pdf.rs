@@ -9,9 +9,8 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use shiplabel::order::load_file;
-use shiplabel::pipeline::RenderOptions;
 use shiplabel::template::Template;
-use shiplabel::{DateTime, Utc};
+use shiplabel::{DateTime, RenderOptions, Utc};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

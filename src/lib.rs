@@ -33,7 +33,9 @@
 //!   compiled from its C source; libusb is LGPL-2.1. Without it a `usb://` URI still parses and opening
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
-//!   (`shiplabel::store`), on SQLite compiled from its C source (public domain).
+//!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
+//! - **`ozon`** (default): the Ozon Seller API client ([`ozon`]: pull postings into the store, pack them on
+//!   Ozon), over ureq with rustls on ring (no OpenSSL). It turns on `sqlite`.
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
@@ -52,7 +54,9 @@ pub mod font;
 pub mod label;
 pub mod order;
 pub mod output;
-pub mod pipeline;
+#[cfg(feature = "ozon")]
+pub mod ozon;
+mod pipeline;
 pub mod printer;
 pub mod render;
 pub mod report;
@@ -63,7 +67,11 @@ pub mod station;
 pub mod store;
 pub mod template;
 
-pub use pipeline::{label_bitmap, label_bitmaps, render_pdf, render_pdf_to, render_png};
+pub use pipeline::{
+    label_bitmap, label_bitmaps, named_bitmaps, posting_labels, render_pdf, render_pdf_to,
+    render_pdf_with_progress, render_png, render_png_files, NamedLabel, PngLabel, RenderError,
+    RenderOptions, RenderReport, RenderedPdf,
+};
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 pub use rust_decimal::Decimal;

@@ -15,12 +15,12 @@ fn non_ascii_in_code128_names_the_character_and_its_position() {
             symbology: Symbology::Code128,
             character: 'Ж',
             position: 12,
-            allowed: "Code 128 carries ASCII only",
+            allowed: "Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only",
         }
     );
     assert_eq!(
         e.to_string(),
-        "code128: character 'Ж' at position 12 cannot be encoded (Code 128 carries ASCII only)"
+        "code128: character 'Ж' at position 12 cannot be encoded (Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only)"
     );
 }
 
@@ -84,7 +84,7 @@ fn wrong_check_digits_name_the_expected_digit() {
     let e = encode(Symbology::Ean13, "4601234567894").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "ean13: check digit 4 in \"4601234567894\" is wrong, expected 3"
+        "ean13: check digit 4 in 4601234567894 is wrong, expected 3"
     );
     assert!(matches!(
         encode(Symbology::Ean8, "46012341"),
@@ -125,11 +125,28 @@ fn gs1_errors_name_the_application_identifier() {
     );
     let e = encode(Symbology::Gs1DataMatrix, "0104601234567893(21)X").unwrap_err();
     assert!(matches!(e, BarcodeError::Gs1 { position: 17, .. }), "{e}");
-    assert!(encode(Symbology::Gs1_128, "(17)261231").is_ok());
-    let e = encode(Symbology::Gs1_128, "(17)261341").unwrap_err();
-    assert!(
-        e.to_string().contains("(17) USE BY: 261341 is not a date"),
-        "{e}"
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)261231").is_ok());
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(17)261341").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: AI (17) USE BY or EXPIRY: month 13 does not exist (at position 25)"
+    );
+    // Leap years, and day 00 ("end of the month") where the dictionary allows it.
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)240229").is_ok());
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(17)230229").unwrap_err();
+    assert!(e.to_string().contains("February 2023 has 28 days"), "{e}");
+    assert!(encode(Symbology::Gs1_128, "(01)04601234567893(17)230200").is_ok());
+    // Association rules: a serial alone, GTIN with CONTENT.
+    let e = encode(Symbology::Gs1_128, "(21)ABC").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: AI (21) SERIAL requires (01), (03) or (8006) (at position 1)"
+    );
+    // Control characters are named, not escaped.
+    let e = encode(Symbology::Gs1_128, "(01)04601234567893(10)A\u{81}").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "gs1-128: character U+0081 at position 24 cannot be encoded (GS1 character set 82: A-Z a-z 0-9 and ! \" % & ' ( ) * + , - . / : ; < = > ? _)"
     );
     let e = encode(Symbology::Gs1_128, "(01").unwrap_err();
     assert!(e.to_string().contains("without a closing ')'"), "{e}");
@@ -242,6 +259,45 @@ proptest! {
                 prop_assert!(symbol.width_modules() > 0);
             }
         }
+    }
+
+    /// GS1-shaped text (digits, parentheses, GS, a few letters, Latin-1) through every GS1 rule set and the
+    /// marking-code reader: errors, never a panic; what parses prints back in both forms and parses again,
+    /// and a stored marking code reads back as itself.
+    #[test]
+    fn gs1_shaped_text_never_panics_and_round_trips(
+        text in "[0-9()\\x1d\\\\A-Za-z%=/+\\-é]{0,90}"
+    ) {
+        use shiplabel::barcode::gs1::{self, Association, Checks};
+        use shiplabel::barcode::MarkingCode;
+        for checks in [Checks::Elements, Checks::Full, Checks::Only(Association::Requisite)] {
+            if let Ok(elements) = gs1::parse(Symbology::Gs1_128, &text, checks) {
+                let raw = gs1::parse(Symbology::Gs1_128, &gs1::element_string(&elements), checks);
+                prop_assert_eq!(raw.map(|v| v.len()).ok(), Some(elements.len()));
+                if !elements.iter().any(|e| e.value().contains('(')) {
+                    let again = gs1::parse(Symbology::Gs1_128, &gs1::human_readable(&elements), checks);
+                    prop_assert_eq!(again.map(|v| v.len()).ok(), Some(elements.len()));
+                }
+            }
+        }
+        if let Ok(code) = MarkingCode::parse(&text) {
+            prop_assert_eq!(MarkingCode::parse(&code.for_storage()).ok(), Some(code));
+        }
+    }
+
+    /// Marking codes with the GS kept, lost or trailing read as the same code.
+    #[test]
+    fn marking_codes_read_alike_however_the_gs_arrives(
+        serial in "[A-Za-z0-9!%&*+./:;<=>?_-]{13}",
+        key in "[A-Za-z0-9]{4}",
+        crypto in "[A-Za-z0-9+/=]{44}",
+    ) {
+        use shiplabel::barcode::MarkingCode;
+        let normal = format!("010460123456789321{serial}\u{1d}91{key}\u{1d}92{crypto}");
+        let a = MarkingCode::parse(&normal).unwrap();
+        prop_assert_eq!(a.for_storage(), normal.clone());
+        prop_assert_eq!(MarkingCode::parse(&normal.replace('\u{1d}', "")).unwrap(), a.clone());
+        prop_assert_eq!(MarkingCode::parse(&format!("{normal}\u{1d}")).unwrap(), a);
     }
 
     /// Any ASCII up to the limit encodes as Code 128, with 11 modules a symbol plus 35.

@@ -160,6 +160,32 @@ fn an_unreadable_field_nothing_needs_is_a_warning_not_a_refusal() {
 }
 
 #[test]
+fn many_warnings_are_counted_after_the_first_twenty() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("list.json");
+    let postings: Vec<String> = (0..50)
+        .map(|i| format!(r#"{{"posting_number": "{i}-1-1", "status": "delivered", "fact_delivery_date": "x"}}"#))
+        .collect();
+    std::fs::write(&file, format!("[{}]", postings.join(",\n"))).unwrap();
+    let path = file.display().to_string();
+    let out = shiplabel(&["orders", &path, &path]);
+    ok(&out);
+    let err = stderr(&out);
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.contains("fact_delivery_date"))
+            .count(),
+        20,
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: … and 30 more field(s) left unread"),
+        "{err}"
+    );
+    assert!(err.contains("note: 50 repeated posting(s) merged"), "{err}");
+}
+
+#[test]
 fn csv_as_russian_excel_saves_it_lists_like_the_plain_one() {
     let (plain, _) = orders_json(&["records.csv"]);
     let (excel, err) = orders_json(&["records_excel_1251.csv"]);

@@ -29,6 +29,8 @@ const RANKS: &[(&str, u32)] = &[
     ("store", 7),
     // The packing workflow over store, composer and printer.
     ("station", 8),
+    // The Ozon Seller API client (feature `ozon`): pulls and ships into the store, independent of the station.
+    ("ozon", 8),
     // Postings → labels → files, and the sheets and reports; both callers of the stages.
     ("pipeline", 9),
     ("report", 9),

@@ -11,8 +11,8 @@ use crate::common::label::read_barcodes;
 use crate::station::FakePrinter;
 use shiplabel::label::{labels_of, LabelRuleError, Repeat};
 use shiplabel::order::{load_file, Package, Posting};
-use shiplabel::pipeline::{label_bitmaps, RenderError, RenderOptions};
 use shiplabel::template::Template;
+use shiplabel::{label_bitmaps, RenderError, RenderOptions};
 
 const NOW: &str = "2026-11-22T12:00:00Z";
 
@@ -129,7 +129,7 @@ fn a_posting_that_may_not_be_labelled_is_refused_or_made_a_marked_sample_on_requ
         now: Some(NOW.parse().unwrap()),
         ..RenderOptions::default()
     };
-    let labels = shiplabel::pipeline::named_bitmaps(cancelled, &ozon(), &options).unwrap();
+    let labels = shiplabel::named_bitmaps(cancelled, &ozon(), &options).unwrap();
     assert_eq!(labels.len(), 1);
     // Nothing on a sample scans.
     assert_eq!(read_barcodes(&labels[0].1), Vec::<String>::new());
@@ -296,6 +296,30 @@ fn a_packed_posting_gives_one_label_per_package_from_the_store() {
         assert_eq!(read_barcodes(page), ["%101%806044519", "23024930500001"]);
     }
 
+    // A per-product template: the job of package 1 carries its two product labels, package 2 one.
+    let printer = FakePrinter::start();
+    let out = run(&[
+        "reprint",
+        "0132112277-0102-1",
+        "--template",
+        "product-58x40",
+        "--printer",
+        &printer.uri(),
+        "--profile",
+        "zebra-gk420d",
+        "--no-status",
+        "--now",
+        NOW,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let codes: Vec<Vec<String>> = printer
+        .streams()
+        .iter()
+        .flat_map(|s| decode_all(Lang::Zpl, s))
+        .map(|page| read_barcodes(&page))
+        .collect();
+    assert_eq!(codes, [["111"], ["222"], ["111"]]);
+
     // Cancelling now names the labels that went out.
     let out = run(&[
         "cancel",
@@ -436,7 +460,7 @@ fn missing_or_placeholder_barcodes_are_refused_naming_the_posting_and_the_field(
             message.contains(&format!("posting {number}")) && message.contains(said),
             "{message}"
         );
-        let err = shiplabel::pipeline::named_bitmaps(&postings[0], &ozon(), &options).unwrap_err();
+        let err = shiplabel::named_bitmaps(&postings[0], &ozon(), &options).unwrap_err();
         assert!(err.to_string().contains(said), "{err}");
         for strict in [false, true] {
             let out_pdf = dir.path().join("out.pdf");
@@ -454,6 +478,21 @@ fn missing_or_placeholder_barcodes_are_refused_naming_the_posting_and_the_field(
             );
             assert!(!out_pdf.exists());
         }
+        // print FILE refuses before a byte is written.
+        let job = dir.path().join("job.zpl");
+        let out = shiplabel(&[
+            "print",
+            "--now",
+            now,
+            "--profile",
+            "zebra-gk420d",
+            file.to_str().unwrap(),
+            "--output",
+            job.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains(said), "{}", text(&out.stderr));
+        assert!(!job.exists());
     }
 }
 
@@ -475,4 +514,40 @@ fn a_box_count_over_the_limit_is_refused_naming_the_posting_and_the_limit() {
     );
     let err = label_bitmaps(&posting, &ozon(), 203).unwrap_err();
     assert!(matches!(err, RenderError::Rule(_)), "{err}");
+}
+
+#[test]
+fn the_station_refuses_a_placeholder_barcode_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        shiplabel(&all)
+    };
+    let docs = data_arg("ozon_v4_unfulfilled_docs_example.json");
+    let now = "2026-05-04T12:00:00Z";
+    assert!(run(&["import", &docs, "--now", now]).status.success());
+    let printer = FakePrinter::start();
+    let out = run(&[
+        "print",
+        "--pending",
+        "--printer",
+        &printer.uri(),
+        "--profile",
+        "zebra-gk420d",
+        "--no-status",
+        "--now",
+        now,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(printer.bytes(), 0, "nothing reached the printer");
+    let jobs = text(&run(&["jobs", "--state", "failed"]).stdout);
+    assert!(
+        jobs.contains("41517061-0214-1") && jobs.contains("upper_barcode is the placeholder"),
+        "{jobs}"
+    );
+    // Nor is it handed over without a label, unless the operator says so.
+    let out = run(&["ship", "41517061-0214-1", "--now", now]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -423,6 +423,7 @@ fn native_barcode_commands_render_in_labelize() {
     label.fill_rect(40, 300, 400, 330);
     let barcodes = [
         NativeBarcode {
+            symbology: shiplabel::barcode::Symbology::Code128,
             value: TOP.into(),
             x: 60,
             y: 40,
@@ -430,6 +431,7 @@ fn native_barcode_commands_render_in_labelize() {
             height_dots: 160,
         },
         NativeBarcode {
+            symbology: shiplabel::barcode::Symbology::Code128,
             value: BOTTOM.into(),
             x: 80,
             y: 700,

@@ -36,10 +36,10 @@ fn every_bar_and_space_is_a_whole_number_of_modules() {
     let posting = sample();
     let template = Template::builtin("ozon-fbs").unwrap();
     for dpi in [203u32, 300] {
-        let options = shiplabel::pipeline::RenderOptions::at_dpi(dpi);
-        let labels = shiplabel::pipeline::posting_labels(&posting, &template, &options).unwrap();
+        let options = shiplabel::RenderOptions::at_dpi(dpi);
+        let labels = shiplabel::posting_labels(&posting, &template, &options).unwrap();
         let scene = &labels[0].composed.scene;
-        let bitmap = shiplabel::render::raster::rasterize(scene, dpi);
+        let bitmap = shiplabel::render::rasterize(scene, dpi);
         for barcode in scene.barcodes() {
             let x = barcode.module_dots.unwrap();
             // A scan line through the middle of the symbol.

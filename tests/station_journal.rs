@@ -173,8 +173,8 @@ fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Stor
     store.import(vec![posting.clone()], now).unwrap();
     let units = LabelUnit::of(posting).unwrap();
     store.add_jobs(&units, JobKind::Print, true, now).unwrap();
-    store
-        .connection()
+    rusqlite::Connection::open(dir.join("s.db"))
+        .unwrap()
         .execute(
             "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
                  lease_until = '2026-11-22T12:10:00.000Z'",
@@ -208,7 +208,11 @@ fn an_uncertain_box_is_reported_with_its_box_number() {
     let summary = station_on(&mut store, &printer)
         .print_pending(false, now, |_| {})
         .unwrap();
-    let names: Vec<&str> = summary.uncertain.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = summary
+        .uncertain
+        .iter()
+        .map(|issue| issue.label.as_str())
+        .collect();
     // The operator has to know which of the two labels to look for.
     assert_eq!(
         names,
@@ -250,4 +254,83 @@ fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain(
     let summary = station.print_pending(true, now, |_| {}).unwrap();
     assert!(summary.sent.is_empty(), "{summary:?}");
     assert!(summary.uncertain.is_empty(), "{summary:?}");
+}
+
+/// The journal's transitions are methods, and each moves a job only from the state it names: a claimed
+/// job cannot be marked sent without having been sending, and a job another process holds is left alone.
+#[test]
+fn a_job_moves_only_along_the_journal_transitions() {
+    use shiplabel::store::JobState::{self, *};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
+    let now = "2026-11-22T12:00:00Z".parse().unwrap();
+    let posting = Posting::new("0132112277-0101-1", Status::AwaitingDeliver);
+    store.import(vec![posting.clone()], now).unwrap();
+    let state = |store: &Store, id| store.job(id).unwrap().state;
+
+    let ids = store
+        .add_jobs(&LabelUnit::of(&posting).unwrap(), JobKind::Print, true, now)
+        .unwrap();
+    let id = ids[0];
+    assert_eq!(state(&store, id), Claimed);
+    assert!(
+        !store.mark_sent(id, 100, now).unwrap(),
+        "claimed → sent skips sending"
+    );
+    assert!(
+        !store.mark_uncertain(id, "x", now).unwrap(),
+        "claimed → uncertain"
+    );
+    assert_eq!(state(&store, id), Claimed);
+    assert!(store.start_sending(id, "tcp://printer", now).unwrap());
+    assert!(
+        !store.start_sending(id, "tcp://printer", now).unwrap(),
+        "sending → sending"
+    );
+    assert!(store.mark_sent(id, 100, now).unwrap());
+    assert_eq!(state(&store, id), Sent);
+    assert!(
+        !store.mark_failed(id, None, "late", now).unwrap(),
+        "sent is final"
+    );
+    assert_eq!(state(&store, id), Sent);
+
+    // The same graph, state by state.
+    let allowed: Vec<(JobState, JobState)> = JobState::ALL
+        .into_iter()
+        .flat_map(|a| JobState::ALL.into_iter().map(move |b| (a, b)))
+        .filter(|(a, b)| a.can_become(*b))
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            (Queued, Claimed),
+            (Claimed, Queued),
+            (Claimed, Sending),
+            (Claimed, Failed),
+            (Sending, Sent),
+            (Sending, Failed),
+            (Sending, Uncertain),
+            (Uncertain, Queued),
+        ]
+    );
+
+    // A job held by another process is not this one's to move.
+    let ids = store
+        .add_jobs(
+            &LabelUnit::of(&posting).unwrap(),
+            JobKind::Reprint,
+            true,
+            now,
+        )
+        .unwrap();
+    rusqlite::Connection::open(dir.path().join("s.db"))
+        .unwrap()
+        .execute(
+            "UPDATE jobs SET owner = 'elsewhere:1' WHERE id = ?1",
+            [ids[0]],
+        )
+        .unwrap();
+    assert!(!store.start_sending(ids[0], "tcp://printer", now).unwrap());
+    assert_eq!(state(&store, ids[0]), Claimed);
 }

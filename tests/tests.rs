@@ -8,12 +8,16 @@ mod bad_input_cli;
 mod barcode_corpus;
 mod barcode_decode;
 mod barcode_errors;
+mod barcode_gs1_vectors;
+mod barcode_native;
 mod cli_print;
 mod completions_cli;
 mod import_cli;
 mod module_order;
 mod one_truth;
 mod orders_cli;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod printer;
 mod render_cli;
 mod render_lib;

@@ -11,14 +11,17 @@
 //! is exact, so no input gets a longer symbol than the best sequence of sets allows. Among equally short
 //! sequences it picks the one zint (the reference encoder) picks, so that where zint is optimal our bars are
 //! identical to its bars: see `start_set` and `next_set` for the rules, and `docs/barcodes.md` for the
-//! figures.
+//! figures. A value with ISO 8859-1 characters above 127 goes through `values_extended`, the same exact
+//! programme over (position, set, extended mode): FNC4 before a lone such character, FNC4 twice to enter or
+//! leave the extended mode for a run; it is never longer than zint on the Latin-1 corpus.
 
 use super::{widths_to_modules, BarcodeError, Symbology};
 
 /// Documented limit on data characters: longer values do not fit a 120 mm label at a readable module size.
 pub(crate) const MAX_CHARS: usize = 80;
 
-/// One unit of input: an ASCII character or the FNC1 function character (GS1).
+/// One unit of input: an ISO 8859-1 character (ASCII, or 128–255 sent through FNC4) or the FNC1 function
+/// character (GS1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Item {
     Char(u8),
@@ -139,6 +142,8 @@ const STOP: [u8; 7] = [2, 3, 3, 1, 1, 1, 2];
 
 const SHIFT: u8 = 98;
 const FNC1: u8 = 102;
+/// FNC4 adds 128 to the next data character: value 101 in set A, 100 in set B.
+const FNC4: [u8; 2] = [101, 100];
 const START: [u8; 3] = [103, 104, 105];
 /// Latch to set A, B, C from the other sets (the value differs with the set latched from).
 const fn latch(from: usize, to: usize) -> u8 {
@@ -154,19 +159,24 @@ const B: usize = 1;
 const C: usize = 2;
 const INF: u32 = u32::MAX / 4;
 
-/// Validates text for plain Code 128 and encodes it: ASCII only, at most [`MAX_CHARS`] characters.
+/// What plain Code 128 carries, for messages.
+pub(crate) const ALLOWED: &str =
+    "Code 128 carries ASCII and ISO 8859-1 (Latin-1) characters up to U+00FF only";
+
+/// Validates text for plain Code 128 and encodes it: ISO 8859-1 (Latin-1, characters above 127 through
+/// FNC4, as zint and BWIPP do; zbar and ZXing decode them back), at most [`MAX_CHARS`] characters.
 pub(crate) fn encode_text(data: &str) -> Result<Vec<bool>, BarcodeError> {
     let mut items = Vec::with_capacity(data.len());
     for (i, ch) in data.chars().enumerate() {
-        if !ch.is_ascii() {
+        let Ok(byte) = u8::try_from(u32::from(ch)) else {
             return Err(BarcodeError::InvalidCharacter {
                 symbology: Symbology::Code128,
                 character: ch,
                 position: i + 1,
-                allowed: "Code 128 carries ASCII only",
+                allowed: ALLOWED,
             });
-        }
-        items.push(Item::Char(ch as u8));
+        };
+        items.push(Item::Char(byte));
     }
     if items.len() > MAX_CHARS {
         return Err(BarcodeError::TooLong {
@@ -212,12 +222,24 @@ fn step(items: &[Item], i: usize, s: usize) -> Option<(u32, usize, [Option<u8>; 
                 None
             }
         }
+        // Latin-1 above 127: FNC4, then the character less 128 in the active set. One that set could only take
+        // with a shift is left to the other set (a latch), which decoders read without doubt.
+        (A, Item::Char(c @ 128..)) => match c - 128 {
+            b @ 0..=31 => Some((2, 1, [Some(FNC4[A]), Some(b + 64)])),
+            b @ 32..=95 => Some((2, 1, [Some(FNC4[A]), Some(b - 32)])),
+            _ => None,
+        },
+        (B, Item::Char(c @ 128..)) => match c - 128 {
+            b @ 32.. => Some((2, 1, [Some(FNC4[B]), Some(b - 32)])),
+            _ => None,
+        },
         (A, Item::Char(c)) => match c {
             0..=31 => Some((1, 1, [Some(c + 64), None])),
             32..=95 => Some((1, 1, [Some(c - 32), None])),
             _ => Some((2, 1, [Some(SHIFT), Some(c - 32)])),
         },
         (_, Item::Char(c)) => match c {
+            128.. => None,
             0..=31 => Some((2, 1, [Some(SHIFT), Some(c + 64)])),
             _ => Some((1, 1, [Some(c - 32), None])),
         },
@@ -227,6 +249,12 @@ fn step(items: &[Item], i: usize, s: usize) -> Option<(u32, usize, [Option<u8>; 
 /// Symbol values for `items`: start, data (with latches and shifts), no check symbol and no stop.
 /// `items` must be ASCII characters and FNC1 only, and not empty.
 pub(crate) fn values(items: &[Item]) -> Vec<u8> {
+    if items
+        .iter()
+        .any(|it| matches!(it, Item::Char(c) if *c >= 128))
+    {
+        return values_extended(items);
+    }
     let n = items.len();
     // consume[i][s]: fewest symbols for items[i..] when set s is active and must take items[i] itself;
     // best[i][s]: the same when a latch may come first.
@@ -271,6 +299,114 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     out
 }
 
+/// One step in set `s` with extended mode `ext` (ISO 15417: after FNC4 FNC4 every data character counts 128
+/// more; a single FNC4 flips that for the next character): symbols spent, items consumed, symbol values.
+fn step_extended(
+    items: &[Item],
+    i: usize,
+    s: usize,
+    ext: bool,
+) -> Option<(u32, usize, [Option<u8>; 3])> {
+    let item = *items.get(i)?;
+    let Item::Char(c) = item else {
+        return Some((1, 1, [Some(FNC1), None, None]));
+    };
+    if s == C {
+        let (one, _, v) = step(items, i, C)?;
+        return Some((one, 2, [v[0], None, None]));
+    }
+    let base = c & 0x7f;
+    // The value of `base` in set `t`, if that set has it.
+    let in_set = |t: usize| match (t, base) {
+        (A, 0..=31) => Some(base + 64),
+        (A, 32..=95) | (B, 32..) => Some(base - 32),
+        _ => None,
+    };
+    if (c >= 128) == ext {
+        match in_set(s) {
+            Some(v) => Some((1, 1, [Some(v), None, None])),
+            None => {
+                let other = if s == A { B } else { A };
+                Some((2, 1, [Some(SHIFT), in_set(other), None]))
+            }
+        }
+    } else {
+        // A single FNC4 for this character; one the set could only take with a shift is left to a latch.
+        in_set(s).map(|v| (2, 1, [Some(FNC4[s]), Some(v), None]))
+    }
+}
+
+/// Symbol values for items with ISO 8859-1 characters above 127: the same exact dynamic programme over
+/// (position, set, extended mode), where a latch costs 1 and entering or leaving extended mode (FNC4 twice,
+/// in set A or B) costs 2. Among equally short sequences: consume before changing anything, latch before
+/// toggling.
+fn values_extended(items: &[Item]) -> Vec<u8> {
+    let n = items.len();
+    let state = |s: usize, ext: bool| s * 2 + usize::from(ext);
+    let mut consume = vec![[INF; 6]; n + 1];
+    let mut best = vec![[INF; 6]; n + 1];
+    best[n] = [0; 6];
+    for i in (0..n).rev() {
+        for s in [A, B, C] {
+            for ext in [false, true] {
+                if let Some((cost, used, _)) = step_extended(items, i, s, ext) {
+                    consume[i][state(s, ext)] = cost + best[i + used][state(s, ext)];
+                }
+            }
+        }
+        // Latches and toggles before consuming: relax until nothing improves (6 states, a few rounds).
+        best[i] = consume[i];
+        for _ in 0..6 {
+            for s in [A, B, C] {
+                for ext in [false, true] {
+                    let from = state(s, ext);
+                    let mut cost = best[i][from];
+                    for t in [A, B, C] {
+                        if t != s {
+                            cost = cost.min(1 + best[i][state(t, ext)]);
+                        }
+                    }
+                    if s != C {
+                        cost = cost.min(2 + best[i][state(s, !ext)]);
+                    }
+                    best[i][from] = cost;
+                }
+            }
+        }
+    }
+    let start = [B, A, C]
+        .into_iter()
+        .min_by_key(|&s| best[0][state(s, false)])
+        .unwrap_or(B);
+    let mut out = vec![START[start]];
+    let (mut set, mut ext, mut i) = (start, false, 0);
+    while i < n {
+        let here = best[i][state(set, ext)];
+        if consume[i][state(set, ext)] == here {
+            let Some((_, used, symbols)) = step_extended(items, i, set, ext) else {
+                break;
+            };
+            out.extend(symbols.into_iter().flatten());
+            i += used;
+            continue;
+        }
+        if let Some(t) = [A, B, C]
+            .into_iter()
+            .find(|&t| t != set && 1 + best[i][state(t, ext)] == here)
+        {
+            out.push(latch(set, t));
+            set = t;
+        } else if set != C && 2 + best[i][state(set, !ext)] == here {
+            out.extend([FNC4[set], FNC4[set]]);
+            ext = !ext;
+        } else {
+            // Unreachable: `best` is one of the three choices.
+            break;
+        }
+    }
+    out
+}
+
 /// Digits from `i` up to the next character that is not a digit.
 fn digit_run(items: &[Item], i: usize) -> usize {
     (i..items.len()).take_while(|&k| is_digit(items, k)).count()
@@ -304,7 +440,7 @@ fn odd_head(items: &[Item], i: usize) -> bool {
 /// Whether `items[i]` is a character set `s` can only take with a shift.
 fn needs_shift(items: &[Item], i: usize, s: usize) -> bool {
     match (s, items.get(i)) {
-        (A, Some(Item::Char(c))) => *c >= 96,
+        (A, Some(Item::Char(c))) => (96..128).contains(c),
         (B, Some(Item::Char(c))) => *c < 32,
         _ => false,
     }
@@ -335,8 +471,11 @@ fn start_set(items: &[Item], consume: &[[u32; 3]]) -> usize {
 /// is followed right away by a control character.
 fn prefer_a(items: &[Item], i: usize) -> bool {
     let class = |k: usize| match items.get(k) {
-        Some(Item::Char(c)) if *c < 32 => 0,  // set A only
-        Some(Item::Char(c)) if *c >= 96 => 1, // set B only
+        Some(Item::Char(c)) if *c >= 128 && *c - 128 < 32 => 0, // set A only (FNC4)
+        Some(Item::Char(c)) if *c >= 128 + 96 => 1,             // set B only (FNC4)
+        Some(Item::Char(c)) if *c >= 128 => 3,                  // either set
+        Some(Item::Char(c)) if *c < 32 => 0,                    // set A only
+        Some(Item::Char(c)) if *c >= 96 => 1,                   // set B only
         Some(Item::Char(c)) if c.is_ascii_digit() => 2,
         Some(_) => 3, // either set (FNC1 goes anywhere)
         None => 4,
@@ -437,9 +576,31 @@ mod tests {
                 symbology: Symbology::Code128,
                 character: 'Ж',
                 position: 4,
-                allowed: "Code 128 carries ASCII only"
+                allowed: ALLOWED
             }
         );
+    }
+
+    #[test]
+    fn latin1_goes_through_fnc4() {
+        // "é" (0xE9): FNC4 then 0x69 ('i') in set B.
+        let v = values(&items_latin1("é"));
+        assert_eq!(v, vec![START[B], FNC4[B], b'i' - 32]);
+        // U+0080 (base 0, a control character): set A.
+        let v = values(&items_latin1("\u{80}"));
+        assert_eq!(v, vec![START[A], FNC4[A], 64]);
+        // Mixed ASCII and Latin-1: a lone Latin-1 character costs two symbols.
+        let v = values(&items_latin1("Zürich Ø5"));
+        assert_eq!(v.len(), 1 + 9 + 2);
+        // A run: FNC4 FNC4 into extended mode, then one symbol a character.
+        let v = values(&items_latin1("àéîõü"));
+        assert_eq!(v, vec![START[B], FNC4[B], FNC4[B], 64, 73, 78, 85, 92]);
+    }
+
+    fn items_latin1(s: &str) -> Vec<Item> {
+        s.chars()
+            .map(|c| Item::Char(u8::try_from(u32::from(c)).unwrap()))
+            .collect()
     }
 
     #[test]

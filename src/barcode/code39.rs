@@ -57,10 +57,16 @@ const WIDE: u8 = 3;
 /// Documented limit on data characters.
 pub(crate) const MAX_CHARS: usize = 80;
 
-/// Validates `data` and encodes it with start and stop characters (no check character).
+/// Validates `data` and encodes it with start and stop characters, and with `check` the modulo-43 check
+/// character (the sum of the characters' values modulo 43) before the stop. Returns the modules and the check
+/// character appended, if any.
 ///
 /// Lower-case letters are refused, not upper-cased: a scanner would return other text than the value given.
-pub(crate) fn encode(data: &str) -> Result<Vec<bool>, BarcodeError> {
+pub(crate) fn encode(
+    symbology: Symbology,
+    data: &str,
+    check: bool,
+) -> Result<(Vec<bool>, Option<char>), BarcodeError> {
     let mut indexes = Vec::with_capacity(data.len() + 2);
     let star = CHARS.len() - 1;
     indexes.push(star);
@@ -69,7 +75,7 @@ pub(crate) fn encode(data: &str) -> Result<Vec<bool>, BarcodeError> {
             Some(k) => indexes.push(k),
             None => {
                 return Err(BarcodeError::InvalidCharacter {
-                    symbology: Symbology::Code39,
+                    symbology,
                     character: c,
                     position: i + 1,
                     allowed: if c.is_ascii_lowercase() {
@@ -84,11 +90,16 @@ pub(crate) fn encode(data: &str) -> Result<Vec<bool>, BarcodeError> {
     let count = indexes.len() - 1;
     if count > MAX_CHARS {
         return Err(BarcodeError::TooLong {
-            symbology: Symbology::Code39,
+            symbology,
             length: count,
             max: MAX_CHARS,
         });
     }
+    let check_char = check.then(|| {
+        let k = indexes[1..].iter().sum::<usize>() % 43;
+        indexes.push(k);
+        CHARS.as_bytes()[k] as char
+    });
     indexes.push(star);
     let mut widths = Vec::with_capacity(indexes.len() * 10);
     for (n, &k) in indexes.iter().enumerate() {
@@ -101,5 +112,5 @@ pub(crate) fn encode(data: &str) -> Result<Vec<bool>, BarcodeError> {
     }
     let mut out = Vec::new();
     super::widths_to_modules(widths, &mut out);
-    Ok(out)
+    Ok((out, check_char))
 }

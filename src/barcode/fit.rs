@@ -37,6 +37,7 @@ pub struct Fit {
 
 /// Why a symbol cannot be sized into a box.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SizeError {
     /// Even the smallest module (one dot, or the forced module size) is too big for the box.
     #[error(
@@ -107,7 +108,12 @@ pub fn fit(
         });
     }
     let width_modules = symbol.total_width_modules();
-    let height_modules = symbol.total_height_modules();
+    // Linear symbols have a free height, except that ITF-14's bars must stay at least as tall as its two
+    // bearer bars together: a box too low for that is refused rather than filled with bearers alone.
+    let height_modules = symbol
+        .total_height_modules()
+        .max(symbol.min_height_modules());
+    let linear = symbol.total_height_modules() == 0;
     let qz = symbol.quiet_zone();
     let Some(dpi) = dpi else {
         if let Some(module_dots) = module_dots {
@@ -117,7 +123,7 @@ pub fn fit(
         if height_modules > 0 {
             module_mm = module_mm.min(box_height_mm / f64::from(height_modules));
         }
-        let total_height_mm = if height_modules > 0 {
+        let total_height_mm = if !linear {
             module_mm * f64::from(height_modules)
         } else {
             box_height_mm
@@ -185,7 +191,7 @@ pub fn fit(
         check("down", height_modules, available_h, box_height_mm)?;
     }
     let module_mm = f64::from(x) / dots_per_mm;
-    let total_height_dots = if height_modules > 0 {
+    let total_height_dots = if !linear {
         height_modules * x
     } else {
         available_h
@@ -224,6 +230,17 @@ mod tests {
             let f = fit(&s, 300.0, 20.0, Some(203), Some(x)).unwrap();
             assert_eq!(f.total_width_dots, Some(dots), "{value}");
         }
+    }
+
+    #[test]
+    fn itf14_bars_keep_room_between_their_bearers() {
+        let s = encode(Symbology::Itf14, "0460123456789").unwrap();
+        // 20 modules down (two bearers of 5, bars of at least 10): 40 dots at X = 2.
+        assert!(fit(&s, 100.0, 40.0 * 25.4 / 203.0, Some(203), Some(2)).is_ok());
+        let e = fit(&s, 100.0, 39.0 * 25.4 / 203.0, Some(203), Some(2)).unwrap_err();
+        assert!(e.to_string().contains("down"), "{e}");
+        let f = fit(&s, 100.0, 30.0, Some(203), None).unwrap();
+        assert!(f.total_height_mm > 29.0, "the box height, not 20 modules");
     }
 
     #[test]

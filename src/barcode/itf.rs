@@ -17,6 +17,10 @@ const DIGITS: [[bool; 5]; 10] = [
 /// for a thermal head that spreads bars.
 const WIDE: u8 = 3;
 
+/// Bearer bar thickness in modules: GS1 asks for at least twice the narrow bar; 5 is zint's default, close to
+/// the 4.8 mm GS1 shows at the nominal 1.016 mm module.
+pub(crate) const BEARER_MODULES: u32 = 5;
+
 /// Modules for an even number of digits (ITF-14: 14), start and stop patterns included.
 pub(crate) fn modules(digits: &[u32]) -> Vec<bool> {
     let mut widths: Vec<u8> = vec![1, 1, 1, 1];

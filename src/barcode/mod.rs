@@ -22,13 +22,13 @@ mod code128;
 mod code39;
 mod ean;
 mod fit;
-mod gs1;
+pub mod gs1;
 mod itf;
 mod matrix;
 mod render;
 
 pub use fit::{fit, Fit, SizeError};
-pub use gs1::GS;
+pub use gs1::{MarkingCode, MarkingCodeError, MarkingKind, GS};
 pub use render::{raster, svg, TEXT_GAP_MM, TEXT_HEIGHT_MM};
 
 use crate::bitmap::Bitmap;
@@ -37,18 +37,31 @@ use crate::bitmap::Bitmap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(non_camel_case_types)]
 pub enum Symbology {
-    /// Code 128 with automatic, optimal code-set selection; ASCII only.
+    /// Code 128 with automatic, optimal code-set selection; ASCII, and ISO 8859-1 (Latin-1) characters
+    /// U+0080–U+00FF through FNC4.
     Code128,
     /// GS1-128: Code 128 with FNC1 and GS1 application identifiers, written `(01)04601234567893(21)ABC`.
     Gs1_128,
-    /// EAN-13: 12 digits (check digit computed) or 13 (check digit verified).
+    /// EAN-13: 12 digits (check digit computed) or 13 (check digit verified); an EAN-2 or EAN-5 add-on after
+    /// a `+`: `4601234567893+12`.
     Ean13,
     /// EAN-8: 7 digits (check digit computed) or 8 (check digit verified).
     Ean8,
-    /// ITF-14 (interleaved 2 of 5, shipping containers): 13 digits or 14 with a verified check digit.
+    /// UPC-A: 11 digits (check digit computed) or 12 (verified); add-on after a `+` as for EAN-13.
+    UpcA,
+    /// UPC-E: 6 digits (number system 0), 7 (number system 0 or 1, then 6 digits) or 8 (with the check digit
+    /// of the expanded UPC-A, verified); add-on after a `+` as for EAN-13.
+    UpcE,
+    /// ITF-14 (interleaved 2 of 5, shipping containers): 13 digits or 14 with a verified check digit; bearer
+    /// bars top and bottom, as GS1 asks for on labels.
     Itf14,
+    /// ITF-14 with the bearer bars as a frame around the symbol and its quiet zones, as GS1 asks for when
+    /// printing straight on corrugated board.
+    Itf14Frame,
     /// Code 39: digits, upper-case letters, space and `- . $ / + %`.
     Code39,
+    /// Code 39 with its optional modulo-43 check character appended (computed, never given).
+    Code39Mod43,
     /// QR Code, error correction level M, any text (UTF-8 bytes).
     Qr,
     /// DataMatrix ECC 200, any text (UTF-8 bytes).
@@ -60,13 +73,17 @@ pub enum Symbology {
 
 impl Symbology {
     /// Every symbology, in the order the CLI lists them.
-    pub const ALL: [Symbology; 9] = [
+    pub const ALL: [Symbology; 13] = [
         Symbology::Code128,
         Symbology::Gs1_128,
         Symbology::Ean13,
         Symbology::Ean8,
+        Symbology::UpcA,
+        Symbology::UpcE,
         Symbology::Itf14,
+        Symbology::Itf14Frame,
         Symbology::Code39,
+        Symbology::Code39Mod43,
         Symbology::Qr,
         Symbology::DataMatrix,
         Symbology::Gs1DataMatrix,
@@ -79,8 +96,12 @@ impl Symbology {
             Symbology::Gs1_128 => "gs1-128",
             Symbology::Ean13 => "ean13",
             Symbology::Ean8 => "ean8",
+            Symbology::UpcA => "upca",
+            Symbology::UpcE => "upce",
             Symbology::Itf14 => "itf14",
+            Symbology::Itf14Frame => "itf14-frame",
             Symbology::Code39 => "code39",
+            Symbology::Code39Mod43 => "code39-mod43",
             Symbology::Qr => "qr",
             Symbology::DataMatrix => "datamatrix",
             Symbology::Gs1DataMatrix => "gs1-datamatrix",
@@ -104,7 +125,7 @@ impl std::fmt::Display for Symbology {
 
 /// A symbology name that is not one of [`Symbology::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown barcode type {name:?}: expected one of code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix, gs1-datamatrix")]
+#[error("unknown barcode type \"{}\": expected one of code128, gs1-128, ean13, ean8, upca, upce, itf14, itf14-frame, code39, code39-mod43, qr, datamatrix, gs1-datamatrix", gs1::plain(name))]
 pub struct UnknownSymbology {
     /// The name as given.
     pub name: String,
@@ -126,6 +147,7 @@ impl std::str::FromStr for Symbology {
 
 /// Why a value cannot be encoded. Positions are 1-based and count characters, not bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BarcodeError {
     /// The value is empty.
     #[error("{symbology}: the value is empty")]
@@ -145,7 +167,8 @@ pub enum BarcodeError {
     },
     /// A character the symbology cannot carry.
     #[error(
-        "{symbology}: character {character:?} at position {position} cannot be encoded ({allowed})"
+        "{symbology}: character {} at position {position} cannot be encoded ({allowed})",
+        gs1::show_char(*character)
     )]
     InvalidCharacter {
         /// The symbology asked for.
@@ -158,7 +181,7 @@ pub enum BarcodeError {
         allowed: &'static str,
     },
     /// A fixed-length symbology got the wrong number of characters.
-    #[error("{symbology}: the value has {length} digits, expected {expected}")]
+    #[error("{symbology}: the value has {}, expected {expected}", gs1::count(*length, "digit"))]
     WrongLength {
         /// The symbology asked for.
         symbology: Symbology,
@@ -168,7 +191,7 @@ pub enum BarcodeError {
         expected: &'static str,
     },
     /// A check digit that does not match the data before it.
-    #[error("{symbology}: check digit {found} in {value:?} is wrong, expected {expected}")]
+    #[error("{symbology}: check digit {found} in {value} is wrong, expected {expected}")]
     CheckDigit {
         /// The symbology (or GS1 application identifier) being checked.
         symbology: Symbology,
@@ -231,6 +254,29 @@ pub struct QuietZone {
     pub bottom: u32,
 }
 
+/// ITF-14's bearer bars: a bar across the top and bottom of the symbol, or a frame around it and its quiet
+/// zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bearer {
+    /// Thickness in modules. GS1 asks for at least twice the narrow bar; 5 modules as zint draws it.
+    pub width_modules: u32,
+    /// A frame (also left and right, outside the quiet zones) rather than top and bottom only.
+    pub frame: bool,
+}
+
+/// Where a linear symbol's parts go: see [`Symbol::linear_layout`]. Units are the caller's (dots, mm).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearLayout {
+    /// Left edge of the first module (after the frame and the left quiet zone).
+    pub bars_left: f64,
+    /// Top of the bars (below a top bearer bar).
+    pub bars_top: f64,
+    /// Height of the bars.
+    pub bars_height: f64,
+    /// Bearer-bar rectangles as `[x, y, width, height]`: top, bottom, and for a frame left and right.
+    pub bearers: Vec<[f64; 4]>,
+}
+
 /// A run of adjacent bars: one rectangle for a renderer to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
@@ -246,6 +292,7 @@ pub struct Symbol {
     symbology: Symbology,
     shape: Shape,
     quiet_zone: QuietZone,
+    bearer: Option<Bearer>,
     text: String,
     content: String,
 }
@@ -272,6 +319,53 @@ impl Symbol {
     /// The quiet zone the symbology requires, in modules.
     pub fn quiet_zone(&self) -> QuietZone {
         self.quiet_zone
+    }
+
+    /// ITF-14's bearer bars, `None` for every other symbology. They are drawn outside the bars' height: top
+    /// and bottom add `2 × width_modules` modules to the height; a frame also adds `width_modules` on each side,
+    /// outside the quiet zones (counted in [`Symbol::total_width_modules`]).
+    pub fn bearer(&self) -> Option<Bearer> {
+        self.bearer
+    }
+
+    /// Where the parts of a linear symbol go when it is drawn with modules of `module` units and `height` units
+    /// tall in all (bars and bearer bars), measured from the top left of its total width (quiet zones and
+    /// frame included). The one home of the bearer-bar geometry for every renderer.
+    pub fn linear_layout(&self, module: f64, height: f64) -> LinearLayout {
+        let frame = f64::from(self.frame_modules()) * module;
+        let total_width = f64::from(self.total_width_modules()) * module;
+        let b = self
+            .bearer
+            .map_or(0.0, |b| f64::from(b.width_modules) * module);
+        let bars_height = (height - 2.0 * b).max(0.0);
+        let mut bearers = Vec::new();
+        if self.bearer.is_some() {
+            bearers.push([0.0, 0.0, total_width, b]);
+            bearers.push([0.0, b + bars_height, total_width, b]);
+            if frame > 0.0 {
+                bearers.push([0.0, b, frame, bars_height]);
+                bearers.push([total_width - frame, b, frame, bars_height]);
+            }
+        }
+        LinearLayout {
+            bars_left: frame + f64::from(self.quiet_zone.left) * module,
+            bars_top: b,
+            bars_height,
+            bearers,
+        }
+    }
+
+    /// The fewest modules a linear symbol may be tall: four bearer thicknesses for ITF-14 (bars at least as
+    /// tall as the two bearers together), 0 (free) for the others and for matrix symbols.
+    pub fn min_height_modules(&self) -> u32 {
+        self.bearer.map_or(0, |b| 4 * b.width_modules)
+    }
+
+    /// Modules the frame adds on each side (0 without a frame).
+    fn frame_modules(&self) -> u32 {
+        self.bearer
+            .filter(|b| b.frame)
+            .map_or(0, |b| b.width_modules)
     }
 
     /// The human-readable line: the data as a person reads it (GS1 with AIs in parentheses, EAN with its
@@ -303,9 +397,12 @@ impl Symbol {
         }
     }
 
-    /// Width including the quiet zones, in modules.
+    /// Width including the quiet zones (and an ITF-14 bearer frame), in modules.
     pub fn total_width_modules(&self) -> u32 {
-        self.width_modules() + self.quiet_zone.left + self.quiet_zone.right
+        self.width_modules()
+            + self.quiet_zone.left
+            + self.quiet_zone.right
+            + 2 * self.frame_modules()
     }
 
     /// Height including the quiet zones, in modules (0 for linear symbols).
@@ -326,10 +423,11 @@ impl Symbol {
 
     /// Rasterises the symbol with `module_dots` dots per module.
     ///
-    /// Linear symbols are `bar_height_dots` tall; matrix symbols are square cells and ignore
-    /// `bar_height_dots`. With `with_quiet_zone` the required quiet zone is included as white dots (left and
-    /// right for linear symbols, all four sides for matrix ones). Take `module_dots` from [`fit`]: the bitmap
-    /// is allocated whole, so an absurd module size is an absurd allocation.
+    /// Linear symbols are `bar_height_dots` tall (ITF-14's bearer bars included, at least their own
+    /// thickness); matrix symbols are square cells and ignore `bar_height_dots`. With `with_quiet_zone` the required quiet zone is
+    /// included as white dots (left and right for linear symbols, all four sides for matrix ones); a bearer
+    /// frame always encloses its quiet zones. Take `module_dots` from [`fit`]: the bitmap is allocated whole,
+    /// so an absurd module size is an absurd allocation.
     pub fn to_bitmap(
         &self,
         module_dots: u32,
@@ -337,7 +435,7 @@ impl Symbol {
         with_quiet_zone: bool,
     ) -> Bitmap {
         let x = module_dots;
-        let qz = if with_quiet_zone {
+        let qz = if with_quiet_zone || self.frame_modules() > 0 {
             self.quiet_zone
         } else {
             QuietZone {
@@ -349,16 +447,34 @@ impl Symbol {
         };
         match &self.shape {
             Shape::Linear { modules } => {
-                let width = (modules.len() as u32 + qz.left + qz.right).saturating_mul(x);
+                let frame = self.frame_modules().saturating_mul(x);
+                let width = (modules.len() as u32 + qz.left + qz.right)
+                    .saturating_mul(x)
+                    .saturating_add(2 * frame);
                 // Draw one row, then repeat its packed bytes: every row of a linear symbol is the same.
                 let mut row = Bitmap::new(width, 1);
                 for run in dark_runs(modules) {
-                    let x0 = (qz.left + run.start) * x;
+                    let x0 = frame + (qz.left + run.start) * x;
                     row.fill_rect(x0, 0, x0 + run.width * x, 1);
                 }
-                let rows = row.packed().repeat(bar_height_dots as usize);
-                Bitmap::from_packed(width, bar_height_dots, rows)
-                    .unwrap_or_else(|| Bitmap::new(width, bar_height_dots))
+                let Some(bearer) = self.bearer else {
+                    let rows = row.packed().repeat(bar_height_dots as usize);
+                    return Bitmap::from_packed(width, bar_height_dots, rows)
+                        .unwrap_or_else(|| Bitmap::new(width, bar_height_dots));
+                };
+                let b = bearer.width_modules.saturating_mul(x);
+                if frame > 0 {
+                    row.fill_rect(0, 0, frame, 1);
+                    row.fill_rect(width - frame, 0, width, 1);
+                }
+                let bars = bar_height_dots.saturating_sub(2 * b);
+                let height = bars + 2 * b;
+                let mut rows = vec![0xff_u8; row.stride() * b as usize];
+                rows.extend(row.packed().repeat(bars as usize));
+                rows.extend(std::iter::repeat_n(0xff, row.stride() * b as usize));
+                // `from_packed` clears the bits past the width in the all-black bearer rows.
+                Bitmap::from_packed(width, height, rows)
+                    .unwrap_or_else(|| Bitmap::new(width, height))
             }
             Shape::Matrix {
                 width,
@@ -410,6 +526,7 @@ fn widths_to_modules(widths: impl IntoIterator<Item = u8>, out: &mut Vec<bool>) 
 fn linear(symbology: Symbology, modules: Vec<bool>, quiet: (u32, u32), text: String) -> Symbol {
     Symbol {
         symbology,
+        bearer: None,
         shape: Shape::Linear { modules },
         quiet_zone: QuietZone {
             left: quiet.0,
@@ -436,7 +553,7 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             Ok(linear(symbology, modules, (10, 10), data.to_string()))
         }
         Symbology::Gs1_128 => {
-            let elements = gs1::parse(symbology, data)?;
+            let elements = gs1::parse(symbology, data, gs1::Checks::Full)?;
             let mut items = vec![code128::Item::Fnc1];
             for (i, e) in elements.iter().enumerate() {
                 items.extend(e.ai.bytes().chain(e.value.bytes()).map(code128::Item::Char));
@@ -460,45 +577,33 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             symbol.content = gs1::element_string(&elements);
             Ok(symbol)
         }
-        Symbology::Ean13 | Symbology::Ean8 => {
-            let (full, expected, quiet) = if symbology == Symbology::Ean13 {
-                (
-                    13,
-                    "12 (check digit computed) or 13 (check digit verified)",
-                    (11, 7),
-                )
-            } else {
-                (
-                    8,
-                    "7 (check digit computed) or 8 (check digit verified)",
-                    (7, 7),
-                )
-            };
-            let digits = ean::complete_digits(symbology, data, full, expected)?;
-            Ok(linear(
-                symbology,
-                ean::modules(&digits),
-                quiet,
-                digit_text(&digits),
-            ))
+        Symbology::Ean13 | Symbology::Ean8 | Symbology::UpcA | Symbology::UpcE => {
+            ean_family(symbology, data)
         }
-        Symbology::Itf14 => {
+        Symbology::Itf14 | Symbology::Itf14Frame => {
             let digits = ean::complete_digits(
                 symbology,
                 data,
                 14,
                 "13 (check digit computed) or 14 (check digit verified)",
             )?;
-            Ok(linear(
+            let mut symbol = linear(
                 symbology,
                 itf::modules(&digits),
                 (10, 10),
                 digit_text(&digits),
-            ))
+            );
+            symbol.bearer = Some(Bearer {
+                width_modules: itf::BEARER_MODULES,
+                frame: symbology == Symbology::Itf14Frame,
+            });
+            Ok(symbol)
         }
-        Symbology::Code39 => {
-            let modules = code39::encode(data)?;
-            Ok(linear(symbology, modules, (10, 10), data.to_string()))
+        Symbology::Code39 | Symbology::Code39Mod43 => {
+            let (modules, check) =
+                code39::encode(symbology, data, symbology == Symbology::Code39Mod43)?;
+            let full: String = data.chars().chain(check).collect();
+            Ok(linear(symbology, modules, (10, 10), full))
         }
         Symbology::Qr => Ok(matrix(symbology, matrix::qr(data)?, 4, data.to_string())),
         Symbology::DataMatrix => Ok(matrix(
@@ -508,7 +613,7 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             data.to_string(),
         )),
         Symbology::Gs1DataMatrix => {
-            let elements = gs1::parse(symbology, data)?;
+            let elements = gs1::parse(symbology, data, gs1::Checks::Full)?;
             let content = gs1::element_string(&elements);
             let shape = matrix::datamatrix(symbology, &content, true)?;
             let mut symbol = matrix(symbology, shape, 1, gs1::human_readable(&elements));
@@ -516,6 +621,70 @@ pub fn encode(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> 
             Ok(symbol)
         }
     }
+}
+
+/// EAN-13, EAN-8, UPC-A and UPC-E, with an EAN-2 or EAN-5 add-on after a `+` (not for EAN-8).
+fn ean_family(symbology: Symbology, data: &str) -> Result<Symbol, BarcodeError> {
+    let (main, addon) = match data.split_once('+') {
+        Some((main, addon)) if symbology != Symbology::Ean8 => (main, Some(addon)),
+        _ => (data, None),
+    };
+    if main.is_empty() {
+        return Err(BarcodeError::Empty { symbology });
+    }
+    let (digits, modules, quiet) = match symbology {
+        Symbology::Ean13 => {
+            let d = ean::complete_digits(
+                symbology,
+                main,
+                13,
+                "12 (check digit computed) or 13 (check digit verified)",
+            )?;
+            let m = ean::modules(&d);
+            (d, m, (11, 7))
+        }
+        Symbology::Ean8 => {
+            let d = ean::complete_digits(
+                symbology,
+                main,
+                8,
+                "7 (check digit computed) or 8 (check digit verified)",
+            )?;
+            let m = ean::modules(&d);
+            (d, m, (7, 7))
+        }
+        Symbology::UpcA => {
+            let d = ean::complete_digits(
+                symbology,
+                main,
+                12,
+                "11 (check digit computed) or 12 (check digit verified)",
+            )?;
+            // UPC-A is EAN-13 with a leading 0: the same bars.
+            let m = ean::modules(&[&[0], d.as_slice()].concat());
+            (d, m, (9, 9))
+        }
+        _ => {
+            let d = ean::upce_digits(main)?;
+            let m = ean::upce_modules(&d);
+            (d, m, (9, 7))
+        }
+    };
+    let mut text = digit_text(&digits);
+    let mut content = text.clone();
+    let mut modules = modules;
+    let mut quiet = quiet;
+    if let Some(addon) = addon {
+        let a = ean::addon_digits(symbology, addon, main.chars().count() + 2)?;
+        modules.extend(std::iter::repeat_n(false, ean::addon_gap(symbology)));
+        modules.extend(ean::addon_modules(&a));
+        quiet.1 = 5;
+        text = format!("{text} {}", digit_text(&a));
+        content.push_str(&digit_text(&a));
+    }
+    let mut symbol = linear(symbology, modules, quiet, text);
+    symbol.content = content;
+    Ok(symbol)
 }
 
 fn digit_text(digits: &[u32]) -> String {
@@ -528,6 +697,7 @@ fn digit_text(digits: &[u32]) -> String {
 fn matrix(symbology: Symbology, shape: Shape, quiet: u32, text: String) -> Symbol {
     Symbol {
         symbology,
+        bearer: None,
         shape,
         quiet_zone: QuietZone {
             left: quiet,

@@ -122,11 +122,19 @@ pub fn svg(symbol: &Symbol, module_mm: f64, bar_height_mm: f64, text: bool) -> S
     let x0 = f64::from(qz.left) * module_mm;
     match symbol.shape() {
         Shape::Linear { .. } => {
+            let layout = symbol.linear_layout(module_mm, bar_height_mm);
             for run in symbol.dark_runs() {
                 out.push_str(&format!(
-                    "<rect x=\"{:.4}\" y=\"0\" width=\"{:.4}\" height=\"{bar_height_mm:.4}\"/>\n",
-                    x0 + f64::from(run.start) * module_mm,
-                    f64::from(run.width) * module_mm
+                    "<rect x=\"{:.4}\" y=\"{:.4}\" width=\"{:.4}\" height=\"{:.4}\"/>\n",
+                    layout.bars_left + f64::from(run.start) * module_mm,
+                    layout.bars_top,
+                    f64::from(run.width) * module_mm,
+                    layout.bars_height
+                ));
+            }
+            for [x, y, w, h] in layout.bearers {
+                out.push_str(&format!(
+                    "<rect x=\"{x:.4}\" y=\"{y:.4}\" width=\"{w:.4}\" height=\"{h:.4}\"/>\n"
                 ));
             }
         }

@@ -23,7 +23,8 @@ pub struct BarcodeArgs {
     /// or the raw element string with `\x1d` (written as those four characters) for the group separator.
     pub data: String,
 
-    /// Symbology: code128, gs1-128, ean13, ean8, itf14, code39, qr, datamatrix, gs1-datamatrix.
+    /// Symbology: code128, gs1-128, ean13, ean8, upca, upce, itf14, itf14-frame, code39, code39-mod43, qr,
+    /// datamatrix, gs1-datamatrix. EAN-13, UPC-A and UPC-E take an EAN-2 or EAN-5 add-on after a `+`.
     #[arg(long = "type", short = 't', value_name = "TYPE")]
     pub symbology: Symbology,
 

@@ -1,17 +1,18 @@
 //! `shiplabel orders --due`: what must be packed, most urgent first.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::orders::{load_postings, OrdersArgs};
+use super::orders::OrdersArgs;
 use super::text_table;
 use super::CliError;
 use shiplabel::order;
 
-/// Prints the packing deadlines of the postings in `args.files` at `now`.
-pub fn run(args: &OrdersArgs, now: DateTime<Utc>) -> Result<ExitCode, CliError> {
-    let mut postings = load_postings(&args.files)?;
+/// Prints the packing deadlines of the postings in `args.files` (or the store) at `now`.
+pub fn run(args: &OrdersArgs, db: Option<&Path>, now: DateTime<Utc>) -> Result<ExitCode, CliError> {
+    let mut postings = args.postings(db)?;
     postings.retain(|p| args.status_wanted(p));
     let tz = args.tz.unwrap_or_else(order::moscow);
     let list = order::due_list(&postings, now, args.warn, tz);

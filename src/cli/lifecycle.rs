@@ -57,7 +57,7 @@ pub struct ShipArgs {
 }
 
 /// Parses `--split` against the posting's products (an offer id resolves to its SKU).
-fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>, CliError> {
+pub(crate) fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>, CliError> {
     let mut packages = Vec::new();
     for (n, group) in text.split('/').enumerate() {
         let mut items = Vec::new();

@@ -12,6 +12,8 @@ mod import;
 mod jobs;
 mod lifecycle;
 pub mod orders;
+#[cfg(feature = "ozon")]
+mod ozon;
 mod print;
 mod printers;
 pub mod remind;
@@ -37,9 +39,10 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Parser)]
 #[command(name = "shiplabel", version, about, long_about = None)]
 pub struct Cli {
-    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db).
-    #[arg(long, global = true, value_name = "PATH")]
-    db: Option<std::path::PathBuf>,
+    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db). `orders --db` without
+    /// files lists the stored postings.
+    #[arg(long, global = true, value_name = "PATH", num_args = 0..=1)]
+    db: Option<Option<std::path::PathBuf>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +81,9 @@ enum Command {
     Handover(handover::HandoverArgs),
     /// Sales summary: delivered postings' cost per day and in total, cancelled and disputed beside.
     Report(report::ReportArgs),
+    /// Work with Ozon directly: pull postings, pack (ship) them, tracking, cancel, Ozon's label PDF.
+    #[cfg(feature = "ozon")]
+    Ozon(ozon::OzonArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
@@ -87,7 +93,7 @@ enum Command {
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
 /// 2 on a usage error.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -101,7 +107,11 @@ pub fn run() -> ExitCode {
     if !cli.command.talks_to_a_printer() {
         end_quietly_when_stdout_closes();
     }
-    match dispatch(cli.command, cli.db.as_deref()) {
+    if let Command::Orders(args) = &mut cli.command {
+        args.from_store = cli.db.is_some();
+    }
+    let db = cli.db.as_ref().and_then(|d| d.as_deref());
+    match dispatch(cli.command, db) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
@@ -136,7 +146,7 @@ fn end_quietly_when_stdout_closes() {
 
 fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
     match command {
-        Command::Orders(args) => orders::run(args),
+        Command::Orders(args) => orders::run(args, db),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args, db),
         Command::Import(args) => import::run(args, db),
@@ -152,6 +162,8 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Remind(args) => remind::run(args),
         Command::Handover(args) => handover::run(args),
         Command::Report(args) => report::run(args),
+        #[cfg(feature = "ozon")]
+        Command::Ozon(args) => ozon::run(args, db),
         Command::Completions(args) => completions::run_completions(args),
         Command::Man(args) => completions::run_man(args),
     }

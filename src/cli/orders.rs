@@ -1,6 +1,7 @@
-//! `shiplabel orders FILE...`: lists postings with their status, cost and whether a label can be made.
+//! `shiplabel orders FILE...` (or `orders --db`, the stored postings): lists postings with their status,
+//! cost and whether a label can be made.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -10,13 +11,17 @@ use super::text_table;
 use super::{parse_now, CliError};
 use shiplabel::order::{self, Posting, PostingSummary, Status};
 
-/// List postings from Ozon API JSON or neutral record files (JSON or CSV).
+/// List postings from Ozon API JSON or neutral record files (JSON or CSV), or with --db the postings in
+/// the station store.
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
     /// Files to read: Ozon Seller API responses (v3/v4 list, v3 get, a posting, an array) or neutral
-    /// records (JSON array or CSV).
-    #[arg(required = true, value_name = "FILE")]
+    /// records (JSON array or CSV). None with --db: the stored postings.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Set when `--db` is given: read the station store instead of files.
+    #[arg(skip)]
+    pub from_store: bool,
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -47,6 +52,33 @@ impl OrdersArgs {
     }
 }
 
+impl OrdersArgs {
+    /// The postings to list: the stored ones with `--db`, else those of the files.
+    pub(crate) fn postings(&self, db: Option<&Path>) -> Result<Vec<Posting>, CliError> {
+        match (self.from_store, self.files.is_empty()) {
+            (true, true) => {
+                // `orders --db list.json` reads as "the file, from the store"; clap has taken the file
+                // for the database path.
+                if let Some(ext) = db.and_then(Path::extension).and_then(|e| e.to_str()) {
+                    if ["json", "csv"].contains(&ext.to_ascii_lowercase().as_str()) {
+                        return Err(format!(
+                            "--db {}: that is the database path; to list a file, give it without --db",
+                            db.unwrap_or(Path::new("")).display()
+                        )
+                        .into());
+                    }
+                }
+                Ok(super::station::open_store(db, "orders")?.all_postings()?)
+            }
+            (true, false) => Err("give FILEs or --db (the stored postings), not both".into()),
+            (false, true) => {
+                Err("no postings to list: give FILEs, or --db for the stored postings".into())
+            }
+            (false, false) => load_postings(&self.files),
+        }
+    }
+}
+
 /// Every posting of `files`, in order, one record per posting number; the first file that cannot be
 /// imported ends the run. Fields left unread and postings merged are told on stderr.
 pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError> {
@@ -55,10 +87,19 @@ pub(crate) fn load_postings(files: &[PathBuf]) -> Result<Vec<Posting>, CliError>
     Ok(imported.postings)
 }
 
+/// How many warnings are written one by one; the rest are counted, so that a file with a bad date in
+/// every posting does not bury the output.
+const WARNINGS_SHOWN: usize = 20;
+
 /// Writes an import's warnings and its merge note to stderr.
 pub(crate) fn tell_import(imported: &order::Imported) {
-    for warning in &imported.warnings {
+    for warning in imported.warnings.iter().take(WARNINGS_SHOWN) {
         eprintln!("warning: {warning}");
+    }
+    if let Some(more) = imported.warnings.len().checked_sub(WARNINGS_SHOWN) {
+        if more > 0 {
+            eprintln!("warning: … and {more} more field(s) left unread");
+        }
     }
     if let Some(note) = imported.merge_note() {
         eprintln!("{note}");
@@ -66,7 +107,13 @@ pub(crate) fn tell_import(imported: &order::Imported) {
 }
 
 /// Runs the command.
-pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
+pub fn run(args: OrdersArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    // A usage error like clap's own (clap cannot require FILE "unless --db" when --db, a global option,
+    // comes before the command).
+    if args.files.is_empty() && !args.from_store {
+        eprintln!("error: give FILE..., or --db for the stored postings\n\nUsage: shiplabel orders <FILE>...\n       shiplabel orders --db [PATH]");
+        return Ok(ExitCode::from(2));
+    }
     for status in &args.statuses {
         if !Status::parse(status).is_known() {
             let known: Vec<&str> = Status::KNOWN.iter().map(Status::as_str).collect();
@@ -79,9 +126,10 @@ pub fn run(args: OrdersArgs) -> Result<ExitCode, CliError> {
     }
     let now = args.now.unwrap_or_else(Utc::now);
     if args.due {
-        return super::due::run(&args, now);
+        return super::due::run(&args, db, now);
     }
-    let summaries: Vec<PostingSummary> = load_postings(&args.files)?
+    let summaries: Vec<PostingSummary> = args
+        .postings(db)?
         .iter()
         .filter(|p| args.status_wanted(p))
         .map(|p| PostingSummary::new(p, now))

@@ -9,9 +9,9 @@ use super::station::PrinterOpts;
 use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
 use shiplabel::output::write_atomic_with;
-use shiplabel::pipeline::{self, RenderError, RenderOptions};
 use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
 #[derive(Debug, clap::Args)]
@@ -97,7 +97,7 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             ..RenderOptions::at_dpi(profile.dpi)
         };
         for posting in super::orders::load_postings(&files)? {
-            match pipeline::named_bitmaps(&posting, &template, &options) {
+            match shiplabel::named_bitmaps(&posting, &template, &options) {
                 Ok(named) => labels.extend(named),
                 Err(RenderError::NotLabelable(reason)) => eprintln!("skipped: {reason}"),
                 Err(e) => return Err(e.into()),
@@ -201,7 +201,8 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
             return Err(e.into());
         }
     };
-    for (name, why) in &summary.uncertain {
+    for issue in &summary.uncertain {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("uncertain: {name}: {why}");
     }
     println!(

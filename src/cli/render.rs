@@ -11,8 +11,9 @@ use super::station::open_existing_store;
 use super::{parse_now, CliError};
 use shiplabel::order::{Posting, Status};
 use shiplabel::output::{write_all_atomic, write_atomic_with};
-use shiplabel::pipeline::{self, RenderError, RenderOptions, RenderReport, DEFAULT_DPI, DPI_RANGE};
+use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::{RenderError, RenderOptions, RenderReport};
 
 /// Render labels for postings to a PDF (one page per label), a PNG, or a directory of PNGs.
 ///
@@ -131,7 +132,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             // Errors other than writing come out of the writer as io::Errors; keep the real one here.
             let mut failure: Option<CliError> = None;
             write_atomic_with(&args.output, |out| {
-                let rendered = pipeline::render_pdf_with_progress(
+                let rendered = shiplabel::render_pdf_with_progress(
                     &postings,
                     &template,
                     &options,
@@ -170,7 +171,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             let single = matches!(target, Target::Png);
             let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
             // Made on all cores in the order of the postings, as the PDF's pages are.
-            let rendered = pipeline::render_png_files(
+            let rendered = shiplabel::render_png_files(
                 &postings,
                 &template,
                 &options,

@@ -37,7 +37,8 @@ pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             println!("{name}: printed again on {}", args.printer.printer);
         }
     }
-    for (name, why) in &summary.failed {
+    for issue in &summary.failed {
+        let (name, why) = (&issue.label, &issue.reason);
         println!("{name}: not printed: {why}");
     }
     Ok(if summary.failed.is_empty() {

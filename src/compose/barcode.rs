@@ -6,6 +6,7 @@ use crate::template::BarcodeBox;
 
 /// Why a barcode could not be placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlaceError {
     /// The value cannot be encoded in the symbology.
     #[error(transparent)]
@@ -93,12 +94,23 @@ pub fn barcode_item(
     let mut bars = Vec::new();
     match symbol.shape() {
         Shape::Linear { modules } => {
+            // Bars between ITF-14's bearer bars; the bearers themselves as more rectangles.
+            let layout = symbol.linear_layout(module, total_h);
+            let left_edge = left + offset;
             for run in barcode::dark_runs(modules) {
                 bars.push(Rect::new(
-                    (x0 + module * f64::from(run.start)) * unit,
-                    top * unit,
+                    (left_edge + layout.bars_left + module * f64::from(run.start)) * unit,
+                    (top + layout.bars_top) * unit,
                     module * f64::from(run.width) * unit,
-                    total_h * unit,
+                    layout.bars_height * unit,
+                ));
+            }
+            for [x, y, w, h] in layout.bearers {
+                bars.push(Rect::new(
+                    (left_edge + x) * unit,
+                    (top + y) * unit,
+                    w * unit,
+                    h * unit,
                 ));
             }
         }

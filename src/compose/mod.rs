@@ -17,7 +17,7 @@
 //! ```
 
 mod barcode;
-pub mod text;
+mod text;
 
 use crate::barcode::{BarcodeError, SizeError};
 use crate::font::FontStyle;
@@ -25,7 +25,6 @@ use crate::label::{Field, LabelData};
 use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
 
-pub use crate::template::BarcodeBox;
 pub use barcode::{barcode_item, PlaceError};
 
 /// A composed label and what went wrong without stopping it.
@@ -56,6 +55,7 @@ pub enum ComposeWarning {
 
 /// A label that cannot be composed. Each names the label (posting number) and the template element.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     /// A field the barcode is made of has no value (absent, empty or a placeholder such as `"0"`), and
     /// no fallback the template declares has one: a barcode without it would be a wrong barcode.

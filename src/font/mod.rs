@@ -130,7 +130,7 @@ impl Font {
     }
 
     /// The parsed tables.
-    pub fn face(&self) -> &ttf_parser::Face<'static> {
+    pub(crate) fn face(&self) -> &ttf_parser::Face<'static> {
         &self.face
     }
 
@@ -213,7 +213,7 @@ impl Font {
     }
 
     /// The fontdue rasteriser for this font, parsed on first use (the PDF path never needs it).
-    pub fn rasterizer(&self) -> &fontdue::Font {
+    pub(crate) fn rasterizer(&self) -> &fontdue::Font {
         self.raster.get_or_init(|| {
             let settings = fontdue::FontSettings {
                 collection_index: 0,

@@ -149,6 +149,7 @@ pub enum ClientDisputeOutcome {
 
 /// A refused last-mile move. Every variant names the posting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DeliveryError {
     /// The move does not start from where the posting is.
     #[error("posting {posting}: cannot {action}: it is {from} (status {status}{})", substatus.as_ref().map(|s| format!(", substatus {s}")).unwrap_or_default())]

@@ -63,6 +63,7 @@ pub(crate) fn deadline_text(deadline: &Option<DateTime<Utc>>) -> String {
 
 /// A refused action on a posting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OrderError {
     /// An FBO posting: Ozon packs, ships and cancels it, not the seller.
     #[error(

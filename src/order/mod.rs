@@ -47,7 +47,7 @@ pub use delivery::{
 pub use error::{Action, OrderError};
 pub use import::{
     load_file, parse_auto, parse_csv, parse_json, read_bytes, read_csv, read_file, read_files,
-    read_json, Encoding, ImportError, ImportWarning, Imported, DEFAULT_CURRENCY, DEFAULT_STATUS,
+    read_json, ImportError, ImportWarning, Imported, DEFAULT_CURRENCY, DEFAULT_STATUS,
     MAX_CSV_LINE, MAX_INPUT_BYTES, RECORD_COLUMNS,
 };
 pub use label::{NotLabelable, NotLabelableReason};

@@ -20,6 +20,7 @@ pub struct Money {
 
 /// Why an amount could not be read or computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     /// The text is not a decimal number.
     #[error("{0:?} is not a decimal amount")]

@@ -224,6 +224,7 @@ impl Zone {
 
 /// A bad reminder template: where and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TemplateError {
     /// `{name}` with a name that is not a placeholder.
     #[error("{template}: line {line}, column {column}: unknown placeholder {{{name}}}; known: {}", PLACEHOLDERS.join(", "))]

@@ -149,6 +149,7 @@ fn validate_s10(number: &str) -> Result<(), String> {
 
 /// A refused tracking-number or in-transit action. Every variant names the posting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TrackingError {
     /// Ozon's own logistics sets its tracking itself.
     #[error("posting {posting}: delivered by Ozon (tpl_integration_type ozon): Ozon assigns the tracking number, a manual one is refused")]

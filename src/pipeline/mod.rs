@@ -32,9 +32,8 @@ use crate::bitmap::Bitmap;
 use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
 use crate::label::{labels_of, LabelRuleError};
 use crate::order::{NotLabelable, Posting};
-use crate::render::pdf::{PdfOptions, PdfWriter, PreparedPage};
-use crate::render::raster;
-pub use crate::scene::{DEFAULT_DPI, DPI_RANGE};
+use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
+use crate::scene::{DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
 
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
@@ -120,6 +119,7 @@ pub struct NamedLabel {
 
 /// Why labels could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     /// The posting may not get a label now (ask for a sample with [`RenderOptions::samples`]).
     #[error(transparent)]
@@ -269,7 +269,7 @@ pub fn render_png_files(
         postings,
         template,
         options,
-        |scene| raster::rasterize(scene, dpi).to_png(Some(dpi)),
+        |scene| rasterize(scene, dpi).to_png(Some(dpi)),
         &mut |posting, Slot { index, of, name }, png| {
             sink(
                 posting,
@@ -370,7 +370,7 @@ pub fn named_bitmaps(
 ) -> Result<Vec<(String, Bitmap)>, RenderError> {
     Ok(posting_labels(posting, template, options)?
         .into_iter()
-        .map(|l| (l.name, raster::rasterize(&l.composed.scene, options.dpi)))
+        .map(|l| (l.name, rasterize(&l.composed.scene, options.dpi)))
         .collect())
 }
 

@@ -5,6 +5,7 @@ use super::transport::TransportError;
 
 /// Anything that stops a label from reaching a printer.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrinterError {
     /// A user profile could not be read or is not a valid profile.
     #[error("printer profile {origin}: {message}")]

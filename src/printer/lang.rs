@@ -12,12 +12,20 @@ use std::fmt::Write as _;
 use super::error::PrinterError;
 use super::place::Placed;
 use super::profile::{Language, Media, Profile};
+use crate::barcode::{self, Symbology};
 
-/// A Code 128 symbol the printer draws itself (ZPL `^BC`, TSPL `BARCODE`) instead of receiving it as
-/// raster. Coordinates are the label bitmap's (before placement); the bitmap should leave the area white.
+/// A symbol the printer draws itself (ZPL `^B…`, TSPL `BARCODE`) instead of receiving it as raster.
+/// Coordinates are the label bitmap's (before placement); the bitmap should leave the area white.
+///
+/// Symbologies sent as commands (each checked by rendering the job in labelize and reading it back): Code 128,
+/// Code 39 and Code 39 with its mod-43 check character (sent as plain Code 39 with our check character; TSPL:
+/// without `$ / + %`), EAN-13 in both languages; EAN-8 and UPC-A in ZPL. The others (GS1, ITF-14 with its bearer bars, UPC-E, add-ons, QR, DataMatrix) are
+/// refused: send them as raster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NativeBarcode {
-    /// The data, printable ASCII.
+    /// The symbology.
+    pub symbology: Symbology,
+    /// The data, printable ASCII, as for [`barcode::encode`].
     pub value: String,
     /// Left edge of the symbol (start of the first bar; the quiet zone is the caller's) in dots.
     pub x: u32,
@@ -66,11 +74,16 @@ pub fn encode_with_barcodes(
         }
         if let Some((i, c)) = unsendable_char(&code.value) {
             return Err(fail(format!(
-                "character {c:?} at position {} cannot be sent in a {} barcode command",
+                "character {} at position {} cannot be sent in a {} barcode command",
+                barcode::gs1::show_char(c),
                 i + 1,
                 profile.language
             )));
         }
+        // The value must be one our own encoder takes: the printer gets the same data, check digits left
+        // for it to compute.
+        let symbol =
+            barcode::encode(code.symbology, &code.value).map_err(|e| fail(e.to_string()))?;
         if code.x < placed.source_x || code.x - placed.source_x >= placed.bitmap.width() {
             return Err(fail(format!(
                 "x = {} is outside the printable width",
@@ -78,18 +91,67 @@ pub fn encode_with_barcodes(
             )));
         }
         let x = placed.x + code.x - placed.source_x;
-        let (m, h, v, y) = (code.module_dots, code.height_dots, &code.value, code.y);
-        let _ = match profile.language {
+        let (m, h, y) = (code.module_dots, code.height_dots, code.y);
+        // EAN and UPC: the digits without the check digit, which the printer adds.
+        let content = symbol.content();
+        let body = content
+            .get(..content.len().saturating_sub(1))
+            .unwrap_or_default();
+        let v = code.value.as_str();
+        // Code 39: the value, and the mod-43 character when the symbology has it.
+        let code39 = symbol.text();
+        let command = match (profile.language, code.symbology) {
             // Mode A: the printer picks the code sets (digit runs in set C).
-            Language::Zpl => write!(commands, "\n^FO{x},{y}^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
-            Language::Tspl => write!(
-                commands,
-                "BARCODE {x},{y},\"128\",{h},0,0,{m},{m},\"{v}\"\r\n"
-            ),
-            Language::Escpos => Ok(()),
+            (Language::Zpl, Symbology::Code128) => format!("^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
+            // Code 39 with the mod-43 character: the plain command with our check character appended draws
+            // the same bars (and does not depend on the printer computing it).
+            (Language::Zpl, Symbology::Code39 | Symbology::Code39Mod43) => {
+                format!("^BY{m},3^B3N,N,{h},N,N^FD{code39}^FS")
+            }
+            (Language::Zpl, Symbology::Ean13) => format!("^BY{m}^BEN,{h},N,N^FD{body}^FS"),
+            (Language::Zpl, Symbology::Ean8) => format!("^BY{m}^B8N,{h},N,N^FD{body}^FS"),
+            (Language::Zpl, Symbology::UpcA) => format!("^BY{m}^BUN,{h},N,N,Y^FD{body}^FS"),
+            (Language::Tspl, Symbology::Code128) => tspl_barcode(x, y, "128", h, m, m, v),
+            // TSPL2 printers draw "39" in full ASCII, where $ / + % are shift characters: only values
+            // without them come out as standard Code 39.
+            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43)
+                if code39.contains(['$', '/', '+', '%']) =>
+            {
+                return Err(fail(
+                    "TSPL's Code 39 command reads $ / + % as full-ASCII shifts; send it as raster"
+                        .into(),
+                ))
+            }
+            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43) => {
+                tspl_barcode(x, y, "39", h, m, 3 * m, code39)
+            }
+            (Language::Tspl, Symbology::Ean13) => tspl_barcode(x, y, "EAN13", h, m, m, body),
+            (language, symbology) => {
+                return Err(fail(format!(
+                    "{language} has no barcode command shiplabel uses for {symbology}; send it as raster"
+                )))
+            }
         };
+        if code.value.contains('+') {
+            return Err(fail(format!(
+                "{} add-ons are not sent as printer barcode commands; send the symbol as raster",
+                code.symbology
+            )));
+        }
+        match profile.language {
+            Language::Zpl => {
+                let _ = write!(commands, "\n^FO{x},{y}{command}");
+            }
+            _ => commands.push_str(&command),
+        }
     }
     Ok(encode_inserting(placed, profile, copies, &commands))
+}
+
+/// A TSPL `BARCODE` command: x, y, code type, height, no human-readable line, no rotation, narrow and wide
+/// element widths in dots, data.
+fn tspl_barcode(x: u32, y: u32, kind: &str, h: u32, narrow: u32, wide: u32, v: &str) -> String {
+    format!("BARCODE {x},{y},\"{kind}\",{h},0,0,{narrow},{wide},\"{v}\"\r\n")
 }
 
 /// The first character a barcode command cannot carry: outside printable ASCII, or one the language

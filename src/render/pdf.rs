@@ -264,7 +264,7 @@ impl<W: Write> Counting<W> {
 /// ```
 /// use shiplabel::compose::compose;
 /// use shiplabel::label::LabelData;
-/// use shiplabel::render::pdf::{PdfOptions, PdfWriter};
+/// use shiplabel::render::{PdfOptions, PdfWriter};
 /// use shiplabel::template::Template;
 ///
 /// let template = Template::builtin("ozon-fbs")?;

@@ -12,12 +12,13 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::barcode::Symbology;
-use crate::compose::{barcode_item, BarcodeBox};
+use crate::compose::barcode_item;
 use crate::font::FontStyle;
 use crate::order::{Money, OrderError, Posting};
-use crate::render::pdf::{PdfOptions, PdfWriter};
+use crate::render::{PdfOptions, PdfWriter};
 use crate::scene::{Item, Rect, Scene, TextRun};
 use crate::template::Align;
+use crate::template::BarcodeBox;
 
 /// A4 in millimetres.
 pub const PAGE_W: f64 = 210.0;
@@ -93,6 +94,7 @@ pub struct PageLayout {
 
 /// Why a handover sheet could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HandoverError {
     /// Nothing to hand over.
     #[error("no posting can be handed over ({skipped} skipped)")]

@@ -15,12 +15,13 @@ use crate::compose::{compose, ComposeError};
 use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
-use crate::render::raster::rasterize;
+use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
 
 /// What went wrong while printing from the store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StationError {
     /// The store failed.
     #[error(transparent)]
@@ -97,11 +98,20 @@ pub struct PrintSummary {
     /// Labels sent, by name.
     pub sent: Vec<String>,
     /// Jobs that failed without sending, with the reason.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<LabelIssue>,
     /// Jobs found or left uncertain, with the reason.
-    pub uncertain: Vec<(String, String)>,
+    pub uncertain: Vec<LabelIssue>,
     /// Jobs still queued when the run stopped.
     pub left_queued: usize,
+}
+
+/// A label that did not simply print: which one and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelIssue {
+    /// The label's name: the posting number, with the package number when there are several.
+    pub label: String,
+    /// What happened, in words for the operator.
+    pub reason: String,
 }
 
 /// What one scanned line did.
@@ -174,16 +184,20 @@ impl<'s> Station<'s> {
                 LabelRuleError::TooManyBoxes { posting, .. } => posting.clone(),
                 LabelRuleError::NoProducts { label } => label.clone(),
             };
-            summary.failed.push((name, line));
+            summary.failed.push(LabelIssue {
+                label: name,
+                reason: line,
+            });
         }
         let result = self.print_queue(None, now, &mut summary, &mut progress);
         // Uncertain jobs are reported every run until resolved; with `reprint_uncertain` they have
         // just been printed again and are no longer uncertain.
         for job in self.store.unsettled_uncertain()? {
             let name = self.label_name(&job.posting_number, job.package_number);
-            summary
-                .uncertain
-                .push((name, job.error.unwrap_or_default()));
+            summary.uncertain.push(LabelIssue {
+                label: name,
+                reason: job.error.unwrap_or_default(),
+            });
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -251,16 +265,12 @@ impl<'s> Station<'s> {
             Err(e) => {
                 let name = self.label_name(&unit.posting_number, unit.package_number);
                 let why = reason(&e);
-                self.store.set_job_state(
-                    id,
-                    JobState::Failed,
-                    None,
-                    Some(&why),
-                    None,
-                    Utc::now(),
-                )?;
+                self.store.mark_failed(id, None, &why, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
-                summary.failed.push((name, why));
+                summary.failed.push(LabelIssue {
+                    label: name,
+                    reason: why,
+                });
                 return Ok(());
             }
         };
@@ -276,36 +286,24 @@ impl<'s> Station<'s> {
                             sent: false,
                         };
                         let why = reason(&e);
-                        self.store.set_job_state(
-                            id,
-                            JobState::Failed,
-                            Some(&self.uri),
-                            Some(&why),
-                            None,
-                            Utc::now(),
-                        )?;
-                        summary.failed.push((name, why));
+                        self.store
+                            .mark_failed(id, Some(&self.uri), &why, Utc::now())?;
+                        summary.failed.push(LabelIssue {
+                            label: name,
+                            reason: why,
+                        });
                         return Err(e);
                     }
                 }
             }
         };
         // The journal says `sending` (synced) before the first byte leaves.
-        if !self.store.set_job_state(
-            id,
-            JobState::Sending,
-            Some(&self.uri),
-            None,
-            None,
-            Utc::now(),
-        )? {
+        if !self.store.start_sending(id, &self.uri, Utc::now())? {
             return Ok(());
         }
         match printer.send(&bytes) {
             Ok(report) => {
-                let size = i64::try_from(report.bytes).unwrap_or(i64::MAX);
-                self.store
-                    .set_job_state(id, JobState::Sent, None, None, Some(size), Utc::now())?;
+                self.store.mark_sent(id, report.bytes, Utc::now())?;
                 progress(&format!(
                     "{name}: sent {} bytes; printer: {}",
                     report.bytes,
@@ -317,15 +315,19 @@ impl<'s> Station<'s> {
             Err((source, sent)) => {
                 self.printer = None;
                 let why = reason(&source);
-                let state = if sent {
-                    summary.uncertain.push((name, why.clone()));
-                    JobState::Uncertain
+                if sent {
+                    self.store.mark_uncertain(id, &why, Utc::now())?;
+                    summary.uncertain.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
                 } else {
-                    summary.failed.push((name, why.clone()));
-                    JobState::Failed
-                };
-                self.store
-                    .set_job_state(id, state, None, Some(&why), None, Utc::now())?;
+                    self.store.mark_failed(id, None, &why, Utc::now())?;
+                    summary.failed.push(LabelIssue {
+                        label: name,
+                        reason: why,
+                    });
+                }
                 Err(StationError::Printer { source, sent })
             }
         }
@@ -465,12 +467,10 @@ impl<'s> Station<'s> {
                 // after the operator rescans; failed, the next run queues them only if still needed.
                 for &rest in &ids[n + 1..] {
                     self.store
-                        .set_job_state(
+                        .mark_failed(
                             rest,
-                            JobState::Failed,
                             None,
-                            Some("not printed: an earlier label of this scan failed"),
-                            None,
+                            "not printed: an earlier label of this scan failed",
                             Utc::now(),
                         )
                         .map_err(|e| fail(e.into()))?;
@@ -478,8 +478,8 @@ impl<'s> Station<'s> {
                 return Err(fail(e));
             }
         }
-        if let Some((name, why)) = summary.failed.first() {
-            return Err(format!("✗ {name}: not printed: {why}"));
+        if let Some(LabelIssue { label, reason }) = summary.failed.first() {
+            return Err(format!("✗ {label}: not printed: {reason}"));
         }
         did.push(if again {
             "label printed again"

@@ -65,6 +65,23 @@ impl JobState {
     pub fn parse(text: &str) -> Option<JobState> {
         JobState::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// Whether the journal moves a job from this state to `next`: `queued → claimed → sending → sent`;
+    /// `claimed` or `sending → failed`; `sending → uncertain`; back to `queued` a claim whose owner died
+    /// (`claimed`) and, on request, an `uncertain` job. Nothing else: in particular a job never becomes
+    /// `sent` without having been `sending`.
+    pub fn can_become(self, next: JobState) -> bool {
+        use JobState::*;
+        matches!(
+            (self, next),
+            (Queued, Claimed)
+                | (Claimed, Sending)
+                | (Sending, Sent)
+                | (Claimed | Sending, Failed)
+                | (Sending, Uncertain)
+                | (Claimed | Uncertain, Queued)
+        )
+    }
 }
 
 impl std::fmt::Display for JobState {
@@ -367,31 +384,82 @@ impl Store {
         self.job(id).map(Some)
     }
 
-    /// Moves a job this process holds to `state`; `false` when it no longer holds it.
-    pub fn set_job_state(
+    /// `claimed → sending`, written (and synced) just before the first byte goes to `printer`. `false`
+    /// when this process no longer holds the job or it is not `claimed`.
+    pub fn start_sending(
         &mut self,
         id: i64,
-        state: JobState,
+        printer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Sending, Some(printer), None, None, now)
+    }
+
+    /// `sending → sent`: all `bytes` reached the printer.
+    pub fn mark_sent(
+        &mut self,
+        id: i64,
+        bytes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+        self.move_held(id, JobState::Sent, None, None, Some(bytes), now)
+    }
+
+    /// `claimed → failed` or `sending → failed`: nothing reached the printer, for the reason `error`
+    /// (and on `printer`, when one was tried).
+    pub fn mark_failed(
+        &mut self,
+        id: i64,
+        printer: Option<&str>,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Failed, printer, Some(error), None, now)
+    }
+
+    /// `sending → uncertain`: the link failed after part of the job may have reached the printer.
+    pub fn mark_uncertain(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.move_held(id, JobState::Uncertain, None, Some(error), None, now)
+    }
+
+    /// Moves a job this process holds to `to`, only from a state [`JobState::can_become`] allows.
+    fn move_held(
+        &mut self,
+        id: i64,
+        to: JobState,
         printer: Option<&str>,
         error: Option<&str>,
         bytes: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let from: Vec<&str> = [JobState::Claimed, JobState::Sending]
+            .into_iter()
+            .filter(|s| s.can_become(to))
+            .map(JobState::as_str)
+            .collect();
         let changed = self
             .conn
             .prepare_cached(
                 "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
                      bytes = COALESCE(?5, bytes), updated_at = ?6
-                 WHERE id = ?1 AND owner = ?7 AND state IN ('claimed', 'sending')",
+                 WHERE id = ?1 AND owner = ?7 AND state IN (?8, ?9)",
             )?
             .execute(params![
                 id,
-                state.as_str(),
+                to.as_str(),
                 printer,
                 error,
                 bytes,
                 stamp(now),
-                self.owner()
+                self.owner(),
+                from.first().copied(),
+                from.last().copied(),
             ])?;
         Ok(changed == 1)
     }

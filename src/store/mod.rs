@@ -20,9 +20,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod journal;
+mod journal;
 mod postings;
-pub mod schema;
+mod schema;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,8 +34,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use crate::label::LabelUnit;
 pub use journal::{Job, JobKind, JobState};
 pub use postings::{Found, HistoryEntry, ImportReport};
-// The rank lives with the statuses (the importer merges repeated postings by it too).
-pub use crate::order::status_rank;
+pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 
 use crate::order::OrderError;
 
@@ -43,10 +43,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// SQLite failed (locked past the busy timeout, disk full, corrupt file, …).
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] DatabaseError),
     /// The database file or its directory could not be created.
     #[error("database {path}: {source}")]
     Io {
@@ -71,7 +72,7 @@ pub enum StoreError {
         posting: String,
         /// Why.
         #[source]
-        source: serde_json::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No database at this path (commands other than `import` do not create one).
     #[error("no station database at {} (`shiplabel import` creates it)", .0.display())]
@@ -85,6 +86,28 @@ pub enum StoreError {
     /// No data directory could be found for the default database path.
     #[error("cannot find a data directory for the database: set XDG_DATA_HOME or HOME, or pass --db PATH")]
     NoDataDir,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(DatabaseError(error))
+    }
+}
+
+/// An error SQLite reported, in SQLite's words. Its own type keeps the SQL library out of the API.
+#[derive(Debug)]
+pub struct DatabaseError(rusqlite::Error);
+
+impl std::fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// Who changes the store: recorded with every status change and print job.
@@ -199,10 +222,5 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
-    }
-
-    /// The underlying connection, for inspection (tests, reports).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
     }
 }

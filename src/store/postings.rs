@@ -64,7 +64,7 @@ pub(crate) fn write_posting(
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(posting).map_err(|source| StoreError::Corrupt {
         posting: posting.posting_number.clone(),
-        source,
+        source: source.into(),
     })?;
     tx.prepare_cached(
         "INSERT INTO postings (posting_number, order_number, status, substatus, data, updated_at,
@@ -112,7 +112,7 @@ fn index_codes(tx: &Transaction<'_>, posting: &Posting) -> Result<(), StoreError
     for s in &posting.shipments {
         let data = serde_json::to_string(s).map_err(|source| StoreError::Corrupt {
             posting: posting.posting_number.clone(),
-            source,
+            source: source.into(),
         })?;
         shipment.execute(params![
             posting.posting_number,
@@ -142,7 +142,7 @@ pub(crate) fn reindex_all(tx: &Transaction<'_>) -> Result<(), StoreError> {
 fn parse(number: &str, data: &str) -> Result<Posting, StoreError> {
     serde_json::from_str(data).map_err(|source| StoreError::Corrupt {
         posting: number.to_owned(),
-        source,
+        source: source.into(),
     })
 }
 

@@ -5,7 +5,8 @@
 //! plain job list. Version 2 adds the indexed columns the station looks postings up by (status rank,
 //! dates, barcodes), the product-code index for scanning, shipments, the substatus in the history and
 //! the journal's owner and lease. A migration that needs data from the JSON (the rank, the product
-//! codes) recomputes it in Rust with the same code that writes new rows.
+//! codes) recomputes it in Rust with the same code that writes new rows. Version 3 adds `sync_state`,
+//! the key-value notes a marketplace pull keeps between runs.
 
 use rusqlite::Transaction;
 
@@ -13,7 +14,7 @@ use super::postings::reindex_all;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Schema version 1, kept verbatim: migrations start from it, and the tests build a version-1
 /// database from it.
@@ -84,6 +85,16 @@ CREATE INDEX jobs_state ON jobs(state);
 CREATE INDEX jobs_label ON jobs(posting_number, package_number);
 ";
 
+/// Version 3: what a marketplace pull remembers between runs (the Ozon client's last pull time), as
+/// key-value rows: one table for every such note instead of a column per source.
+const V3: &str = "
+CREATE TABLE sync_state (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+";
+
 /// Brings the database to [`SCHEMA_VERSION`]. Refuses a database written by a newer build.
 pub fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -99,6 +110,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     if version < 2 {
         tx.execute_batch(V2)?;
         reindex_all(tx)?;
+    }
+    if version < 3 {
+        tx.execute_batch(V3)?;
     }
     if version != SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

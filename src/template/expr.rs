@@ -25,6 +25,7 @@ enum Piece {
 
 /// Why an expression does not parse; `position` is the character offset in the expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExprError {
     /// A name in braces that is not a label field.
     #[error("unknown field `{name}` at character {position} (known fields: {known})")]

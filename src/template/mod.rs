@@ -59,7 +59,7 @@ pub struct Page {
     pub height_mm: f64,
 }
 
-pub use crate::label::Repeat;
+use crate::label::Repeat;
 
 /// Horizontal alignment within an element's box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +196,7 @@ pub struct TextSpec {
 
 /// A template that cannot be used. Messages name the template and, where there is one, the element.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TemplateError {
     /// No built-in template by that name and no such file.
     #[error("no template named {name:?} (built-in: {available}) and no such file")]

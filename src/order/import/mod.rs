@@ -59,10 +59,11 @@ use locate::{line_column, path_text, span_of, Step};
 
 pub use ozon::DEFAULT_CURRENCY;
 pub use records::{DEFAULT_STATUS, MAX_CSV_LINE, RECORD_COLUMNS};
-pub use text::{Encoding, MAX_INPUT_BYTES};
+pub use text::MAX_INPUT_BYTES;
 
 /// Why a file could not be imported. Every variant names the file it is about.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
     #[error("{file}: cannot read")]
@@ -224,7 +225,7 @@ fn printable(text: &str) -> String {
 
 /// A field left unread because its value could not be read and nothing on a label or in a gate needs
 /// it (see `docs/orders.md`): the import goes on without it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImportWarning {
     /// The file.
     pub file: String,
@@ -294,7 +295,14 @@ impl Imported {
                 }
             }
         }
-        self.warnings.extend(other.warnings);
+        // The same file given twice warns once.
+        let mut known: std::collections::HashSet<ImportWarning> =
+            self.warnings.iter().cloned().collect();
+        for warning in other.warnings {
+            if known.insert(warning.clone()) {
+                self.warnings.push(warning);
+            }
+        }
         self.merged += other.merged;
     }
 

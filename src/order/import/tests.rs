@@ -555,7 +555,7 @@ fn fbo_list_and_get_are_fbo_postings_that_never_get_a_label() {
         "ozon_traps.json",
         "ozon_postings_array.json",
         "ozon_v3_get_barcodes_null.json",
-        "ozon_v4_unfulfilled_placeholder_barcodes.json",
+        "ozon_v4_unfulfilled_docs_example.json",
         "records.csv",
     ] {
         for p in load_file(&data(file)).unwrap() {
@@ -575,7 +575,7 @@ fn fbo_list_and_get_are_fbo_postings_that_never_get_a_label() {
 
 #[test]
 fn placeholder_barcodes_stay_visible_and_missing_ones_stay_absent() {
-    let p = &load_file(&data("ozon_v4_unfulfilled_placeholder_barcodes.json")).unwrap()[0];
+    let p = &load_file(&data("ozon_v4_unfulfilled_docs_example.json")).unwrap()[0];
     assert_eq!(p.posting_number, "41517061-0214-1");
     assert_eq!(p.status, Status::AwaitingDeliver);
     assert_eq!(p.upper_barcode.as_deref(), Some("0"));
@@ -699,6 +699,12 @@ fn a_field_nothing_depends_on_is_left_unread_with_a_warning_naming_its_place() {
             .ends_with("left unread (no label or rule depends on it)"),
         "{w}"
     );
+
+    // The same file twice warns once.
+    let mut twice = imported.clone();
+    twice.merge(imported.clone());
+    assert_eq!(twice.warnings.len(), 1);
+    assert_eq!(twice.merged, 4);
 
     // analytics_data of the wrong type: a type error for that field, never "trailing characters".
     let imported = read_json("l.json", &list_with("analytics_data", "[1,2,3]")).unwrap();

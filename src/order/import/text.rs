@@ -22,7 +22,7 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The encoding a text input was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(super) enum Encoding {
     /// UTF-8, with or without a byte-order mark.
     Utf8,
     /// Windows-1251 (Cyrillic), as a Russian Excel saves "CSV".

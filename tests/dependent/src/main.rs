@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use shiplabel::order::load_file;
-use shiplabel::pipeline::RenderOptions;
+use shiplabel::RenderOptions;
 use shiplabel::template::Template;
 use shiplabel::{DateTime, Utc};
 
