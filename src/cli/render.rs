@@ -12,7 +12,6 @@ use super::terminal::escape;
 use super::{parse_now, CliError};
 use shiplabel::order::{Posting, Status};
 use shiplabel::output::{write_atomic_with, AtomicBatch};
-use shiplabel::render::rasterize;
 use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 use shiplabel::{RenderError, RenderOptions, RenderReport};
@@ -174,46 +173,51 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             if !single {
                 std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
             }
-            // Each PNG goes to its temporary file as soon as it is drawn (one label in memory at a
-            // time); all or nothing: they are put in place together at the end, and a failure
-            // part-way leaves no mix of new and old labels.
+            // The PNGs are made on all cores, a group of postings at a time, and come back in the order
+            // of the postings, as the PDF's pages do. Each goes to its temporary file as it comes (one
+            // group in memory at a time); all or nothing: they are put in place together at the end,
+            // and a failure part-way leaves no mix of new and old labels.
             let mut batch = AtomicBatch::new();
             let mut names = FileNames::default();
-            let mut report = RenderReport::default();
-            for (i, posting) in postings.iter().enumerate() {
-                match shiplabel::posting_labels(posting, &template, &options) {
-                    Ok(labels) => {
-                        let many = labels.len() > 1;
-                        for (n, label) in labels.into_iter().enumerate() {
-                            if single && !batch.is_empty() {
-                                return Err("more than one label does not fit one PNG file; give \
-                                     a directory (e.g. -o labels/)"
-                                    .into());
-                            }
-                            let png =
-                                rasterize(&label.composed.scene, args.dpi).to_png(Some(args.dpi));
-                            let path = if single {
-                                args.output.clone()
-                            } else {
-                                args.output
-                                    .join(names.unique(&posting.posting_number, many, n))
-                            };
-                            report.labels += 1;
-                            report.samples += usize::from(label.sample);
-                            report.warnings.extend(label.composed.warnings);
-                            batch
-                                .add(&path, |w| std::io::Write::write_all(w, &png))
-                                .map_err(|(path, e)| cannot_write(&path, e))?;
-                        }
+            // What stopped the sink, kept here: the batch function only carries its own errors.
+            let mut stop: Option<CliError> = None;
+            let rendered = shiplabel::render_png_files(
+                &postings,
+                &template,
+                &options,
+                &mut |posting, label| {
+                    if single && !batch.is_empty() {
+                        stop = Some(
+                            "more than one label does not fit one PNG file; give a directory \
+                             (e.g. -o labels/)"
+                                .into(),
+                        );
+                        return Err(RenderError::Io(std::io::Error::other("stopped")));
                     }
-                    Err(RenderError::NotLabelable(why)) => report.skipped.push(why),
-                    Err(e @ (RenderError::Compose(_) | RenderError::Rule(_))) if !args.strict => {
-                        report.failed.push(e)
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                progress.set_position(i as u64 + 1);
-            }
+                    let path = if single {
+                        args.output.clone()
+                    } else {
+                        args.output.join(names.unique(
+                            &posting.posting_number,
+                            label.of > 1,
+                            label.index,
+                        ))
+                    };
+                    batch
+                        .add(&path, |w| std::io::Write::write_all(w, &label.png))
+                        .map_err(|(path, e)| {
+                            stop = Some(cannot_write(&path, e));
+                            RenderError::Io(std::io::Error::other("stopped"))
+                        })
+                },
+                &mut |done| progress.set_position(done as u64),
+            );
+            let report = match rendered {
+                Ok(report) => report,
+                // No label at all: a single PNG says so below; a directory gets no files.
+                Err(RenderError::NoLabels { report, .. }) => *report,
+                Err(e) => return Err(stop.take().unwrap_or_else(|| e.into())),
+            };
             check_strict(args.strict, &report)?;
             if single && batch.is_empty() {
                 tell(&args, &report);

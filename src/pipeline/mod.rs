@@ -224,11 +224,6 @@ pub fn render_pdf_with_progress<W: Write>(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(W, RenderReport), RenderError> {
     check_dpi(options.dpi)?;
-    // One clock for the whole batch: a posting's fate must not depend on when its group came up.
-    let options = RenderOptions {
-        now: Some(options.now.unwrap_or_else(Utc::now)),
-        ..options.clone()
-    };
     let mut writer = PdfWriter::new(
         out,
         PdfOptions {
@@ -236,32 +231,113 @@ pub fn render_pdf_with_progress<W: Write>(
             creation_date: options.creation_date,
         },
     )?;
+    let report = batch(
+        postings,
+        template,
+        options,
+        PreparedPage::new,
+        &mut |_, _, page| Ok(writer.add_prepared(page)?),
+        progress,
+    )?;
+    Ok((writer.finish()?, report))
+}
+
+/// One label of a batch as a PNG file's bytes, handed over in posting order by [`render_png_files`].
+#[derive(Debug)]
+pub struct PngLabel {
+    /// Which label of its posting this is (from 0) …
+    pub index: usize,
+    /// … of how many.
+    pub of: usize,
+    /// The label's name (see [`NamedLabel::name`]).
+    pub name: String,
+    /// The PNG file (1 bit, the resolution recorded).
+    pub png: Vec<u8>,
+}
+
+/// The labels of `postings` as PNG files at `options.dpi`, made on all cores like the PDF's pages and
+/// handed to `sink` in order (postings as given, each posting's labels in turn); `progress` gets the
+/// number of postings done after each group. Postings are gated and reported as for [`render_pdf_to`].
+pub fn render_png_files(
+    postings: &[Posting],
+    template: &Template,
+    options: &RenderOptions,
+    sink: &mut dyn FnMut(&Posting, PngLabel) -> Result<(), RenderError>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<RenderReport, RenderError> {
+    check_dpi(options.dpi)?;
+    let dpi = options.dpi;
+    batch(
+        postings,
+        template,
+        options,
+        |scene| rasterize(scene, dpi).to_png(Some(dpi)),
+        &mut |posting, Slot { index, of, name }, png| {
+            sink(
+                posting,
+                PngLabel {
+                    index,
+                    of,
+                    name,
+                    png,
+                },
+            )
+        },
+        progress,
+    )
+}
+
+/// Where a label stands among its posting's labels, and its name.
+struct Slot {
+    index: usize,
+    of: usize,
+    name: String,
+}
+
+/// The batch loop behind the PDF and the PNG outputs: postings in groups of [`BATCH`], each group's
+/// labels composed and turned into output by `make` on all cores, then handed to `take` in order
+/// (with the label's index, count and name). The report counts the labels taken and collects the
+/// warnings, the postings skipped and (with `skip_failed`) the failures; a batch without any label is
+/// [`RenderError::NoLabels`].
+fn batch<T: Send>(
+    postings: &[Posting],
+    template: &Template,
+    options: &RenderOptions,
+    make: impl Fn(&crate::scene::Scene) -> T + Sync,
+    take: &mut dyn FnMut(&Posting, Slot, T) -> Result<(), RenderError>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<RenderReport, RenderError> {
+    // One clock for the whole batch: a posting's fate must not depend on when its group came up.
+    let options = RenderOptions {
+        now: Some(options.now.unwrap_or_else(Utc::now)),
+        ..options.clone()
+    };
     let mut report = RenderReport::default();
     let mut done = 0;
     for group in postings.chunks(BATCH) {
-        // Composing and compressing is the work; it runs on all cores, pages are written in order.
-        let prepared: Vec<_> = group
+        // Composing and making the output is the work; it runs on all cores, labels are taken in order.
+        // Scenes are dropped as soon as their output is made: a group holds outputs only.
+        let made: Vec<_> = group
             .par_iter()
             .map(|posting| {
                 posting_labels(posting, template, &options).map(|labels| {
                     labels
                         .into_iter()
                         .map(|l| {
-                            (
-                                PreparedPage::new(&l.composed.scene),
-                                l.composed.warnings,
-                                l.sample,
-                            )
+                            let output = make(&l.composed.scene);
+                            (l.name, l.composed.warnings, l.sample, output)
                         })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
-        for result in prepared {
+        for (posting, result) in group.iter().zip(made) {
             match result {
-                Ok(pages) => {
-                    for (page, warnings, sample) in pages {
-                        writer.add_prepared(page)?;
+                Ok(labels) => {
+                    let of = labels.len();
+                    for (index, (name, warnings, sample, output)) in labels.into_iter().enumerate()
+                    {
+                        take(posting, Slot { index, of, name }, output)?;
                         report.labels += 1;
                         report.samples += usize::from(sample);
                         report.warnings.extend(warnings);
@@ -285,7 +361,7 @@ pub fn render_pdf_with_progress<W: Write>(
             report: Box::new(report),
         });
     }
-    Ok((writer.finish()?, report))
+    Ok(report)
 }
 
 /// Every label of a posting as a bitmap with its name, at `options.dpi` (see [`posting_labels`]).
