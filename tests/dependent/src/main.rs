@@ -6,8 +6,8 @@
 use std::process::ExitCode;
 
 use shiplabel::order::load_file;
-use shiplabel::RenderOptions;
 use shiplabel::template::Template;
+use shiplabel::RenderOptions;
 use shiplabel::{DateTime, Utc};
 
 fn main() -> ExitCode {
