@@ -43,7 +43,8 @@
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
 //! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).
 
-#![forbid(unsafe_code)]
+// No `unsafe` outside `src/sys.rs`, the few system calls the printer links need (it allows it).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -52,6 +53,7 @@ pub mod bitmap;
 pub mod compose;
 pub mod font;
 pub mod label;
+pub mod limits;
 pub mod order;
 pub mod output;
 #[cfg(feature = "ozon")]
@@ -65,6 +67,7 @@ pub mod scene;
 pub mod station;
 #[cfg(feature = "sqlite")]
 pub mod store;
+mod sys;
 pub mod template;
 
 pub use pipeline::{

@@ -100,7 +100,7 @@ fn an_output_that_is_a_directory_is_said_once() {
         .collect();
     assert_eq!(
         errors,
-        [format!("shiplabel: error: cannot write {out}: Is a directory (os error 21)").as_str()]
+        [format!("shiplabel: error: cannot write {out}: is a directory: not replaced").as_str()]
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

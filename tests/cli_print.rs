@@ -75,7 +75,7 @@ fn print_refuses_a_printer_out_of_paper_and_says_which_labels_did_not_print() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("printed 0 of 2: none; not printed 2: A-1, B-2"),
+        stderr.contains("sent 0 of 2: none; not sent 2: A-1, B-2"),
         "{stderr}"
     );
     assert!(stderr.contains("paper out"), "{stderr}");

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 
 /// The module order, lowest first. Keep it in step with `docs/architecture.md`.
 const RANKS: &[(&str, u32)] = &[
-    // Foundations every stage may use: pixels, fonts, atomic files.
+    // Foundations every stage may use: pixels, fonts, atomic files, read limits.
     ("bitmap", 0),
     ("font", 0),
     ("output", 0),
+    ("limits", 0),
+    ("sys", 0),
     // The scene's units and geometry: composing produces it, templates and barcode sizing use its units.
     ("scene", 1),
     // The domain and the symbologies, independent of each other.

@@ -390,13 +390,13 @@ fn reprint_of_a_label_never_printed_says_so() {
     let out = reprint();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("it had never been printed before"),
+        text(&out.stdout).contains("it had never been sent before"),
         "{}",
         text(&out.stdout)
     );
     let out = reprint();
     assert!(
-        text(&out.stdout).contains("printed again"),
+        text(&out.stdout).contains("sent again"),
         "{}",
         text(&out.stdout)
     );

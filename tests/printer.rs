@@ -313,9 +313,9 @@ fn a_dropped_connection_names_the_labels_printed_and_not_printed() {
         );
         let text = err.to_string();
         assert!(
-            text.contains("printed 2 of 5: 0132112277-0101-1, 0132112277-0102-1")
+            text.contains("sent 2 of 5: 0132112277-0101-1, 0132112277-0102-1")
                 && text.contains(
-                    "not printed 3: 0132112277-0103-1, 0132112277-0104-1, 0132112277-0105-1"
+                    "not sent 3: 0132112277-0103-1, 0132112277-0104-1, 0132112277-0105-1"
                 ),
             "{text}"
         );
@@ -351,33 +351,6 @@ fn a_label_too_wide_for_the_head_stops_the_batch_before_anything_is_sent() {
     assert!(
         cause.contains("600 dots") && cause.contains("576 dots"),
         "{cause}"
-    );
-}
-
-#[test]
-fn file_transport_creates_the_file_with_the_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sub-dir-free.prn");
-    let profile = builtin("zebra-gk420d").unwrap();
-    let mut printer =
-        Printer::open_with(path.to_str().unwrap(), profile.clone(), options()).unwrap();
-    let report = printer.print(&ozon_label()).unwrap();
-    drop(printer);
-    assert_eq!(report.after, None, "a file says nothing");
-    let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(bytes.len(), report.bytes);
-    let pages = decode_all(Lang::Zpl, &bytes);
-    assert_eq!(read_barcodes(&pages[0]), expected());
-    // file:// URIs too.
-    let uri = format!("file://{}", path.display());
-    Printer::open_with(&uri, profile, options())
-        .unwrap()
-        .print(&ozon_label())
-        .unwrap();
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        bytes,
-        "truncated, not appended"
     );
 }
 

@@ -181,7 +181,7 @@ fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
     let out = print_pending(&db, &printer.uri());
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("printed 2 label(s)"),
+        text(&out.stdout).contains("sent 2 label(s)"),
         "{}",
         text(&out.stdout)
     );
@@ -191,7 +191,7 @@ fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
         text(&out.stderr)
     );
     let again = print_pending(&db, &printer.uri());
-    assert!(text(&again.stdout).contains("printed 0 label(s)"));
+    assert!(text(&again.stdout).contains("sent 0 label(s)"));
     let jobs = text(&shiplabel(&db, &["jobs"]).stdout);
     assert_eq!(jobs.matches(" sent ").count(), 2, "{jobs}");
     let template = crate::station::template_path();
@@ -213,7 +213,7 @@ fn print_pending_prints_each_box_once_and_jobs_and_reprint_show_it() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("box 1/2: printed again"),
+        text(&out.stdout).contains("box 1/2: sent again"),
         "{}",
         text(&out.stdout)
     );
@@ -279,12 +279,12 @@ fn scan_packs_prints_and_rings_the_bell_on_unknown_or_gated_codes() {
     let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(
-        lines[0].starts_with("✓ 55500001-0001-1: packed, label printed"),
+        lines[0].starts_with("✓ 55500001-0001-1: packed, label sent, not confirmed"),
         "{lines:?}"
     );
     assert_eq!(lines[1], "✗ XYZ: unknown code\x07");
     assert!(
-        lines[2].starts_with("✓ 55500002-0001-1: packed, label printed"),
+        lines[2].starts_with("✓ 55500002-0001-1: packed, label sent, not confirmed"),
         "{lines:?}"
     );
     assert!(
@@ -292,7 +292,7 @@ fn scan_packs_prints_and_rings_the_bell_on_unknown_or_gated_codes() {
         "{lines:?}"
     );
     assert!(
-        lines[4].starts_with("✓ 55500001-0001-1: label printed again"),
+        lines[4].starts_with("✓ 55500001-0001-1: label sent again, not confirmed"),
         "{lines:?}"
     );
     let jobs = text(&shiplabel(&db, &["jobs"]).stdout);
@@ -350,7 +350,7 @@ fn a_scan_takes_over_the_label_waiting_in_the_queue_so_it_prints_once() {
     let printer = FakePrinter::start();
     let out = scan(&db, &printer.uri(), b"55500001-0001-1\n");
     assert!(
-        text(&out.stdout).starts_with("✓ 55500001-0001-1: label printed"),
+        text(&out.stdout).starts_with("✓ 55500001-0001-1: label sent, not confirmed"),
         "{}",
         text(&out.stdout)
     );
@@ -358,7 +358,7 @@ fn a_scan_takes_over_the_label_waiting_in_the_queue_so_it_prints_once() {
     let out = print_pending(&db, &printer.uri());
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("printed 0 label(s)"),
+        text(&out.stdout).contains("sent 0 label(s)"),
         "{}",
         text(&out.stdout)
     );
@@ -380,7 +380,7 @@ fn a_scanned_line_that_is_not_utf8_is_refused_and_the_scan_goes_on() {
         "{said}"
     );
     assert!(
-        lines[1].starts_with("✓ 55500002-0001-1: packed, label printed"),
+        lines[1].starts_with("✓ 55500002-0001-1: packed, label sent, not confirmed"),
         "{said}"
     );
 }

@@ -274,7 +274,7 @@ fn a_job_moves_only_along_the_journal_transitions() {
     let id = ids[0];
     assert_eq!(state(&store, id), Claimed);
     assert!(
-        !store.mark_sent(id, 100, now).unwrap(),
+        !store.mark_sent(id, 100, false, now).unwrap(),
         "claimed → sent skips sending"
     );
     assert!(
@@ -287,7 +287,7 @@ fn a_job_moves_only_along_the_journal_transitions() {
         !store.start_sending(id, "tcp://printer", now).unwrap(),
         "sending → sending"
     );
-    assert!(store.mark_sent(id, 100, now).unwrap());
+    assert!(store.mark_sent(id, 100, false, now).unwrap());
     assert_eq!(state(&store, id), Sent);
     assert!(
         !store.mark_failed(id, None, "late", now).unwrap(),

@@ -170,6 +170,8 @@ fn the_passport_deadline_cancels_on_import_with_the_reason_recorded() {
 fn an_empty_database_is_migrated_to_the_current_schema_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new/dir/station.db");
+    // A database's directory must exist (a mistyped --db path makes none).
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     let store = open(&db);
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let mode: String = sql(&db)

@@ -13,12 +13,15 @@ mod barcode_native;
 mod cli_print;
 mod completions_cli;
 mod import_cli;
+mod journal_owner;
 mod module_order;
 mod one_truth;
 mod orders_cli;
+mod output_safety;
 #[cfg(feature = "ozon")]
 mod ozon;
 mod printer;
+mod printer_faults;
 mod render_cli;
 mod render_lib;
 mod seller_day_cli;

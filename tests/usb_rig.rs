@@ -479,7 +479,7 @@ fn scenario_5_stalled_printer_times_out_and_names_unprinted_labels() {
     // The printer stopped 1 KiB into label 2: label 1 printed, labels 2 and 3 did not, and the error says so.
     let not_printed = step
         .text
-        .split_once("not printed")
+        .split_once("not sent")
         .map(|(_, rest)| rest.lines().next().unwrap_or(""))
         .unwrap_or_else(|| panic!("the error does not list the labels not printed\n{context}"));
     let [first, second, third] = POSTINGS.map(|(number, _, _)| number);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use super::station::open_existing_store;
+use super::terminal::escape;
 use super::CliError;
 use shiplabel::store::JobState;
 
@@ -37,7 +38,7 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         "job", "posting", "box", "kind", "state", "try", "updated"
     );
     for job in &jobs {
-        let note = match (&job.error, &job.printer) {
+        let mut note = match (&job.error, &job.printer) {
             (Some(e), _) => e.clone(),
             (None, Some(p)) => match job.bytes {
                 Some(b) => format!("{p} ({b} bytes)"),
@@ -45,10 +46,19 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
             },
             (None, None) => String::new(),
         };
+        if job.state == JobState::Sent {
+            let delivery = match job.confirmed {
+                Some(true) => "confirmed by the printer",
+                Some(false) => "not confirmed",
+                None => "confirmation not recorded",
+            };
+            note = format!("{delivery}; {note}");
+        }
+        let note = escape(&note);
         println!(
             "{:>6}  {:<22} {:>3}  {:<8} {:<9} {:>3}  {:<24}  {note}",
             job.id,
-            job.posting_number,
+            escape(&job.posting_number),
             job.package_number,
             job.kind,
             job.state.as_str(),
@@ -63,6 +73,27 @@ pub fn run(args: JobsArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         println!(
             "{uncertain} uncertain job(s): check whether these labels came out; \
              `shiplabel print --pending --reprint-uncertain` prints them again"
+        );
+    }
+    let held = store.held_elsewhere()?;
+    if !held.is_empty() {
+        let list: Vec<String> = held
+            .iter()
+            .map(|j| {
+                format!(
+                    "#{} ({}, {} until {})",
+                    j.id,
+                    j.state,
+                    escape(j.owner.as_deref().unwrap_or("?")),
+                    j.lease_until.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        println!(
+            "{} job(s) held by processes this one cannot check (another host or container); \
+             settled when their lease expires: {}",
+            held.len(),
+            list.join(", ")
         );
     }
     Ok(ExitCode::SUCCESS)

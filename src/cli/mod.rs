@@ -23,6 +23,7 @@ mod reprint;
 mod scan;
 mod station;
 pub mod templates;
+pub mod terminal;
 mod text_table;
 
 /// Parses `--now`: the one parser every command's `--now` uses.
@@ -107,6 +108,7 @@ pub fn run() -> ExitCode {
     if !cli.command.talks_to_a_printer() {
         end_quietly_when_stdout_closes();
     }
+    remove_temporaries_on_signal();
     if let Command::Orders(args) = &mut cli.command {
         args.from_store = cli.db.is_some();
     }
@@ -144,6 +146,34 @@ fn end_quietly_when_stdout_closes() {
     }
 }
 
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP while an output file is being written: remove its temporary
+/// file, then die of the signal as before. The signals are blocked in every thread (this runs before
+/// any thread starts, and threads inherit the mask) and taken by one thread that waits for them, so
+/// the removal runs as ordinary code, not inside a signal handler.
+fn remove_temporaries_on_signal() {
+    #[cfg(unix)]
+    // SAFETY: plain libc signal-mask calls on a local set, before any other thread is started.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut signal = 0;
+            if libc::sigwait(&set, &mut signal) == 0 {
+                shiplabel::output::remove_temporaries();
+                libc::signal(signal, libc::SIG_DFL);
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+                libc::raise(signal);
+            }
+        });
+    }
+}
+
 fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, CliError> {
     match command {
         Command::Orders(args) => orders::run(args, db),
@@ -171,14 +201,15 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
 
 /// Prints an error and its causes on stderr, one line each.
 pub fn report(error: &(dyn std::error::Error + 'static)) {
-    eprintln!("shiplabel: error: {error}");
+    // Errors quote input (posting numbers, field values) and printer replies: escaped.
+    eprintln!("shiplabel: error: {}", terminal::escape(&error.to_string()));
     let mut said = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
         let text = cause.to_string();
         // Some messages already end with their cause; saying it twice helps nobody.
         if !said.contains(&text) {
-            eprintln!("  caused by: {text}");
+            eprintln!("  caused by: {}", terminal::escape(&text));
         }
         said = text;
         source = cause.source();

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use std::process::ExitCode;
 
 use super::station::PrinterOpts;
+use super::terminal::escape;
 use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
 use shiplabel::output::write_atomic_with;
-use shiplabel::printer::{bitmap_from_png, encode_label, BatchError, Printer, Profile};
+use shiplabel::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
 use shiplabel::{RenderError, RenderOptions};
 
@@ -99,7 +100,9 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         for posting in super::orders::load_postings(&files)? {
             match shiplabel::named_bitmaps(&posting, &template, &options) {
                 Ok(named) => labels.extend(named),
-                Err(RenderError::NotLabelable(reason)) => eprintln!("skipped: {reason}"),
+                Err(RenderError::NotLabelable(reason)) => {
+                    eprintln!("skipped: {}", escape(&reason.to_string()))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -117,7 +120,8 @@ fn is_png(file: &Path) -> bool {
 
 fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = shiplabel::limits::read_file_capped(file, shiplabel::limits::MAX_LABEL_PNG_BYTES)
+        .map_err(|e| format!("{shown}: {e}"))?;
     let name = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -137,16 +141,14 @@ pub fn print_labels(
         let mut jobs = Vec::with_capacity(labels.len());
         for (name, bitmap) in labels {
             jobs.push(
-                encode_label(bitmap, &profile, args.copies)
+                encode_job(bitmap, &profile, args.copies)
                     .map_err(|e| format!("label {name}: {e}"))?,
             );
         }
-        write_atomic_with(output, |w| {
-            use std::io::Write;
-            jobs.iter().try_for_each(|job| w.write_all(job))
-        })
-        .map_err(|e| format!("{}: {e}", output.display()))?;
-        let bytes: usize = jobs.iter().map(Vec::len).sum();
+        // ESC/POS copies are streamed: a job is held once, however many copies it prints.
+        write_atomic_with(output, |w| jobs.iter().try_for_each(|job| job.write_to(w)))
+            .map_err(|e| format!("{}: {e}", output.display()))?;
+        let bytes: u64 = jobs.iter().map(|job| job.len()).sum();
         eprintln!(
             "wrote {} label(s), {bytes} bytes of {} for profile {} to {}",
             labels.len(),
@@ -165,17 +167,36 @@ pub fn print_labels(
         not_printed: labels.iter().map(|(name, _)| name.clone()).collect(),
         cause: Box::new(cause),
     })?;
-    printer.print_batch(labels, |p| {
+    let reports = printer.print_batch(labels, |p| {
         eprintln!(
-            "[{}/{}] {}: sent {} bytes; printer: {}",
+            "[{}/{}] {}: sent {} bytes, {}; printer: {}",
             p.index + 1,
             p.total,
-            p.name,
+            escape(p.name),
             p.report.bytes,
+            if p.report.confirmed {
+                "confirmed by the printer"
+            } else {
+                "not confirmed"
+            },
             p.report.printer_said()
         );
     })?;
-    eprintln!("printed {} label(s) on {uri}", labels.len());
+    let confirmed = reports.iter().filter(|r| r.confirmed).count();
+    let unconfirmed = reports.len() - confirmed;
+    if unconfirmed == 0 {
+        eprintln!(
+            "sent {} label(s) to {uri}, all confirmed by the printer",
+            reports.len()
+        );
+    } else {
+        eprintln!(
+            "sent {} label(s) to {uri}: {confirmed} confirmed by the printer, {unconfirmed} not \
+             confirmed (the printer did not answer a status query after them; check that they \
+             came out)",
+            reports.len()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -193,22 +214,33 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
-            let left = station
-                .store()
-                .jobs(Some(shiplabel::store::JobState::Queued), None)?
-                .len();
-            eprintln!("stopped: {left} label(s) left queued for the next run");
+            // A store that failed cannot be trusted to count its queue: say only the error.
+            if !matches!(e, shiplabel::station::StationError::Store(_)) {
+                if let Ok(queued) = station
+                    .store()
+                    .jobs(Some(shiplabel::store::JobState::Queued), None)
+                {
+                    let left = queued.len();
+                    eprintln!("stopped: {left} label(s) left queued for the next run");
+                }
+            }
             return Err(e.into());
         }
     };
     for issue in &summary.uncertain {
         let (name, why) = (&issue.label, &issue.reason);
-        println!("uncertain: {name}: {why}");
+        println!("uncertain: {}: {}", escape(name), escape(why));
+    }
+    for (name, why) in &summary.held {
+        println!(
+            "held by another process: {}: {} (settled when the lease expires)",
+            escape(name),
+            escape(why)
+        );
     }
     println!(
-        "printed {} label(s) on {}; {} failed; {} uncertain{}",
-        summary.sent.len(),
-        opts.printer,
+        "{}; {} failed; {} uncertain{}",
+        super::station::sent_text(&summary, &opts.printer),
         summary.failed.len(),
         summary.uncertain.len(),
         if summary.uncertain.is_empty() {

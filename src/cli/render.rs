@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::station::open_existing_store;
+use super::terminal::escape;
 use super::{parse_now, CliError};
 use shiplabel::order::{Posting, Status};
-use shiplabel::output::{write_all_atomic, write_atomic_with};
+use shiplabel::output::{write_atomic_with, AtomicBatch};
 use shiplabel::render::rasterize;
 use shiplabel::scene::{DEFAULT_DPI, DPI_RANGE};
 use shiplabel::template::{Template, DEFAULT_TEMPLATE};
@@ -171,25 +172,39 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
         }
         Target::Png | Target::Dir => {
             let single = matches!(target, Target::Png);
-            let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+            if !single {
+                std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
+            }
+            // Each PNG goes to its temporary file as soon as it is drawn (one label in memory at a
+            // time); all or nothing: they are put in place together at the end, and a failure
+            // part-way leaves no mix of new and old labels.
+            let mut batch = AtomicBatch::new();
+            let mut names = FileNames::default();
             let mut report = RenderReport::default();
             for (i, posting) in postings.iter().enumerate() {
                 match shiplabel::posting_labels(posting, &template, &options) {
                     Ok(labels) => {
                         let many = labels.len() > 1;
                         for (n, label) in labels.into_iter().enumerate() {
+                            if single && !batch.is_empty() {
+                                return Err("more than one label does not fit one PNG file; give \
+                                     a directory (e.g. -o labels/)"
+                                    .into());
+                            }
                             let png =
                                 rasterize(&label.composed.scene, args.dpi).to_png(Some(args.dpi));
                             let path = if single {
                                 args.output.clone()
                             } else {
                                 args.output
-                                    .join(file_name(&posting.posting_number, many, n))
+                                    .join(names.unique(&posting.posting_number, many, n))
                             };
                             report.labels += 1;
                             report.samples += usize::from(label.sample);
                             report.warnings.extend(label.composed.warnings);
-                            files.push((path, png));
+                            batch
+                                .add(&path, |w| std::io::Write::write_all(w, &png))
+                                .map_err(|(path, e)| cannot_write(&path, e))?;
                         }
                     }
                     Err(RenderError::NotLabelable(why)) => report.skipped.push(why),
@@ -201,22 +216,18 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                 progress.set_position(i as u64 + 1);
             }
             check_strict(args.strict, &report)?;
-            if single && files.is_empty() {
+            if single && batch.is_empty() {
                 tell(&args, &report);
                 return Err(no_label(&args.output));
             }
-            if single && files.len() > 1 {
-                return Err(format!(
-                    "{} labels do not fit one PNG file; give a directory (e.g. -o labels/)",
-                    files.len()
-                )
-                .into());
+            batch.commit().map_err(|(path, e)| cannot_write(&path, e))?;
+            for (number, name) in &names.renamed {
+                eprintln!(
+                    "note: posting {} is written as {name}: its plain file name was taken by \
+                     another label",
+                    escape(number)
+                );
             }
-            if !single {
-                std::fs::create_dir_all(&args.output).map_err(|e| cannot_write(&args.output, e))?;
-            }
-            // All or nothing: a failure part-way leaves no mix of new and old labels.
-            write_all_atomic(&files).map_err(|(path, e)| cannot_write(&path, e))?;
             report
         }
     };
@@ -246,14 +257,14 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
 fn tell(args: &RenderArgs, report: &RenderReport) {
     if !args.only_labelable {
         for why in &report.skipped {
-            eprintln!("skipped: {why}");
+            eprintln!("skipped: {}", escape(&why.to_string()));
         }
     }
     for warning in &report.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", escape(&warning.to_string()));
     }
     for failure in &report.failed {
-        eprintln!("refused: {failure}");
+        eprintln!("refused: {}", escape(&failure.to_string()));
     }
 }
 
@@ -300,6 +311,34 @@ fn no_label(path: &Path) -> CliError {
 /// A failed write, naming the file.
 fn cannot_write(path: &Path, e: std::io::Error) -> CliError {
     format!("cannot write {}: {e}", path.display()).into()
+}
+
+/// The PNG file names of one directory output, each distinct: posting numbers that differ only in
+/// characters unsafe in file names (`X/1`, `X_1`, `X:1`) or in letter case (case-insensitive file
+/// systems) would map to one name, so a name already given gets `~2`, `~3`… and the run says so.
+#[derive(Debug, Default)]
+struct FileNames {
+    /// Names given, lower-cased.
+    taken: std::collections::HashSet<String>,
+    /// (posting number, name) of the labels that did not get their plain name.
+    renamed: Vec<(String, String)>,
+}
+
+impl FileNames {
+    fn unique(&mut self, posting_number: &str, many: bool, index: usize) -> String {
+        let plain = file_name(posting_number, many, index);
+        let stem = plain.trim_end_matches(".png").to_owned();
+        let mut name = plain;
+        let mut n = 1;
+        while !self.taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{stem}~{n}.png");
+        }
+        if n > 1 {
+            self.renamed.push((posting_number.to_owned(), name.clone()));
+        }
+        name
+    }
 }
 
 /// A file name from a posting number: characters that are unsafe in file names become `_`.

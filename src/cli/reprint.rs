@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::parse_now;
 use super::station::{open_existing_store, PrinterOpts};
+use super::terminal::escape;
 use super::CliError;
 
 /// Print a posting's label(s) again (a torn or lost label); the journal records it.
@@ -28,18 +29,24 @@ pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut station = args.printer.station(&mut store)?;
     let (summary, never_sent) = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
+        let confirmed = if summary.unconfirmed.contains(name) {
+            "not confirmed"
+        } else {
+            "confirmed by the printer"
+        };
+        let printer = &args.printer.printer;
         if never_sent.contains(name) {
             println!(
-                "{name}: printed on {} (it had never been printed before)",
-                args.printer.printer
+                "{}: sent to {printer}, {confirmed} (it had never been sent before)",
+                escape(name)
             );
         } else {
-            println!("{name}: printed again on {}", args.printer.printer);
+            println!("{}: sent again to {printer}, {confirmed}", escape(name));
         }
     }
     for issue in &summary.failed {
         let (name, why) = (&issue.label, &issue.reason);
-        println!("{name}: not printed: {why}");
+        println!("{}: not printed: {}", escape(name), escape(why));
     }
     Ok(if summary.failed.is_empty() {
         ExitCode::SUCCESS

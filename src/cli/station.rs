@@ -10,7 +10,17 @@ use shiplabel::template::Template;
 
 /// Opens the store at `--db` or the default path, creating it: only `import` and the `ozon` commands do.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    Ok(Store::open(&store_path(db)?, Actor::new(command))?)
+    let path = store_path(db)?;
+    if db.is_none() {
+        // The default location is ours: its directory is made on first use.
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| store::StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    Ok(Store::open(&path, Actor::new(command))?)
 }
 
 /// Opens the store at `--db` or the default path only if it exists: every command but `import`, so
@@ -80,4 +90,15 @@ impl PrinterOpts {
             options,
         ))
     }
+}
+
+/// "sent N label(s) to URI (C confirmed by the printer, U not confirmed)": what is known about the
+/// labels a station run sent, for `print --pending` and the like.
+pub fn sent_text(summary: &shiplabel::station::PrintSummary, printer: &str) -> String {
+    let sent = summary.sent.len();
+    let unconfirmed = summary.unconfirmed.len();
+    format!(
+        "sent {sent} label(s) to {printer} ({} confirmed by the printer, {unconfirmed} not confirmed)",
+        sent - unconfirmed
+    )
 }

@@ -85,6 +85,17 @@ pub enum PrinterError {
         /// What the decoder said.
         message: String,
     },
+    /// A job too large to hold in memory at once (ESC/POS copies of a large label in one buffer).
+    #[error(
+        "the job is {bytes} bytes, more than the {limit} bytes held in memory at once; print it \
+         directly (the printer streams copies) or with fewer copies"
+    )]
+    JobTooLarge {
+        /// Bytes of the whole job.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The printer reported a condition it cannot print in (paper out, head open, error).
     #[error("printer {printer} is not ready: {status}; nothing was sent")]
     NotReady {
@@ -92,6 +103,26 @@ pub enum PrinterError {
         printer: String,
         /// What the printer said.
         status: PrinterStatus,
+    },
+    /// The printer took the whole job, then reported a condition it cannot print in: the label may
+    /// have come out or not.
+    #[error(
+        "printer {printer} took the job, then reported {status}: the label may or may not have come out"
+    )]
+    FaultAfterJob {
+        /// The printer URI.
+        printer: String,
+        /// What the printer said after the job.
+        status: PrinterStatus,
+    },
+    /// The printer answered status queries on this link, then stopped answering after a job.
+    #[error(
+        "printer {printer} stopped answering status queries after the last job (it may have stopped \
+         reading); nothing more was sent"
+    )]
+    StoppedAnswering {
+        /// The printer URI.
+        printer: String,
     },
     /// Talking to the printer failed.
     #[error("printer {printer}")]

@@ -145,7 +145,57 @@ pub fn encode_with_barcodes(
             _ => commands.push_str(&command),
         }
     }
-    Ok(encode_inserting(placed, profile, copies, &commands))
+    Ok(encode_inserting(placed, profile, copies, &commands).to_vec())
+}
+
+/// One label's job as it goes to the printer: `once`, then `page` sent `repeat` times. ESC/POS has no
+/// copy count, so its copies are the page sent again: held once and streamed, never multiplied in
+/// memory (999 copies of a large label would be gigabytes). TSPL and ZPL carry the count inside the
+/// job (`PRINT 1,N`, `^PQN`), and their `repeat` is 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Sent first, once.
+    pub once: Vec<u8>,
+    /// Sent `repeat` times after `once`.
+    pub page: Vec<u8>,
+    /// How many times `page` is sent.
+    pub repeat: u32,
+}
+
+impl Job {
+    /// The bytes of the whole job.
+    pub fn len(&self) -> u64 {
+        self.once.len() as u64 + self.page.len() as u64 * u64::from(self.repeat)
+    }
+
+    /// Whether the job has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The job's pieces in order: `once`, then `page` `repeat` times.
+    pub fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(self.once.as_slice())
+            .chain(std::iter::repeat_n(
+                self.page.as_slice(),
+                self.repeat as usize,
+            ))
+            .filter(|part| !part.is_empty())
+    }
+
+    /// Writes the whole job to `out`, piece by piece.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.parts().try_for_each(|part| out.write_all(part))
+    }
+
+    /// The whole job in one buffer.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(usize::try_from(self.len()).unwrap_or(usize::MAX));
+        for part in self.parts() {
+            out.extend_from_slice(part);
+        }
+        out
+    }
 }
 
 /// A TSPL `BARCODE` command: x, y, code type, height, no human-readable line, no rotation, narrow and wide
@@ -164,21 +214,33 @@ fn unsendable_char(value: &str) -> Option<(usize, char)> {
 }
 
 /// Encodes a placed label as one job of `copies` copies in the profile's language.
-pub fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+pub fn encode_job(placed: &Placed, profile: &Profile, copies: u32) -> Job {
     encode_inserting(placed, profile, copies, "")
 }
 
-/// [`encode`], with `commands` (TSPL or ZPL text) placed after the graphic and before the print command.
-fn encode_inserting(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<u8> {
+/// [`encode_job`], with `commands` (TSPL or ZPL text) placed after the graphic and before the print
+/// command.
+fn encode_inserting(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Job {
     let copies = copies.max(1);
+    let whole = |once| Job {
+        once,
+        page: Vec::new(),
+        repeat: 0,
+    };
     match profile.language {
-        Language::Escpos => escpos(placed, profile, copies),
-        Language::Tspl => tspl(placed, profile, copies, commands),
-        Language::Zpl => zpl(placed, profile, copies, commands),
+        Language::Escpos => Job {
+            // ESC @: initialise.
+            once: vec![0x1b, 0x40],
+            page: escpos_page(placed, profile),
+            repeat: copies,
+        },
+        Language::Tspl => whole(tspl(placed, profile, copies, commands)),
+        Language::Zpl => whole(zpl(placed, profile, copies, commands)),
     }
 }
 
-fn escpos(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+/// One ESC/POS page (after the `ESC @` that starts the job).
+fn escpos_page(placed: &Placed, profile: &Profile) -> Vec<u8> {
     let framed = placed.framed();
     let stride = framed.stride();
     let rows_per_band = profile.band_rows_for(stride) as usize;
@@ -206,12 +268,7 @@ fn escpos(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
         // GS V 66 0: feed to the cutter and cut.
         page.extend_from_slice(&[0x1d, 0x56, 0x42, 0x00]);
     }
-    let mut out = Vec::with_capacity(2 + page.len() * copies as usize);
-    out.extend_from_slice(&[0x1b, 0x40]);
-    for _ in 0..copies {
-        out.extend_from_slice(&page);
-    }
-    out
+    page
 }
 
 /// Millimetres as TSPL wants them: a plain decimal without trailing zeros.
@@ -407,7 +464,7 @@ mod tests {
         b.fill_rect(0, 0, 8, 1);
         let xp = builtin("xprinter-xp420b").unwrap();
         let placed = place(&b, &xp).unwrap();
-        let job = encode(&placed, &xp, 2);
+        let job = encode_job(&placed, &xp, 2).to_vec();
         let text = String::from_utf8_lossy(&job);
         assert!(text.starts_with("SIZE 75 mm,120 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 0,0\r\n"));
         let marker = b"BITMAP 292,0,2,2,0,";
@@ -421,7 +478,7 @@ mod tests {
         let mut p = builtin("escpos-80mm").unwrap();
         p.band_rows = 100;
         let b = Bitmap::new(576, 250);
-        let job = encode(&place(&b, &p).unwrap(), &p, 1);
+        let job = encode_job(&place(&b, &p).unwrap(), &p, 1).to_vec();
         let headers: Vec<usize> = job
             .windows(4)
             .enumerate()
@@ -440,7 +497,7 @@ mod tests {
         p.head_width_mm = 0.05;
         let placed = place(&Bitmap::new(600, 960), &p).unwrap();
         assert_eq!(placed.frame_width, 0);
-        let job = encode(&placed, &p, 1);
+        let job = encode_job(&placed, &p, 1).to_vec();
         assert!(
             !job.windows(3).any(|w| w == [0x1d, 0x76, 0x30]),
             "no GS v 0"
@@ -452,7 +509,7 @@ mod tests {
         let mut p = builtin("zebra-gk420d").unwrap();
         p.media = Media::Continuous;
         let b = Bitmap::new(800, 1100); // 100 bytes a row, 110 000 bytes
-        let job = String::from_utf8(encode(&place(&b, &p).unwrap(), &p, 1)).unwrap();
+        let job = String::from_utf8(encode_job(&place(&b, &p).unwrap(), &p, 1).to_vec()).unwrap();
         assert!(job.contains("^FO16,0^GFA,99900,99900,100,"), "{job}");
         assert!(job.contains("^FO16,999^GFA,10100,10100,100,"), "{job}");
     }

@@ -32,7 +32,7 @@ mod status;
 mod transport;
 
 pub use error::PrinterError;
-pub use lang::NativeBarcode;
+pub use lang::{Job, NativeBarcode};
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
@@ -45,14 +45,29 @@ pub use transport::{
 use crate::bitmap::Bitmap;
 
 /// Places `label` on the profile's head and encodes it as one job of `copies` copies: the exact bytes a
-/// printer would receive (what `--output` writes).
+/// printer would receive (what `--output` writes). A job larger than
+/// [`crate::limits::MAX_JOB_BYTES`] (ESC/POS copies of a large label) is refused here; [`encode_job`]
+/// gives it in the streamed form that [`Printer`] and `--output` use.
 pub fn encode_label(
     label: &Bitmap,
     profile: &Profile,
     copies: u32,
 ) -> Result<Vec<u8>, PrinterError> {
+    let job = encode_job(label, profile, copies)?;
+    if job.len() > crate::limits::MAX_JOB_BYTES {
+        return Err(PrinterError::JobTooLarge {
+            bytes: job.len(),
+            limit: crate::limits::MAX_JOB_BYTES,
+        });
+    }
+    Ok(job.to_vec())
+}
+
+/// Places `label` on the profile's head and encodes it as one job of `copies` copies, ESC/POS copies
+/// as one page sent `copies` times (see [`Job`]).
+pub fn encode_job(label: &Bitmap, profile: &Profile, copies: u32) -> Result<Job, PrinterError> {
     let placed = place::place(label, profile)?;
-    Ok(lang::encode(&placed, profile, copies))
+    Ok(lang::encode_job(&placed, profile, copies))
 }
 
 /// Like [`encode_label`], with Code 128 symbols drawn by the printer's own barcode command (ZPL `^BC`,
@@ -89,11 +104,21 @@ impl Default for PrintOptions {
     }
 }
 
-/// What happened to one job.
+/// What happened to one job that was sent.
+///
+/// A job is *sent* when the printer has taken all its bytes: on TCP, every byte acknowledged by the
+/// printer (Linux; see `src/printer/transport/tcp.rs`); on USB, every bulk transfer accepted by the device; on a device
+/// node, every byte taken by the kernel. It is *confirmed* when, after that, the printer answered a
+/// status query that followed the job on the same link and reported nothing that stops printing: it
+/// has read the whole job (queries are answered in stream order, after the job's bytes) and is in a
+/// state to print it. A sent job that is not confirmed may still be sitting unread in a printer that
+/// has stopped, so it is reported as "sent, not confirmed", never as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintReport {
     /// Bytes sent.
     pub bytes: usize,
+    /// Whether the printer answered after the job and reported itself ready (see above).
+    pub confirmed: bool,
     /// Status before sending; `None` when the printer did not answer or status is off.
     pub before: Option<PrinterStatus>,
     /// Status after sending; `None` when the printer did not answer or status is off.
@@ -106,6 +131,15 @@ impl PrintReport {
         match &self.after {
             Some(status) => status.to_string(),
             None => "no status reply".to_string(),
+        }
+    }
+
+    /// "sent, confirmed by the printer" or "sent, not confirmed": what is known about the job.
+    pub fn delivery(&self) -> &'static str {
+        if self.confirmed {
+            "sent, confirmed by the printer"
+        } else {
+            "sent, not confirmed"
         }
     }
 }
@@ -123,18 +157,18 @@ pub struct BatchProgress<'a> {
     pub report: &'a PrintReport,
 }
 
-/// A batch that stopped: which labels printed and which did not.
+/// A batch that stopped: which labels were sent and which were not.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.summary())]
 pub struct BatchError {
-    /// Labels sent and acknowledged, in order.
+    /// Labels sent (every byte taken by the printer), confirmed or not, in order.
     pub printed: Vec<String>,
     /// The label the batch stopped at: its job failed, or it cannot be printed at all (then nothing was
     /// sent).
     pub failed: Option<String>,
     /// Whether part of the failed label's job reached the printer (it may have printed partly or whole).
     pub partly_sent: bool,
-    /// Labels not printed, in batch order.
+    /// Labels not sent (the failed one first), in batch order.
     pub not_printed: Vec<String>,
     /// Why it stopped.
     #[source]
@@ -146,10 +180,10 @@ impl BatchError {
         let total = self.printed.len() + self.not_printed.len();
         let mut text = match &self.failed {
             Some(name) => format!("printing stopped at label {name}"),
-            None => "nothing was printed".to_string(),
+            None => "nothing was sent".to_string(),
         };
         text.push_str(&format!(
-            "; printed {} of {total}: {}; not printed {}: {}",
+            "; sent {} of {total}: {}; not sent {}: {}",
             self.printed.len(),
             list(&self.printed),
             self.not_printed.len(),
@@ -158,7 +192,7 @@ impl BatchError {
         if self.partly_sent {
             if let Some(name) = &self.failed {
                 text.push_str(&format!(
-                    " (label {name} reached the printer in part or whole: check whether it came out)"
+                    " (label {name} is uncertain: it reached the printer in part or whole; check whether it came out)"
                 ));
             }
         }
@@ -180,6 +214,10 @@ pub struct Printer {
     transport: Box<dyn Transport>,
     profile: Profile,
     options: PrintOptions,
+    /// The printer has answered a status query on this link.
+    answered: bool,
+    /// It had answered before, then did not answer after the last job: it may have stopped reading.
+    went_silent: bool,
 }
 
 impl std::fmt::Debug for Printer {
@@ -227,6 +265,8 @@ impl Printer {
             transport,
             profile,
             options,
+            answered: false,
+            went_silent: false,
         }
     }
 
@@ -267,6 +307,7 @@ impl Printer {
             })
             .map_err(|e| self.link_error(e))?;
         if let Some(answer) = status::parse_reply(language, &reply) {
+            self.answered = true;
             match status.as_mut() {
                 Some(s) => s.merge(answer),
                 None => status = Some(answer),
@@ -278,8 +319,8 @@ impl Printer {
     /// Prints one label as one job: refuses a printer that reports it cannot print, sends the job, and
     /// reports what the printer said afterwards.
     pub fn print(&mut self, label: &Bitmap) -> Result<PrintReport, PrinterError> {
-        let job = encode_label(label, &self.profile, self.options.copies)?;
-        self.send(&job).map_err(|(e, _)| e)
+        let job = encode_job(label, &self.profile, self.options.copies)?;
+        self.send_job(&job).map_err(|(e, _)| e)
     }
 
     /// Prints one label whose barcodes the printer draws itself (see [`encode_label_with_barcodes`]).
@@ -293,10 +334,25 @@ impl Printer {
     }
 
     /// Sends one already encoded job (see [`encode_label`]): the print journal encodes a label before
-    /// it records `sending`. On failure also says whether any of the job may have reached the printer.
+    /// it records `sending`. On failure also says whether any of the job may have reached the printer
+    /// (then the job is uncertain): a write that stalls or a link that closes part way, and a printer
+    /// that reports a fault (paper out, head open…) right after taking the whole job.
     pub fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
         let before = self.checked_status().map_err(|e| (e, false))?;
-        self.send_checked(job, before)
+        self.send_checked(&[job], before)
+    }
+
+    /// [`Printer::send`] for a job in the streamed form of [`encode_job`].
+    pub fn send_job(&mut self, job: &Job) -> Result<PrintReport, (PrinterError, bool)> {
+        self.send_jobs(std::slice::from_ref(job))
+    }
+
+    /// [`Printer::send_job`] for several labels sent as one job (one status check before, one after):
+    /// the labels of one package with a per-product template.
+    pub fn send_jobs(&mut self, jobs: &[Job]) -> Result<PrintReport, (PrinterError, bool)> {
+        let before = self.checked_status().map_err(|e| (e, false))?;
+        let parts: Vec<&[u8]> = jobs.iter().flat_map(Job::parts).collect();
+        self.send_checked(&parts, before)
     }
 
     /// The printer's status when the options ask for status checks, else `None`.
@@ -312,9 +368,20 @@ impl Printer {
     /// cannot print, else the job is sent and the status read after it.
     fn send_checked(
         &mut self,
-        job: &[u8],
-        before: Option<PrinterStatus>,
+        job: &[&[u8]],
+        mut before: Option<PrinterStatus>,
     ) -> Result<PrintReport, (PrinterError, bool)> {
+        if self.went_silent && self.options.check_status {
+            // It answered once, then not after the last job: ask again before sending more.
+            before = self.status().map_err(|e| (e, false))?;
+            if before.is_none() {
+                let silent = PrinterError::StoppedAnswering {
+                    printer: self.name.clone(),
+                };
+                return Err((silent, false));
+            }
+            self.went_silent = false;
+        }
         if let Some(status) = &before {
             if !status.is_ready() {
                 let refused = PrinterError::NotReady {
@@ -324,14 +391,33 @@ impl Printer {
                 return Err((refused, false));
             }
         }
-        if let Err(e) = self.transport.write_all(job) {
-            let sent = sent_something(&e);
-            return Err((self.link_error(e), sent));
+        let total: usize = job.iter().map(|part| part.len()).sum();
+        let mut done = 0;
+        for part in job {
+            if let Err(mut e) = self.transport.write_all(part) {
+                count_earlier_parts(&mut e, done, total);
+                let sent = sent_something(&e);
+                return Err((self.link_error(e), sent));
+            }
+            done += part.len();
         }
-        // A link that fails now took the whole job: it may well print.
+        // The whole job was taken: whatever fails from here on, it may well print.
         let after = self.checked_status().map_err(|e| (e, true))?;
+        if let Some(status) = &after {
+            if !status.is_ready() {
+                let fault = PrinterError::FaultAfterJob {
+                    printer: self.name.clone(),
+                    status: status.clone(),
+                };
+                return Err((fault, true));
+            }
+        }
+        if after.is_none() && self.answered && self.options.check_status {
+            self.went_silent = true;
+        }
         Ok(PrintReport {
-            bytes: job.len(),
+            bytes: total,
+            confirmed: after.is_some(),
             before,
             after,
         })
@@ -349,7 +435,7 @@ impl Printer {
         let names: Vec<String> = labels.iter().map(|(n, _)| n.as_ref().to_string()).collect();
         let mut jobs = Vec::with_capacity(labels.len());
         for (name, bitmap) in labels {
-            match encode_label(bitmap, &self.profile, self.options.copies) {
+            match encode_job(bitmap, &self.profile, self.options.copies) {
                 Ok(job) => jobs.push(job),
                 Err(cause) => {
                     return Err(BatchError {
@@ -369,9 +455,10 @@ impl Printer {
             let result = match reports.last() {
                 Some(previous) => {
                     let before = previous.after.clone();
-                    self.send_checked(job, before)
+                    let parts: Vec<&[u8]> = job.parts().collect();
+                    self.send_checked(&parts, before)
                 }
-                None => self.send(job),
+                None => self.send_job(job),
             };
             match result {
                 Ok(report) => {
@@ -395,6 +482,20 @@ impl Printer {
             }
         }
         Ok(reports)
+    }
+}
+
+/// A job written in pieces: a piece's failure counts the bytes of the pieces before it too.
+fn count_earlier_parts(error: &mut TransportError, earlier: usize, job: usize) {
+    match error {
+        TransportError::Write { written, total, .. }
+        | TransportError::WriteTimeout { written, total, .. }
+        | TransportError::UsbWrite { written, total, .. }
+        | TransportError::Closed { written, total } => {
+            *written += earlier;
+            *total = job;
+        }
+        _ => {}
     }
 }
 
@@ -475,5 +576,91 @@ mod tests {
         let sent = sent.lock().unwrap();
         assert_eq!(sent.len(), report.bytes, "only the job itself");
         assert!(sent.starts_with(b"SIZE 75 mm,120 mm\r\n"));
+    }
+
+    /// A two-way link that answers each status query with the next scripted reply (TSPL bytes).
+    struct Scripted {
+        replies: std::collections::VecDeque<Vec<u8>>,
+        jobs: Arc<Mutex<usize>>,
+    }
+
+    impl Transport for Scripted {
+        fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+            if bytes != status::query(crate::printer::Language::Tspl) {
+                *self.jobs.lock().unwrap() += 1;
+            }
+            Ok(())
+        }
+        fn read_reply(
+            &mut self,
+            _: Duration,
+            _: &dyn Fn(&[u8]) -> bool,
+        ) -> Result<Vec<u8>, TransportError> {
+            Ok(self.replies.pop_front().unwrap_or_default())
+        }
+        fn can_read(&self) -> bool {
+            true
+        }
+    }
+
+    fn scripted(replies: &[&[u8]]) -> (Printer, Arc<Mutex<usize>>) {
+        let jobs = Arc::new(Mutex::new(0));
+        let link = Scripted {
+            replies: replies.iter().map(|r| r.to_vec()).collect(),
+            jobs: jobs.clone(),
+        };
+        let profile = builtin("tsc-te200").unwrap();
+        let printer = Printer::from_transport(
+            "tcp://fake",
+            Box::new(link),
+            profile,
+            PrintOptions::default(),
+        );
+        (printer, jobs)
+    }
+
+    #[test]
+    fn a_fault_reported_right_after_the_job_makes_it_uncertain() {
+        let (mut p, jobs) = scripted(&[&[0x00], &[0x04]]);
+        let (err, sent) = p.send(b"SIZE 1 mm,1 mm\r\n").unwrap_err();
+        assert!(sent, "the job went whole: it may have printed");
+        assert!(
+            err.to_string()
+                .contains("took the job, then reported paper out"),
+            "{err}"
+        );
+        assert_eq!(*jobs.lock().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_printer_that_stops_answering_after_a_job_gets_no_more_jobs() {
+        // Ready before job 1, nothing after it, nothing when asked again.
+        let (mut p, jobs) = scripted(&[&[0x00]]);
+        let labels = vec![
+            ("A".to_string(), Bitmap::new(600, 960)),
+            ("B".to_string(), Bitmap::new(600, 960)),
+        ];
+        let err = p.print_batch(&labels, |_| {}).unwrap_err();
+        assert_eq!(err.printed, vec!["A"]);
+        assert_eq!(err.failed.as_deref(), Some("B"));
+        assert!(!err.partly_sent);
+        assert!(
+            err.cause.to_string().contains("stopped answering"),
+            "{}",
+            err.cause
+        );
+        assert_eq!(*jobs.lock().unwrap(), 1, "job B was not sent");
+    }
+
+    #[test]
+    fn a_printer_that_answers_after_the_job_confirms_it() {
+        let (mut p, _) = scripted(&[&[0x00], &[0x20]]);
+        let report = p.send(b"SIZE 1 mm,1 mm\r\n").unwrap();
+        assert!(report.confirmed);
+        assert_eq!(report.delivery(), "sent, confirmed by the printer");
+        let (mut silent, _) = scripted(&[]);
+        let report = silent.send(b"SIZE 1 mm,1 mm\r\n").unwrap();
+        assert!(!report.confirmed);
+        assert_eq!(report.delivery(), "sent, not confirmed");
     }
 }

@@ -209,10 +209,11 @@ impl Profile {
     /// Reads a profile from a TOML file.
     pub fn from_file(path: &Path) -> Result<Profile, PrinterError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PrinterError::Profile {
-            origin: origin.clone(),
-            message: e.to_string(),
-        })?;
+        let text = crate::limits::read_text_capped(path, crate::limits::MAX_PROFILE_BYTES)
+            .map_err(|e| PrinterError::Profile {
+                origin: origin.clone(),
+                message: e.to_string(),
+            })?;
         Profile::from_toml(&text, &origin)
     }
 

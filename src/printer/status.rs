@@ -182,9 +182,11 @@ pub fn parse_reply(language: Language, reply: &[u8]) -> Option<PrinterStatus> {
     }
 }
 
-/// TSPL `<ESC>!?`: one byte, 0 = ready.
+/// TSPL `<ESC>!?`: one byte, 0 = ready. More than one byte is not a reply to the query: unknown.
 pub fn parse_tspl(reply: &[u8]) -> Option<PrinterStatus> {
-    let &byte = reply.first()?;
+    let &[byte] = reply else {
+        return None;
+    };
     let mut status = PrinterStatus::from_source(format!("TSPL status 0x{byte:02x}"));
     let bits = [
         (0x01, Condition::HeadOpen),
@@ -204,18 +206,14 @@ pub fn parse_tspl(reply: &[u8]) -> Option<PrinterStatus> {
     Some(status)
 }
 
-/// ESC/POS `DLE EOT 1`, `2`, `4` replies, one byte each, in that order. A byte that does not have the
-/// fixed bits of a status reply (`0xx1xx10`) ends the parse.
+/// ESC/POS `DLE EOT 1`, `2`, `4` replies, one byte each, in that order. Every byte must have the
+/// fixed bits of a status reply (`0xx1xx10`): a reply with any other byte is not one, and the status is
+/// unknown rather than read from the bytes that happen to fit.
 pub fn parse_escpos(reply: &[u8]) -> Option<PrinterStatus> {
-    let valid: Vec<u8> = reply
-        .iter()
-        .copied()
-        .take(3)
-        .take_while(|b| b & 0x93 == 0x12)
-        .collect();
-    if valid.is_empty() {
+    if reply.is_empty() || reply.len() > 3 || reply.iter().any(|b| b & 0x93 != 0x12) {
         return None;
     }
+    let valid = reply.to_vec();
     let hex: Vec<String> = valid.iter().map(|b| format!("0x{b:02x}")).collect();
     let mut status = PrinterStatus::from_source(format!("ESC/POS DLE EOT {}", hex.join(" ")));
     if let Some(&printer) = valid.first() {
@@ -245,7 +243,9 @@ pub fn parse_escpos(reply: &[u8]) -> Option<PrinterStatus> {
 }
 
 /// ZPL `~HS`: up to three `<STX>fields<ETX><CR><LF>` strings. The first gives paper out, pause and the
-/// temperatures; the second head up and ribbon out. `None` unless at least the first string is whole.
+/// temperatures; the second head up and ribbon out. `None` (unknown) unless at least the first string is
+/// whole and every whole string has the fields of a host status string: all digits, the flags `0` or
+/// `1`. Anything else is garbage, never "ready".
 pub fn parse_zpl_host_status(reply: &[u8]) -> Option<PrinterStatus> {
     let text = String::from_utf8_lossy(reply);
     let mut lines = Vec::new();
@@ -257,8 +257,22 @@ pub fn parse_zpl_host_status(reply: &[u8]) -> Option<PrinterStatus> {
         rest = &after[end + 1..];
     }
     let first: Vec<&str> = lines.first()?.split(',').map(str::trim).collect();
-    if first.len() < 3 {
+    // String 1: aaa,b,c,dddd,eee,f,g,h,iii,j,k,l (flags b c f g h j k l); string 2:
+    // mmm,n,o,p,q,r,s,t,uuuuuuuu,v,www (flags n o p q t v).
+    let digits = |f: &&str| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = |fields: &[&str], count: usize, flags: &[usize]| {
+        fields.len() == count
+            && fields.iter().all(digits)
+            && flags.iter().all(|&i| matches!(fields[i], "0" | "1"))
+    };
+    if !well_formed(&first, 12, &[1, 2, 5, 6, 7, 9, 10, 11]) {
         return None;
+    }
+    if let Some(second) = lines.get(1) {
+        let second: Vec<&str> = second.split(',').map(str::trim).collect();
+        if !well_formed(&second, 11, &[1, 2, 3, 4, 7, 9]) {
+            return None;
+        }
     }
     let flag = |fields: &[&str], i: usize| fields.get(i).is_some_and(|f| *f == "1");
     let mut status = PrinterStatus::from_source(format!("ZPL ~HS \"{}\"", lines.join("\" \"")));
@@ -315,6 +329,7 @@ mod tests {
             "printing is not a fault"
         );
         assert!(parse_tspl(&[]).is_none());
+        assert!(parse_tspl(b"0\r\n").is_none(), "text is not a status byte");
     }
 
     #[test]
@@ -328,6 +343,10 @@ mod tests {
         assert_eq!(low.conditions, vec![Condition::PaperLow]);
         assert!(low.is_ready());
         assert!(parse_escpos(&[0xff]).is_none(), "not a status byte");
+        assert!(
+            parse_escpos(&[0x12, 0xff, 0x12]).is_none(),
+            "one wrong byte makes the whole reply unknown"
+        );
         assert!(parse_escpos(&[]).is_none());
     }
 
@@ -350,6 +369,19 @@ mod tests {
         );
         assert!(parse_zpl_host_status(b"\x02030").is_none());
         assert!(parse_zpl_host_status(b"garbage").is_none());
+        for garbage in [
+            &b"\x02a,b,c\x03"[..],
+            b"\x02030,0,0\x03\r\n",
+            b"\x02030,0,0,0960,000,0,0,0,000,0,0,X\x03\r\n",
+            b"\x02030,2,0,0960,000,0,0,0,000,0,0,0\x03\r\n",
+            b"\x02030,0,0,0960,000,0,0,0,000,0,0,0\x03\r\n\x02\x1b[31m\x03\r\n",
+        ] {
+            assert!(
+                parse_zpl_host_status(garbage).is_none(),
+                "{:?} is not a host status reply",
+                String::from_utf8_lossy(garbage)
+            );
+        }
     }
 
     #[test]

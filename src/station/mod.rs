@@ -14,7 +14,7 @@ use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
 use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
-use crate::printer::{encode_label, PrintOptions, Printer, PrinterError, Profile};
+use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile};
 use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
@@ -95,8 +95,14 @@ impl LabelMaker {
 /// What a print run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PrintSummary {
-    /// Labels sent, by name.
+    /// Labels sent (every byte taken by the printer), by name, confirmed or not.
     pub sent: Vec<String>,
+    /// The labels of `sent` the printer did not confirm (no status reply after the job, or status
+    /// checks off): they went to the printer, but nothing says they came out.
+    pub unconfirmed: Vec<String>,
+    /// Jobs held by other processes this one cannot check (another host or container), with their
+    /// owner and lease: settled when the lease expires.
+    pub held: Vec<(String, String)>,
     /// Jobs that failed without sending, with the reason.
     pub failed: Vec<LabelIssue>,
     /// Jobs found or left uncertain, with the reason.
@@ -198,6 +204,14 @@ impl<'s> Station<'s> {
                 label: name,
                 reason: job.error.unwrap_or_default(),
             });
+        }
+        for job in self.store.held_elsewhere()? {
+            let name = self.label_name(&job.posting_number, job.package_number);
+            let owner = job.owner.unwrap_or_default();
+            let until = job.lease_until.unwrap_or_default();
+            summary
+                .held
+                .push((name, format!("{} by {owner} until {until}", job.state)));
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -301,14 +315,23 @@ impl<'s> Station<'s> {
         if !self.store.start_sending(id, &self.uri, Utc::now())? {
             return Ok(());
         }
-        match printer.send(&bytes) {
+        match printer.send_jobs(&bytes) {
             Ok(report) => {
-                self.store.mark_sent(id, report.bytes, Utc::now())?;
+                self.store
+                    .mark_sent(id, report.bytes, report.confirmed, Utc::now())?;
+                let confirmed = if report.confirmed {
+                    "confirmed by the printer"
+                } else {
+                    "not confirmed"
+                };
                 progress(&format!(
-                    "{name}: sent {} bytes; printer: {}",
+                    "{name}: sent {} bytes, {confirmed}; printer: {}",
                     report.bytes,
                     report.printer_said()
                 ));
+                if !report.confirmed {
+                    summary.unconfirmed.push(name.clone());
+                }
                 summary.sent.push(name);
                 Ok(())
             }
@@ -340,7 +363,7 @@ impl<'s> Station<'s> {
         unit: &LabelUnit,
         posting: Option<&Posting>,
         now: DateTime<Utc>,
-    ) -> Result<(String, Vec<u8>), StationError> {
+    ) -> Result<(String, Vec<Job>), StationError> {
         let posting = match posting {
             Some(p) => Cow::Borrowed(p),
             None => Cow::Owned(self.store.posting(&unit.posting_number)?),
@@ -350,19 +373,20 @@ impl<'s> Station<'s> {
             .into_iter()
             .find(|u| u.package_number == unit.package_number)
             .unwrap_or_else(|| unit.clone());
-        // A job is one package: with a per-product template, its labels go out as one job.
-        let mut bytes = Vec::new();
+        // A job is one package: with a per-product template, its labels go out as one job. ESC/POS
+        // copies are streamed: each label is held once, sent `copies` times.
+        let mut jobs = Vec::new();
         for (_, bitmap) in self.maker.bitmaps(&posting, &unit)? {
             let label =
-                encode_label(&bitmap, &self.profile, self.options.copies).map_err(|source| {
+                encode_job(&bitmap, &self.profile, self.options.copies).map_err(|source| {
                     StationError::Printer {
                         source,
                         sent: false,
                     }
                 })?;
-            bytes.extend_from_slice(&label);
+            jobs.push(label);
         }
-        Ok((unit.name(), bytes))
+        Ok((unit.name(), jobs))
     }
 
     /// The name of a job's label as the operator knows it (`posting box n/m` when the posting has
@@ -481,10 +505,12 @@ impl<'s> Station<'s> {
         if let Some(LabelIssue { label, reason }) = summary.failed.first() {
             return Err(format!("✗ {label}: not printed: {reason}"));
         }
-        did.push(if again {
-            "label printed again"
-        } else {
-            "label printed"
+        // "Sent" is all the link can say; "confirmed" only when the printer answered after the job.
+        did.push(match (again, summary.unconfirmed.is_empty()) {
+            (false, true) => "label sent, confirmed by the printer",
+            (false, false) => "label sent, not confirmed",
+            (true, true) => "label sent again, confirmed by the printer",
+            (true, false) => "label sent again, not confirmed",
         });
         let jobs: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
         Ok(format!(

@@ -1,25 +1,34 @@
 //! The print journal: every label is a job row before a byte goes to the printer.
 //!
-//! A job moves `queued → claimed → sending → sent`. `claimed` means a process took the job and is
+//! A job moves `queued → claimed → sending → sent`. A `sent` job is one whose every byte the printer
+//! took; its `confirmed` column says whether the printer also answered after it and reported itself
+//! ready (see [`crate::printer::PrintReport`]): "sent, confirmed by the printer" or "sent, not
+//! confirmed". `claimed` means a process took the job and is
 //! rendering it: nothing has gone to the printer, so a claimed job whose owner died goes back to
 //! `queued`. `sending` is written (and synced to disk) just before the first byte goes out; a job that
 //! stays `sending` because its owner died may or may not have printed, so it becomes `uncertain` and is
 //! printed again only on request (`--reprint-uncertain`). `failed` jobs sent nothing (printer
 //! unreachable or refusing, label not renderable) and are queued again by the next run, as a new job.
 //!
-//! Jobs are claimed in an `IMMEDIATE` transaction that writes the owner (`host:pid`) and a lease, so
-//! two processes on the same database never take the same job. An owner counts as gone when it ran on
-//! this host and its process no longer exists, or when its lease has expired.
+//! Jobs are claimed in an `IMMEDIATE` transaction that writes the owner and a lease, so two processes on
+//! the same database never take the same job. An owner counts as gone when its lease has expired, or
+//! when it ran on this host, boot and PID namespace and no process with its id *and start time* exists
+//! (see `store/owner.rs`: a process id used again is not the owner). Every change a process makes to
+//! its jobs renews the leases of all the jobs it holds, so a long batch keeps them; a job held by an
+//! owner this process cannot check stays held until its lease expires and is reported meanwhile
+//! ([`Store::held_elsewhere`]).
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Row, TransactionBehavior};
 
+use super::owner::OwnerId;
 use super::{postings, stamp, Store, StoreError};
 use crate::label::{LabelRuleError, LabelUnit};
 use crate::order::Status;
 
-/// How long a claim holds without its owner being checked by process id (other hosts, non-Linux).
-const LEASE: Duration = Duration::minutes(10);
+/// How long a claim holds without its owner being checked by process id (other hosts, other PID
+/// namespaces, non-Linux) and without being renewed.
+pub const LEASE: Duration = Duration::minutes(10);
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +144,11 @@ pub struct Job {
     pub attempts: u32,
     /// Bytes sent.
     pub bytes: Option<i64>,
+    /// For a sent job: whether the printer confirmed it; `None` when not sent, or sent before the
+    /// journal recorded confirmations.
+    pub confirmed: Option<bool>,
+    /// Until when its owner's claim holds (claimed and sending jobs).
+    pub lease_until: Option<String>,
     /// When it was queued.
     pub created_at: String,
     /// When it last changed.
@@ -142,7 +156,7 @@ pub struct Job {
 }
 
 const JOB_COLUMNS: &str = "id, posting_number, package_number, kind, state, owner, printer, error,
-    attempts, bytes, created_at, updated_at";
+    attempts, bytes, created_at, updated_at, confirmed, lease_until";
 
 /// Whether a later job (a `reprint`, a scan) has sent the label of the job `jobs`. It settles an
 /// uncertain job: the operator saw that label missing and printed it, so printing the uncertain job
@@ -166,36 +180,64 @@ fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         bytes: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        confirmed: r.get(12)?,
+        lease_until: r.get(13)?,
     })
 }
 
-/// Whether the process that owns a job is gone (see the module docs); `this_host` is where we run.
+/// Whether the process that owns a job is gone (see the module docs); `me` is this process.
 fn owner_gone(
     owner: Option<&str>,
     lease_until: Option<&str>,
-    this_host: &str,
+    me: &OwnerId,
     now: DateTime<Utc>,
 ) -> bool {
-    let lease_over = lease_until.is_none_or(|l| l < stamp(now).as_str());
-    let Some((host, pid)) = owner.and_then(|o| o.rsplit_once(':')) else {
+    if lease_until.is_none_or(|l| l < stamp(now).as_str()) {
+        return true;
+    }
+    let Some(owner) = owner.and_then(OwnerId::parse) else {
         return true;
     };
-    let proc_fs = std::path::Path::new("/proc/self").exists();
-    if host == this_host && proc_fs {
-        return pid.parse::<u32>().is_err() || !std::path::Path::new("/proc").join(pid).exists();
-    }
-    lease_over
+    me.is_alive(&owner).is_some_and(|alive| !alive)
 }
 
 impl Store {
     /// This process as a job owner.
     pub fn owner(&self) -> String {
-        format!("{}:{}", self.host, self.actor.pid)
+        self.me().to_text()
+    }
+
+    fn me(&self) -> OwnerId {
+        super::owner::this_process(&self.host)
+    }
+
+    /// Renews the lease of every job this process holds.
+    pub fn renew_leases(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE jobs SET lease_until = ?1
+                 WHERE owner = ?2 AND state IN ('claimed', 'sending')",
+            )?
+            .execute(params![stamp(now + LEASE), self.owner()])?;
+        Ok(())
+    }
+
+    /// Claimed and sending jobs held by other processes that [`Store::recover`] could not settle:
+    /// owners that may still run (this process cannot check them: another host or PID namespace)
+    /// until their lease expires.
+    pub fn held_elsewhere(&self) -> Result<Vec<Job>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('claimed', 'sending')
+                 AND (owner IS NULL OR owner <> ?1) ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([self.owner()], job_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Settles jobs whose owner is gone: `claimed` ones go back to the queue (nothing was sent),
     /// `sending` ones become `uncertain`. Returns the jobs that became uncertain.
     pub fn recover(&mut self, now: DateTime<Utc>) -> Result<Vec<Job>, StoreError> {
+        let me = self.me();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -207,7 +249,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut uncertain = Vec::new();
         for (id, state, owner, lease) in held {
-            if !owner_gone(owner.as_deref(), lease.as_deref(), &self.host, now) {
+            if !owner_gone(owner.as_deref(), lease.as_deref(), &me, now) {
                 continue;
             }
             let who = owner.as_deref().unwrap_or("?");
@@ -385,25 +427,35 @@ impl Store {
     }
 
     /// `claimed → sending`, written (and synced) just before the first byte goes to `printer`. `false`
-    /// when this process no longer holds the job or it is not `claimed`.
+    /// when this process no longer holds the job or it is not `claimed`. First checks that the
+    /// database files are the ones opened ([`Store::check_files`]): the row must not be lost.
     pub fn start_sending(
         &mut self,
         id: i64,
         printer: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        self.check_files()?;
         self.move_held(id, JobState::Sending, Some(printer), None, None, now)
     }
 
-    /// `sending → sent`: all `bytes` reached the printer.
+    /// `sending → sent`: all `bytes` reached the printer; `confirmed` when the printer also answered
+    /// after the job and reported itself ready (see [`crate::printer::PrintReport`]).
     pub fn mark_sent(
         &mut self,
         id: i64,
         bytes: usize,
+        confirmed: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
-        self.move_held(id, JobState::Sent, None, None, Some(bytes), now)
+        let moved = self.move_held(id, JobState::Sent, None, None, Some(bytes), now)?;
+        if moved {
+            self.conn
+                .prepare_cached("UPDATE jobs SET confirmed = ?2 WHERE id = ?1")?
+                .execute(params![id, confirmed])?;
+        }
+        Ok(moved)
     }
 
     /// `claimed → failed` or `sending → failed`: nothing reached the printer, for the reason `error`
@@ -461,6 +513,7 @@ impl Store {
                 from.first().copied(),
                 from.last().copied(),
             ])?;
+        self.renew_leases(now)?;
         Ok(changed == 1)
     }
 

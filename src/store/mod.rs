@@ -21,6 +21,7 @@
 //! ```
 
 mod journal;
+mod owner;
 mod postings;
 mod schema;
 mod sync;
@@ -32,7 +33,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
 pub use crate::label::LabelUnit;
-pub use journal::{Job, JobKind, JobState};
+pub use journal::{Job, JobKind, JobState, LEASE};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 
@@ -83,6 +84,31 @@ pub enum StoreError {
     /// The order module refused the action.
     #[error(transparent)]
     Order(#[from] OrderError),
+    /// SQLite failed while opening the database at `path` (not a database, corrupt, locked, …).
+    #[error("database {}: {source}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        #[source]
+        source: DatabaseError,
+    },
+    /// The database's directory does not exist.
+    #[error(
+        "the directory of the database, {}, does not exist: create it first (a --db path makes no \
+         directories, so a mistyped path does not leave a database nobody finds)", .0.display()
+    )]
+    NoDirectory(PathBuf),
+    /// The database cannot be written by this process.
+    #[error("database {} is read-only for this user (file or directory permissions, or a read-only mount)", .0.display())]
+    ReadOnly(PathBuf),
+    /// The database file or its write-ahead log was deleted or replaced while open.
+    #[error(
+        "{} was deleted or replaced while shiplabel had the database open: stopped before sending \
+         anything more, since the print journal could be lost; check the station (no other program \
+         should touch the database files) and run again", .0.display()
+    )]
+    FilesGone(PathBuf),
     /// No data directory could be found for the default database path.
     #[error("cannot find a data directory for the database: set XDG_DATA_HOME or HOME, or pass --db PATH")]
     NoDataDir,
@@ -174,6 +200,49 @@ pub struct Store {
     pub(crate) actor: Actor,
     /// This machine's host name, read once: every job claim and state change names its owner.
     pub(crate) host: String,
+    /// The files under the connection, to notice them deleted or replaced.
+    files: Option<DatabaseFiles>,
+}
+
+/// The database file and its `-wal` file as opened: path and (device, inode).
+#[derive(Debug, Clone)]
+struct DatabaseFiles {
+    files: Vec<(PathBuf, (u64, u64))>,
+}
+
+impl DatabaseFiles {
+    #[cfg(unix)]
+    fn identity(path: &Path) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn identity(_: &Path) -> Option<(u64, u64)> {
+        None
+    }
+
+    /// The files of the database at `path`, right after opening (the `-wal` exists while any
+    /// connection is open in WAL mode); `None` where identities cannot be read.
+    fn of(path: &Path) -> Option<DatabaseFiles> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let mut files = Vec::new();
+        for file in [path.to_path_buf(), PathBuf::from(wal)] {
+            let id = DatabaseFiles::identity(&file)?;
+            files.push((file, id));
+        }
+        Some(DatabaseFiles { files })
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        for (file, id) in &self.files {
+            if DatabaseFiles::identity(file) != Some(*id) {
+                return Err(StoreError::FilesGone(file.clone()));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -187,14 +256,31 @@ impl Store {
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    ///
+    /// The database's directory must exist: a mistyped `--db` path makes no directories (and no
+    /// database nobody finds); the default location's directory is created by the command line when it is used.
+    /// Every failure names the database's path, and a database this process cannot write (file
+    /// permissions, a read-only mount) is refused here rather than at the first job.
     pub fn open(path: &Path, actor: Actor) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            if !dir.is_dir() {
+                return Err(StoreError::NoDirectory(dir.to_path_buf()));
+            }
         }
+        Store::open_in(path, actor).map_err(|e| match e {
+            StoreError::Sqlite(source) => StoreError::Database {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        })
+    }
+
+    fn open_in(path: &Path, actor: Actor) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly(path.to_path_buf()));
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL: reads (a second station's look-ups) never block the writer or wait for it.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -205,11 +291,24 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         schema::migrate(&tx)?;
         tx.commit()?;
+        let files = DatabaseFiles::of(path);
         Ok(Store {
             conn,
             actor,
             host: hostname(),
+            files,
         })
+    }
+
+    /// Checks that the database file and its write-ahead log are still the files this connection
+    /// opened. Deleted or replaced under a running process, SQLite would go on writing into the
+    /// unlinked files, and a journal row written there (`sending`) would be lost with the process:
+    /// the next run would print those labels again. Called before a job's bytes go out.
+    pub fn check_files(&self) -> Result<(), StoreError> {
+        match &self.files {
+            Some(files) => files.check(),
+            None => Ok(()),
+        }
     }
 
     /// Who this store records as the author of changes.

@@ -6,7 +6,9 @@
 //! dates, barcodes), the product-code index for scanning, shipments, the substatus in the history and
 //! the journal's owner and lease. A migration that needs data from the JSON (the rank, the product
 //! codes) recomputes it in Rust with the same code that writes new rows. Version 3 adds `sync_state`,
-//! the key-value notes a marketplace pull keeps between runs.
+//! the key-value notes a marketplace pull keeps between runs. Version 4 adds `jobs.confirmed`: whether
+//! the printer confirmed a sent job (answered a status query after it and reported itself ready);
+//! `NULL` for jobs sent before version 4 and for jobs not sent.
 
 use rusqlite::Transaction;
 
@@ -14,7 +16,7 @@ use super::postings::reindex_all;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Schema version 1, kept verbatim: migrations start from it, and the tests build a version-1
 /// database from it.
@@ -95,6 +97,11 @@ CREATE TABLE sync_state (
 );
 ";
 
+/// Version 4: whether the printer confirmed a sent job.
+const V4: &str = "
+ALTER TABLE jobs ADD COLUMN confirmed INTEGER;
+";
+
 /// Brings the database to [`SCHEMA_VERSION`]. Refuses a database written by a newer build.
 pub fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -113,6 +120,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     }
     if version < 3 {
         tx.execute_batch(V3)?;
+    }
+    if version < 4 {
+        tx.execute_batch(V4)?;
     }
     if version != SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

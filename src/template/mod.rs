@@ -355,10 +355,11 @@ impl Template {
 
     /// Loads a template file; image paths in it are relative to its directory.
     pub fn from_file(path: &Path) -> Result<Template, TemplateError> {
-        let source = std::fs::read_to_string(path).map_err(|source| TemplateError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let source = crate::limits::read_text_capped(path, crate::limits::MAX_TEMPLATE_BYTES)
+            .map_err(|source| TemplateError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut template =
             Template::from_toml(&source, &path.display().to_string(), path.parent())?;
         if template.name.is_empty() {
@@ -414,6 +415,16 @@ impl Template {
             width_mm,
             height_mm,
         };
+        if raw.elements.len() > crate::limits::MAX_TEMPLATE_ELEMENTS {
+            return Err(TemplateError::Syntax {
+                origin: origin.to_string(),
+                message: format!(
+                    "{} elements; a template has at most {}",
+                    raw.elements.len(),
+                    crate::limits::MAX_TEMPLATE_ELEMENTS
+                ),
+            });
+        }
         let mut elements = Vec::with_capacity(raw.elements.len());
         for (index, raw_element) in raw.elements.into_iter().enumerate() {
             elements.push(element_from_raw(raw_element, index, origin, base_dir)?);

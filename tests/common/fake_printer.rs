@@ -1,5 +1,7 @@
 //! A fake network printer: a thread on a loopback port that decodes each job it receives, answers
-//! status queries as configured, and can hang up after a number of jobs.
+//! status queries as configured, and can hang up after a number of jobs. Also the faulty ones: a
+//! printer that accepts and never reads ([`Stalled`]), and one that hangs up after so many bytes
+//! ([`CutOff`]).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -22,6 +24,8 @@ pub enum Answer {
     HeadOpen,
     /// Says nothing, like many clones.
     Silent,
+    /// Answers bytes that are not a status reply (with an escape sequence among them).
+    Garbage,
 }
 
 /// The fake printer's configuration.
@@ -88,6 +92,10 @@ impl FakePrinter {
 fn reply(lang: Lang, answer: Answer) -> Vec<u8> {
     match (lang, answer) {
         (_, Answer::Silent) => Vec::new(),
+        (Lang::Tspl, Answer::Garbage) => b"\x1b[31mOK\r\n".to_vec(),
+        (Lang::Zpl, Answer::Garbage) => {
+            b"\x02\x1b[2Jhello,0,0\x03\r\n\x02x\x03\r\n\x02y\x03\r\n".to_vec()
+        }
         (Lang::Tspl, Answer::Ready) => vec![0x00],
         (Lang::Tspl, Answer::PaperOut) => vec![0x04],
         (Lang::Tspl, Answer::HeadOpen) => vec![0x01],
@@ -159,6 +167,8 @@ fn serve(
                     let answer = if behaviour.lang == Lang::EscPos {
                         if behaviour.answer == Answer::Silent {
                             Vec::new()
+                        } else if behaviour.answer == Answer::Garbage {
+                            vec![0xff]
                         } else {
                             vec![escpos_reply(buf[n - 1], behaviour.answer)]
                         }
@@ -189,6 +199,105 @@ fn serve(
                 received.lock().unwrap().bytes += n;
                 buf.extend_from_slice(&chunk[..n]);
             }
+        }
+    }
+}
+
+/// A printer that accepts connections and never reads a byte (jammed firmware, a dead print server):
+/// its receive buffer fills, then the sender's. The buffer is as small as the system allows, like a
+/// printer's network stack (kilobytes), so even a small label does not fit in it.
+pub struct Stalled {
+    pub port: u16,
+    held: Arc<Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Stalled {
+    pub fn start() -> Stalled {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+        small_receive_buffer(&listener);
+        let port = listener.local_addr().unwrap().port();
+        let held = Arc::new(Mutex::new(Vec::new()));
+        let keep = held.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                keep.lock().unwrap().push(stream);
+            }
+        });
+        Stalled { port, held }
+    }
+
+    pub fn uri(&self) -> String {
+        format!("tcp://127.0.0.1:{}", self.port)
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.held.lock().unwrap().len()
+    }
+}
+
+/// A printer that reads `limit` bytes of the first connection, then hangs up (closing with unread data,
+/// so the sender sees a reset), and refuses later connections. Its receive buffer is a printer's
+/// (kilobytes), so the sender cannot be more than that ahead of what it read.
+pub struct CutOff {
+    pub port: u16,
+    thread: Option<JoinHandle<Vec<u8>>>,
+}
+
+impl CutOff {
+    pub fn start(limit: usize) -> CutOff {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+        small_receive_buffer(&listener);
+        let port = listener.local_addr().unwrap().port();
+        let thread = std::thread::spawn(move || {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return Vec::new();
+            };
+            drop(listener);
+            let mut got = Vec::new();
+            let mut chunk = [0u8; 8192];
+            while got.len() < limit {
+                let want = chunk.len().min(limit - got.len());
+                match stream.read(&mut chunk[..want]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&chunk[..n]),
+                }
+            }
+            // Let more arrive unread, so that closing resets the connection mid-job.
+            std::thread::sleep(Duration::from_millis(100));
+            got
+        });
+        CutOff {
+            port,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn uri(&self) -> String {
+        format!("tcp://127.0.0.1:{}", self.port)
+    }
+
+    /// The bytes the printer read before hanging up.
+    pub fn received(mut self) -> Vec<u8> {
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+/// Sets the smallest receive buffer on a listener; accepted connections inherit it.
+fn small_receive_buffer(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let size: libc::c_int = 1;
+        // SAFETY: an int option on an open socket.
+        unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&size as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
         }
     }
 }

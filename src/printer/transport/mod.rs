@@ -3,7 +3,8 @@
 //! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through libusb (rusb), with
 //!   the `usb` feature (without it such a URI still parses, and opening it says the feature is off);
 //! - `tcp://HOST[:PORT]`: a raw socket, port 9100 unless given;
-//! - `file:///dev/usb/lp0` or any plain path: a device node or a file (created if absent, truncated).
+//! - `file:///dev/usb/lp0` or a plain path: an existing device node or FIFO (never a regular file,
+//!   never created or truncated; see [`FileTransport`]).
 
 // The device ID parser and the interface choice work on plain data and are tested without hardware,
 // but only the USB transport uses them.
@@ -102,7 +103,7 @@ pub enum PrinterUri {
         /// TCP port (9100 by default).
         port: u16,
     },
-    /// A device node or a plain file.
+    /// A device node or a FIFO (`file:///ABSOLUTE/PATH` or a plain path).
     File(PathBuf),
 }
 
@@ -153,6 +154,12 @@ impl PrinterUri {
         }
         if let Some(rest) = uri.strip_prefix("tcp://") {
             let rest = rest.trim_end_matches('/');
+            if let Some((user, _)) = rest.split_once('@') {
+                return Err(bad(format!(
+                    "\"{user}@\": a raw printer port takes no user name or password \
+                     (expected tcp://HOST[:PORT])"
+                )));
+            }
             let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
                 let (host, after) = v6
                     .split_once(']')
@@ -189,6 +196,13 @@ impl PrinterUri {
             if path.is_empty() {
                 return Err(bad("no path after file://".into()));
             }
+            if !path.starts_with('/') {
+                let host = path.split('/').next().unwrap_or(path);
+                return Err(bad(format!(
+                    "\"{host}\" is a host name: file:// takes an absolute local path, \
+                     file:///dev/usb/lp0 (three slashes)"
+                )));
+            }
             return Ok(PrinterUri::File(PathBuf::from(path)));
         }
         if let Some((scheme, _)) = uri.split_once("://") {
@@ -223,7 +237,7 @@ impl PrinterUri {
             PrinterUri::Tcp { host, port } => {
                 Box::new(TcpTransport::connect(host, *port, timeouts)?)
             }
-            PrinterUri::File(path) => Box::new(FileTransport::open(path)?),
+            PrinterUri::File(path) => Box::new(FileTransport::open_with(path, timeouts)?),
         })
     }
 }
@@ -403,6 +417,14 @@ pub enum TransportError {
         /// Bytes of the job (0 when it closed between jobs).
         total: usize,
     },
+    /// A printer path that is not a device node or a FIFO, or does not exist.
+    #[error("{path} {reason}")]
+    NotAPrinter {
+        /// The path.
+        path: String,
+        /// What it is instead.
+        reason: String,
+    },
     /// Reading a status reply failed.
     #[error("reading from the printer failed")]
     Read(#[source] std::io::Error),
@@ -546,6 +568,9 @@ mod tests {
             ("tcp://:9100", "no host"),
             ("tcp://host:99999", "99999"),
             ("tcp://fe80::1", "brackets"),
+            ("tcp://user:pass@printer:9100", "no user name or password"),
+            ("file://host/x", "\"host\" is a host name"),
+            ("file://localhost/dev/usb/lp0", "three slashes"),
             ("lpd://queue", "lpd"),
             ("", "empty"),
         ] {
