@@ -105,6 +105,28 @@ fn an_output_that_is_a_directory_is_said_once() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A label PNG that is not one (here 0 bytes) is named by its path, as given, and nothing is written.
+#[test]
+fn print_names_the_png_it_cannot_read_by_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("zero.png");
+    std::fs::write(&png, b"").unwrap();
+    let out = dir.path().join("job.prn");
+    let stderr = failure(&shiplabel(&[
+        "print",
+        &path(&png),
+        "--profile",
+        "tsc-te200",
+        "--output",
+        &path(&out),
+    ]));
+    assert!(
+        stderr.contains(&format!("label {}: not a readable PNG image", path(&png))),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
 /// One resolution range for every command that takes `--dpi` (`scene::DPI_RANGE`), refused as a usage
 /// error before anything is written.
 #[test]
