@@ -59,6 +59,30 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // Verify before print: place the posting's label and read its barcodes back from the placed
+    // bitmap. Placement is part of every job anyway (the TSPL bitmap row below times it alone with
+    // the encoding); the difference is what verification adds.
+    let options = shiplabel::RenderOptions {
+        now: Some("2026-11-23T10:00:00Z".parse().expect("time")),
+        ..shiplabel::RenderOptions::at_dpi(203)
+    };
+    let (_, bitmap, barcodes) = shiplabel::named_bitmaps_to_verify(&posting, &template, &options)
+        .expect("label")
+        .remove(0);
+    let profile = builtin("xprinter-xp420b").expect("built-in profile");
+    c.bench_function(
+        &format!(
+            "place + verify {} barcodes (xprinter-xp420b)",
+            barcodes.len()
+        ),
+        |b| {
+            b.iter(|| {
+                shiplabel::printer::verify_label(black_box(&bitmap), &profile, &barcodes)
+                    .expect("barcodes read back")
+            })
+        },
+    );
+
     let label = label();
     for name in [
         "escpos-80mm",

@@ -34,7 +34,7 @@
 //!   it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
-//! - **`ozon`** (default): the Ozon Seller API client ([`ozon`]: pull postings into the store, pack them on
+//! - **`ozon`** (default): the Ozon Seller API client (`shiplabel::ozon`: pull postings into the store, pack them on
 //!   Ozon), over ureq with rustls on ring (no OpenSSL). It turns on `sqlite`.
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
@@ -43,7 +43,8 @@
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
 //! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).
 
-// No `unsafe` outside `src/sys.rs`, the few system calls the printer links need (it allows it).
+// No unsafe code, except the few system calls the printer links need (`src/sys.rs`) and the Windows
+// spooler calls (`printer::transport::winspool`, Windows only): each allows it for itself alone.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -51,6 +52,7 @@
 pub mod barcode;
 pub mod bitmap;
 pub mod compose;
+pub mod config;
 pub mod font;
 pub mod label;
 pub mod limits;
@@ -71,9 +73,9 @@ mod sys;
 pub mod template;
 
 pub use pipeline::{
-    label_bitmap, label_bitmaps, named_bitmaps, posting_labels, render_pdf, render_pdf_to,
-    render_pdf_with_progress, render_png, NamedLabel, RenderError, RenderOptions, RenderReport,
-    RenderedPdf,
+    label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify, posting_labels,
+    render_pdf, render_pdf_to, render_pdf_with_progress, render_png, NamedLabel, RenderError,
+    RenderOptions, RenderReport, RenderedPdf,
 };
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

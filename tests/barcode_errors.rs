@@ -269,7 +269,7 @@ proptest! {
         text in "[0-9()\\x1d\\\\A-Za-z%=/+\\-é]{0,90}"
     ) {
         use shiplabel::barcode::gs1::{self, Association, Checks};
-        use shiplabel::barcode::MarkingCode;
+        use shiplabel::barcode::gs1::MarkingCode;
         for checks in [Checks::Elements, Checks::Full, Checks::Only(Association::Requisite)] {
             if let Ok(elements) = gs1::parse(Symbology::Gs1_128, &text, checks) {
                 let raw = gs1::parse(Symbology::Gs1_128, &gs1::element_string(&elements), checks);
@@ -292,7 +292,7 @@ proptest! {
         key in "[A-Za-z0-9]{4}",
         crypto in "[A-Za-z0-9+/=]{44}",
     ) {
-        use shiplabel::barcode::MarkingCode;
+        use shiplabel::barcode::gs1::MarkingCode;
         let normal = format!("010460123456789321{serial}\u{1d}91{key}\u{1d}92{crypto}");
         let a = MarkingCode::parse(&normal).unwrap();
         prop_assert_eq!(a.for_storage(), normal.clone());

@@ -208,7 +208,7 @@ fn an_owner_in_another_pid_namespace_holds_its_job_until_the_lease_expires() {
 fn a_database_whose_files_vanish_under_a_run_stops_before_sending() {
     let (_dir, db, _) = station(1);
     let mut store = Store::open(&db, Actor::new("test")).unwrap();
-    let units = vec![shiplabel::store::LabelUnit {
+    let units = vec![shiplabel::label::LabelUnit {
         posting_number: "10000000-0000-1".into(),
         package_number: 1,
         boxes: 1,

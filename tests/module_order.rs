@@ -36,6 +36,8 @@ const RANKS: &[(&str, u32)] = &[
     // Postings → labels → files, and the sheets and reports; both callers of the stages.
     ("pipeline", 9),
     ("report", 9),
+    // The user's settings file: defaults and per-printer calibration over a printer profile.
+    ("config", 9),
     // The command line, a thin adapter over all of it.
     ("cli", 10),
 ];

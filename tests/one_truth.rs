@@ -342,7 +342,8 @@ fn a_packed_posting_gives_one_label_per_package_from_the_store() {
 
 #[test]
 fn cancel_takes_the_postings_labels_out_of_the_queue() {
-    use shiplabel::store::{Actor, JobKind, JobState, LabelUnit, Store};
+    use shiplabel::label::LabelUnit;
+    use shiplabel::store::{Actor, JobKind, JobState, Store};
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
     let now = NOW.parse().unwrap();

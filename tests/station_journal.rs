@@ -6,10 +6,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
+use shiplabel::label::LabelUnit;
 use shiplabel::order::{Posting, Status};
 use shiplabel::printer::{PrintOptions, Profile};
 use shiplabel::station::Station;
-use shiplabel::store::{Actor, JobKind, LabelUnit, Store};
+use shiplabel::store::{Actor, JobKind, Store};
 use shiplabel::template::Template;
 
 /// A small deterministic generator (xorshift), so the kill points repeat from run to run.

@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use shiplabel::barcode::gs1::{self, Association, Checks};
-use shiplabel::barcode::{encode, fit, svg, MarkingCode, Symbology};
+use shiplabel::barcode::gs1::MarkingCode;
+use shiplabel::barcode::{encode, fit, svg, Symbology};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&knobs, rest)) = data.split_first() else {

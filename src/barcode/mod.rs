@@ -28,7 +28,6 @@ mod matrix;
 mod render;
 
 pub use fit::{fit, Fit, SizeError};
-pub use gs1::{MarkingCode, MarkingCodeError, MarkingKind, GS};
 pub use render::{raster, svg, TEXT_GAP_MM, TEXT_HEIGHT_MM};
 
 use crate::bitmap::Bitmap;

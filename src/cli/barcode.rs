@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::CliError;
-use shiplabel::barcode::{self, encode, fit, Symbology, GS};
+use shiplabel::barcode::gs1::GS;
+use shiplabel::barcode::{self, encode, fit, Symbology};
 use shiplabel::scene::mm_to_dots;
 
 /// Module size used when neither `--module-dots` nor `--width-mm` is given: 0.25 mm (10 mil) for linear

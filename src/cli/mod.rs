@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod barcode;
+mod calibrate;
 mod completions;
+mod config;
 mod due;
 pub mod handover;
 mod import;
@@ -40,7 +42,8 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, Parser)]
 #[command(name = "shiplabel", version, about, long_about = None)]
 pub struct Cli {
-    /// The station database (default: $XDG_DATA_HOME/shiplabel/shiplabel.db). `orders --db` without
+    /// The station database (default: the settings file's db, else $XDG_DATA_HOME/shiplabel/shiplabel.db;
+    /// %APPDATA%\shiplabel\shiplabel.db on Windows). `orders --db` without
     /// files lists the stored postings.
     #[arg(long, global = true, value_name = "PATH", num_args = 0..=1)]
     db: Option<Option<std::path::PathBuf>>,
@@ -54,8 +57,12 @@ enum Command {
     Orders(orders::OrdersArgs),
     /// List the USB printers connected to this machine, with the URI to print to.
     Printers(printers::PrintersArgs),
-    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP or a device file).
+    /// Print labels on a thermal printer (ESC/POS, TSPL, ZPL over USB, TCP, CUPS or a device file).
     Print(print::PrintArgs),
+    /// Show the effective settings (printer, profile, template, db) and where each came from.
+    Config(config::ConfigArgs),
+    /// Print the calibration page: mm rulers, grid, 1 to 4 dot bars, darkness steps, the settings.
+    Calibrate(calibrate::CalibrateArgs),
     /// Import postings into the station store (idempotent; never moves a status back).
     Import(import::ImportArgs),
     /// Pack a stored posting, whole or split into packages.
@@ -112,8 +119,19 @@ pub fn run() -> ExitCode {
     if let Command::Orders(args) = &mut cli.command {
         args.from_store = cli.db.is_some();
     }
-    let db = cli.db.as_ref().and_then(|d| d.as_deref());
-    match dispatch(cli.command, db) {
+    let flag = cli.db.as_ref().and_then(|d| d.as_deref());
+    // The settings file's db (or SHIPLABEL_DB) stands in for --db; `config` shows the choice itself.
+    let db = match &cli.command {
+        Command::Config(_) => flag.map(|p| p.to_path_buf()),
+        _ => match shiplabel::config::Config::load() {
+            Ok(config) => config.db(flag).map(|s| s.value),
+            Err(e) => {
+                report(&e);
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match dispatch(cli.command, db.as_deref()) {
         Ok(code) => code,
         Err(e) => {
             report(e.as_ref());
@@ -127,7 +145,7 @@ impl Command {
     fn talks_to_a_printer(&self) -> bool {
         matches!(
             self,
-            Command::Print(_) | Command::Reprint(_) | Command::Scan(_)
+            Command::Print(_) | Command::Reprint(_) | Command::Scan(_) | Command::Calibrate(_)
         )
     }
 }
@@ -179,6 +197,8 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Orders(args) => orders::run(args, db),
         Command::Printers(args) => printers::run(args),
         Command::Print(args) => print::run(args, db),
+        Command::Config(args) => config::run(args, db),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Import(args) => import::run(args, db),
         Command::Pack(args) => lifecycle::run_pack(args, db),
         Command::Cancel(args) => lifecycle::run_cancel(args, db),

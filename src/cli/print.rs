@@ -9,14 +9,18 @@ use super::station::PrinterOpts;
 use super::terminal::escape;
 use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
+use shiplabel::config::Config;
 use shiplabel::output::write_atomic_with;
-use shiplabel::printer::{bitmap_from_png, encode_job, BatchError, Printer, Profile};
-use shiplabel::template::{Template, DEFAULT_TEMPLATE};
+use shiplabel::printer::{
+    bitmap_from_png, encode_label_verified, BatchError, ExpectedBarcode, Printer, Profile,
+};
+use shiplabel::template::Template;
 use shiplabel::{RenderError, RenderOptions};
 
-/// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP or a device file).
+/// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP, CUPS, Windows or a device file).
+/// Without `--printer` or `--output`, the printer comes from `SHIPLABEL_PRINTER` or the settings file
+/// (see `shiplabel config`), and so do the profile and the template.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("target").required(true).args(["printer", "output"])))]
 pub struct PrintArgs {
     /// Postings files (Ozon API JSON, neutral JSON or CSV): every labelable posting is rendered at the
     /// printer's resolution and printed, named by its posting number. A .png file is a label already
@@ -29,27 +33,30 @@ pub struct PrintArgs {
     files: Vec<PathBuf>,
     /// Print every labelable posting in the station store that has no label printed yet, through the
     /// print journal (see docs/station.md).
-    #[arg(long, requires = "printer")]
+    #[arg(long, conflicts_with = "output")]
     pending: bool,
     /// With --pending: also print again the jobs an interrupted run left uncertain.
     #[arg(long, requires = "pending")]
     reprint_uncertain: bool,
-    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = DEFAULT_TEMPLATE)]
-    template: String,
+    /// Label template: a built-in name (see `shiplabel templates`) or a TOML file [default: the settings
+    /// file's, else ozon-fbs].
+    #[arg(short, long, value_name = "NAME|FILE")]
+    template: Option<String>,
     /// The time that decides whether a posting can be labelled (RFC 3339); now by default.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
-    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
-    /// or a path.
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], cups://QUEUE,
+    /// ipp://HOST[:PORT]/printers/QUEUE, winspool://NAME, file:///dev/usb/lp0 or a path [default:
+    /// SHIPLABEL_PRINTER, else the settings file's printer].
     #[arg(long)]
     printer: Option<String>,
     /// Write the printer bytes to this file instead of printing (for inspection).
     #[arg(long, conflicts_with = "printer")]
     output: Option<PathBuf>,
-    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
-    #[arg(long, default_value = "xprinter-xp365b")]
-    profile: String,
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file [default:
+    /// SHIPLABEL_PROFILE, else the settings file's, else xprinter-xp365b].
+    #[arg(long)]
+    profile: Option<String>,
     /// Copies of each label.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=999))]
     copies: u32,
@@ -67,38 +74,68 @@ impl PrintArgs {
     fn printer_opts(&self) -> PrinterOpts {
         PrinterOpts {
             printer: self.printer.clone().unwrap_or_default(),
-            profile: self.profile.clone(),
-            template: self.template.clone(),
+            profile: self.profile.clone().unwrap_or_default(),
+            template: self.template.clone().unwrap_or_default(),
             no_status: self.no_status,
             timeout: self.timeout,
         }
+    }
+
+    /// Fills the printer (unless writing `--output`), the profile and the template from the
+    /// environment and the settings file where no flag gave them.
+    fn with_settings(mut self, config: &Config) -> Result<PrintArgs, CliError> {
+        if self.output.is_none() {
+            let printer = config.printer(self.printer.as_deref()).ok_or_else(|| {
+                let file = config.path.as_ref().map_or_else(
+                    || "a settings file".to_string(),
+                    |p| p.display().to_string(),
+                );
+                format!(
+                    "no printer: give --printer URI or --output FILE, set SHIPLABEL_PRINTER, or put \
+                     printer = \"URI\" in {file}"
+                )
+            })?;
+            self.printer = Some(printer.value);
+        }
+        self.profile = Some(
+            config
+                .profile(self.profile.as_deref(), self.printer.as_deref())
+                .value,
+        );
+        self.template = Some(config.template(self.template.as_deref()).value);
+        Ok(self)
     }
 }
 
 /// Renders (or loads) the labels and prints them; with `--pending`, prints the station store's pending
 /// labels through the print journal.
 pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+    let config = Config::load()?;
+    let args = args.with_settings(&config)?;
     if args.pending {
         return run_pending(&args, db);
     }
-    let profile = Profile::resolve(&args.profile)?;
+    let opts = args.printer_opts();
+    let profile = config.resolve_profile(&opts.profile, args.printer.as_deref())?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut labels = Vec::new();
     // Posting files are read together, so that a posting in two of them is one record.
     let (pngs, files): (Vec<PathBuf>, Vec<PathBuf>) =
         args.files.iter().cloned().partition(|f| is_png(f));
     for file in &pngs {
-        labels.push(load_png(file)?);
+        // A PNG carries no barcode positions: nothing to read back.
+        let (name, bitmap) = load_png(file)?;
+        labels.push((name, bitmap, Vec::new()));
     }
     if !files.is_empty() {
-        let template = Template::load(&args.template)?;
+        let template = Template::load(&opts.template)?;
         // The library's gate and label rule: the labels `render` and `print --pending` make too.
         let options = RenderOptions {
             now: Some(now),
             ..RenderOptions::at_dpi(profile.dpi)
         };
         for posting in super::orders::load_postings(&files)? {
-            match shiplabel::named_bitmaps(&posting, &template, &options) {
+            match shiplabel::named_bitmaps_to_verify(&posting, &template, &options) {
                 Ok(named) => labels.extend(named),
                 Err(RenderError::NotLabelable(reason)) => {
                     eprintln!("skipped: {}", escape(&reason.to_string()))
@@ -132,20 +169,35 @@ fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
 }
 
 /// Prints (or writes with `--output`) labels already rendered at the printer's resolution, one job each.
+/// Every label is placed, its barcodes read back from the placed bitmap, and encoded before the first
+/// is sent: a label that fails stops the batch with nothing printed.
 pub fn print_labels(
     args: &PrintArgs,
     profile: &Profile,
-    labels: &[(String, Bitmap)],
+    labels: &[(String, Bitmap, Vec<ExpectedBarcode>)],
 ) -> Result<ExitCode, CliError> {
     let profile = profile.clone();
-    if let Some(output) = &args.output {
-        let mut jobs = Vec::with_capacity(labels.len());
-        for (name, bitmap) in labels {
-            jobs.push(
-                encode_job(bitmap, &profile, args.copies)
-                    .map_err(|e| format!("label {name}: {e}"))?,
-            );
+    let names: Vec<String> = labels.iter().map(|(name, ..)| name.clone()).collect();
+    let mut jobs = Vec::with_capacity(labels.len());
+    for (name, bitmap, barcodes) in labels {
+        match encode_label_verified(bitmap, barcodes, &profile, args.copies) {
+            Ok(job) => jobs.push(job),
+            Err(cause) if args.output.is_some() => {
+                return Err(format!("label {name}: {cause}").into())
+            }
+            Err(cause) => {
+                return Err(BatchError {
+                    printed: Vec::new(),
+                    failed: Some(name.clone()),
+                    partly_sent: false,
+                    not_printed: names,
+                    cause: Box::new(cause),
+                }
+                .into())
+            }
         }
+    }
+    if let Some(output) = &args.output {
         // ESC/POS copies are streamed: a job is held once, however many copies it prints.
         write_atomic_with(output, |w| jobs.iter().try_for_each(|job| job.write_to(w)))
             .map_err(|e| format!("{}: {e}", output.display()))?;
@@ -165,10 +217,10 @@ pub fn print_labels(
         printed: Vec::new(),
         failed: None,
         partly_sent: false,
-        not_printed: labels.iter().map(|(name, _)| name.clone()).collect(),
+        not_printed: names.clone(),
         cause: Box::new(cause),
     })?;
-    let reports = printer.print_batch(labels, |p| {
+    let reports = printer.send_batch(&names, &jobs, |p| {
         eprintln!(
             "[{}/{}] {}: sent {} bytes, {}; printer: {}",
             p.index + 1,

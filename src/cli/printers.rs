@@ -1,9 +1,13 @@
-//! `shiplabel printers`: the USB printers connected to this machine, one a line, with the URI to use.
+//! `shiplabel printers`: the USB printers connected to this machine and the OS print queues (CUPS,
+//! Windows), one a line, with the URI to use.
 
 use std::process::ExitCode;
 
 use super::CliError;
-use shiplabel::printer::{builtins, list_usb_printers, TransportError, UsbPrinterInfo};
+use shiplabel::printer::{
+    builtins, list_cups_queues, list_usb_printers, IppServer, Timeouts, TransportError,
+    UsbPrinterInfo,
+};
 
 /// List connected USB printers (or the built-in printer profiles).
 #[derive(Debug, clap::Args)]
@@ -37,28 +41,72 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let printers = match list_usb_printers() {
-        Ok(list) => list,
+    match list_usb_printers() {
+        Ok(printers) => {
+            if printers.is_empty() {
+                eprintln!(
+                    "shiplabel: no USB printers found (no device with a printer-class interface)"
+                );
+            }
+            for printer in &printers {
+                println!("{}", line(printer));
+            }
+        }
         Err(TransportError::NoUsb(e)) => {
             eprintln!(
                 "shiplabel: no USB on this machine (libusb: {e}): no USB printers to list; \
                  tcp:// and file:// printers still work"
             );
-            return Ok(ExitCode::SUCCESS);
         }
         Err(e) => return Err(e.into()),
-    };
-    if printers.is_empty() {
-        eprintln!("shiplabel: no USB printers found (no device with a printer-class interface)");
     }
-    for printer in &printers {
-        println!("{}", line(printer));
-    }
+    os_queues();
     Ok(ExitCode::SUCCESS)
 }
 
+/// The print queues of the local CUPS server (and of Windows), one a line.
+fn os_queues() {
+    #[cfg(windows)]
+    match shiplabel::printer::list_windows_printers() {
+        Ok(names) => {
+            for name in names {
+                println!("winspool://{} queue=windows", visible(&name));
+            }
+        }
+        Err(e) => eprintln!("shiplabel: cannot list the Windows printers: {e}"),
+    }
+    match list_cups_queues(&IppServer::local(), Timeouts::default()) {
+        Ok(queues) => {
+            for q in queues {
+                println!(
+                    "cups://{} queue=cups state={}{} model={} device={}",
+                    visible(&q.name),
+                    q.state,
+                    if q.accepting { "" } else { ",rejecting" },
+                    quoted(Some(&q.model)),
+                    quoted(Some(&q.device_uri))
+                );
+            }
+        }
+        // No CUPS here is as ordinary as no USB: say so and go on.
+        Err(e) if !cfg!(windows) => eprintln!(
+            "shiplabel: no CUPS print queues listed ({}): cups:// printers need a CUPS server",
+            visible(&e)
+        ),
+        Err(_) => {}
+    }
+}
+
+/// Text without control characters (names come from the system, but reach a terminal).
+fn visible(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn quoted(value: Option<&str>) -> String {
-    format!("\"{}\"", value.unwrap_or("unknown").replace('"', "'"))
+    format!(
+        "\"{}\"",
+        visible(value.unwrap_or("unknown")).replace('"', "'")
+    )
 }
 
 /// One printer as one line: the device ID's names first, the USB strings as a fallback.

@@ -32,8 +32,17 @@ pub fn open_existing_store(db: Option<&Path>, command: &str) -> Result<Store, Cl
 fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {
     Ok(match db {
         Some(p) => p.to_path_buf(),
-        None => store::default_path()?,
+        None => default_db()?,
     })
+}
+
+/// The database path when neither `--db` nor the settings name one: `%APPDATA%\shiplabel\shiplabel.db`
+/// on Windows, the store's XDG default elsewhere.
+pub fn default_db() -> Result<PathBuf, CliError> {
+    match shiplabel::config::windows_data_dir() {
+        Some(dir) => Ok(dir.join("shiplabel.db")),
+        None => Ok(store::default_path()?),
+    }
 }
 
 /// The printer options of the printing station commands.
@@ -62,7 +71,10 @@ pub struct PrinterOpts {
 impl PrinterOpts {
     /// The profile, template and print options these arguments name.
     pub fn resolve(&self) -> Result<(Profile, Template, PrintOptions), CliError> {
-        let profile = Profile::resolve(&self.profile)?;
+        // The printer's settings from the settings file (calibration offsets, darkness…) go over the
+        // profile.
+        let config = shiplabel::config::Config::load()?;
+        let profile = config.resolve_profile(&self.profile, Some(&self.printer))?;
         let template = Template::load(&self.template)?;
         Ok((profile, template, self.print_options(1)))
     }

@@ -15,7 +15,7 @@ pub enum Repeat {
 
 /// Most packages (boxes) one posting may have labels for: the order's own box limit (one home), which
 /// the importer enforces too; a posting beyond it is refused naming the posting, never clamped.
-pub use crate::order::MAX_BOXES;
+use crate::order::MAX_BOXES;
 
 impl LabelData {
     /// The label data of box `box_number` of `boxes` of a posting, for its first product line.

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use super::api::{ExemplarInfo, Fetched};
 use super::error::OzonError;
 use super::http::Client;
-use crate::barcode::MarkingCode;
+use crate::barcode::gs1::MarkingCode;
 use crate::order::{OrderError, Package, Posting, Status};
 use crate::store::{Store, StoreError};
 

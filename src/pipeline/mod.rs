@@ -28,12 +28,14 @@ use std::io::Write;
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
+use crate::barcode::{self, Symbology};
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
 use crate::label::{labels_of, LabelRuleError};
 use crate::order::{NotLabelable, Posting};
+use crate::printer::ExpectedBarcode;
 use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
-use crate::scene::{DEFAULT_DPI, DPI_RANGE};
+use crate::scene::{mm_to_dots, Item, Scene, DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
 
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
@@ -298,6 +300,64 @@ pub fn named_bitmaps(
         .collect())
 }
 
+/// Every label of a posting as a named bitmap at `options.dpi` (see [`posting_labels`]), with the linear
+/// barcodes the bitmap must carry, so the printer can read them back from the very bitmap it sends
+/// ([`encode_label_verified`]).
+///
+/// [`encode_label_verified`]: crate::printer::encode_label_verified
+pub fn named_bitmaps_to_verify(
+    posting: &Posting,
+    template: &Template,
+    options: &RenderOptions,
+) -> Result<Vec<(String, Bitmap, Vec<ExpectedBarcode>)>, RenderError> {
+    Ok(posting_labels(posting, template, options)?
+        .into_iter()
+        .map(|l| {
+            let bitmap = rasterize(&l.composed.scene, options.dpi);
+            let barcodes = expected_barcodes(&l.composed.scene, options.dpi);
+            (l.name, bitmap, barcodes)
+        })
+        .collect())
+}
+
+/// The scene's linear barcodes as the rasteriser draws them at `dpi`: the modules from encoding the
+/// value again (not from the drawn bars), the position from the first bar, the rows every bar covers.
+/// Matrix symbols and barcodes laid out off the dot grid are not listed.
+fn expected_barcodes(scene: &Scene, dpi: u32) -> Vec<ExpectedBarcode> {
+    let dots = |mm: f64| mm_to_dots(mm, dpi).round().max(0.0) as u32;
+    let mut out = Vec::new();
+    for item in &scene.items {
+        let Item::Barcode(b) = item else { continue };
+        let Some(symbology) = Symbology::ALL.into_iter().find(|s| s.name() == b.symbology) else {
+            continue;
+        };
+        let (Some(module_dots), Some(first), false) =
+            (b.module_dots, b.bars.first(), symbology.is_matrix())
+        else {
+            continue;
+        };
+        let Ok(symbol) = barcode::encode(symbology, &b.value) else {
+            continue;
+        };
+        let Some(modules) = symbol.modules() else {
+            continue;
+        };
+        let top = b.bars.iter().map(|r| dots(r.y)).max().unwrap_or(0);
+        let bottom = b.bars.iter().map(|r| dots(r.bottom())).min().unwrap_or(0);
+        let quiet = symbol.quiet_zone();
+        out.push(ExpectedBarcode {
+            value: b.value.clone(),
+            modules: modules.to_vec(),
+            module_dots,
+            x: dots(first.x),
+            top,
+            bottom,
+            quiet_modules: (quiet.left, quiet.right),
+        });
+    }
+    out
+}
+
 /// Every label of a posting as a bitmap at `dpi`, laid out for that resolution: one per package of a
 /// packed posting, per box of a multi-box one, per product line for a per-product template. A posting
 /// that may not get a label now is an error ([`RenderError::NotLabelable`]).
@@ -348,5 +408,32 @@ mod tests {
         );
         assert!(check_dpi(72).is_ok() && check_dpi(1200).is_ok());
         assert!(check_dpi(1201).is_err());
+    }
+
+    #[test]
+    fn the_ozon_labels_barcodes_read_back_and_a_damaged_bar_stops_the_job() {
+        use crate::printer::encode_label_verified;
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ozon_posting.json");
+        let posting = crate::order::load_file(file.as_ref()).unwrap().remove(0);
+        let template = Template::builtin("ozon-fbs").unwrap();
+        let options = RenderOptions {
+            now: Some("2026-11-23T10:00:00Z".parse().unwrap()),
+            ..RenderOptions::at_dpi(203)
+        };
+        let (_, mut bitmap, barcodes) = named_bitmaps_to_verify(&posting, &template, &options)
+            .unwrap()
+            .remove(0);
+        assert!(barcodes.len() >= 2, "both Code 128 symbols: {barcodes:?}");
+        for p in crate::printer::builtins() {
+            encode_label_verified(&bitmap, &barcodes, &p, 1).unwrap();
+        }
+        // A bar one dot thinner across the symbol's height.
+        let b = &barcodes[0];
+        for y in b.top..b.bottom {
+            bitmap.set(b.x, y, false);
+        }
+        let p = crate::printer::builtin("xprinter-xp420b").unwrap();
+        let err = encode_label_verified(&bitmap, &barcodes, &p, 1).unwrap_err();
+        assert!(err.to_string().contains(&b.value), "{err}");
     }
 }

@@ -31,6 +31,24 @@ pub enum PrinterError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A barcode did not read back from the bitmap about to be sent (verify before print).
+    #[error(
+        "barcode {value} does not read back from the bitmap being sent: {reason}; nothing was sent"
+    )]
+    Verify {
+        /// The barcode's value.
+        value: String,
+        /// Where and how it differs.
+        reason: String,
+    },
+    /// A calibration offset would move black dots off the frame or the label.
+    #[error("profile {profile}: {reason}; nothing was clipped or sent (lower the offset)")]
+    Offset {
+        /// Profile name.
+        profile: String,
+        /// Which offset, by how much, past which edge.
+        reason: String,
+    },
     /// The label's black content does not fit the head: printing would clip it.
     #[error(
         "label content is {content} dots wide but profile {profile} prints at most {printable} dots \

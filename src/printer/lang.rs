@@ -3,7 +3,7 @@
 //! - ESC/POS: `ESC @`, then the framed label as raster `GS v 0` bands (MSB = leftmost dot, 1 = black),
 //!   each band within the profile's row limit, 2303 rows and 64 KiB; then an optional `ESC J` feed,
 //!   `GS FF` on label media and `GS V` cut.
-//! - TSPL: `SIZE`, `GAP`/`BLINE`, `DIRECTION`, `REFERENCE`, `CLS`, `BITMAP` with raw bytes in TSPL's
+//! - TSPL: `SIZE`, `GAP`/`BLINE`, `DIRECTION`, `REFERENCE`, `SET CUTTER`, `CLS`, `BITMAP` with raw bytes in TSPL's
 //!   polarity (0 = black, 1 = white: the bits are inverted), `PRINT 1,copies`.
 //! - ZPL: `^XA ^PW ^LL ^LH ^MN`, the label as `^GFA` in Zebra's ASCII compression (ACS), `^PQ`, `^XZ`.
 
@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::error::PrinterError;
 use super::place::Placed;
-use super::profile::{Language, Media, Profile};
+use super::profile::{Cut, Language, Media, Profile};
 use crate::barcode::{self, Symbology};
 
 /// A symbol the printer draws itself (ZPL `^B…`, TSPL `BARCODE`) instead of receiving it as raster.
@@ -264,9 +264,11 @@ fn escpos_page(placed: &Placed, profile: &Profile) -> Vec<u8> {
         // GS FF: feed marked or die-cut media to the next print start.
         page.extend_from_slice(&[0x1d, 0x0c]);
     }
-    if profile.cut {
-        // GS V 66 0: feed to the cutter and cut.
-        page.extend_from_slice(&[0x1d, 0x56, 0x42, 0x00]);
+    match profile.cut {
+        Cut::None => {}
+        // GS V 65 0 / GS V 66 0: feed to the cutter, then a full or a partial cut.
+        Cut::Full => page.extend_from_slice(&[0x1d, 0x56, 0x41, 0x00]),
+        Cut::Partial => page.extend_from_slice(&[0x1d, 0x56, 0x42, 0x00]),
     }
     page
 }
@@ -296,7 +298,17 @@ fn tspl(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<
         Media::BlackMark => write!(head, "BLINE {} mm,0 mm\r\n", mm(profile.gap_mm)),
         Media::Continuous => write!(head, "GAP 0,0\r\n"),
     };
-    head.push_str("DIRECTION 0,0\r\nREFERENCE 0,0\r\n");
+    let _ = write!(
+        head,
+        "DIRECTION {},{}\r\nREFERENCE 0,0\r\n",
+        profile.direction,
+        u8::from(profile.mirror)
+    );
+    match profile.cut {
+        Cut::None => {}
+        Cut::Full => head.push_str("SET CUTTER 1\r\n"),
+        Cut::Partial => head.push_str("SET PARTIAL_CUTTER 1\r\n"),
+    }
     if let Some(d) = profile.darkness {
         let _ = write!(head, "DENSITY {d}\r\n");
     }
@@ -344,6 +356,10 @@ fn zpl(placed: &Placed, profile: &Profile, copies: u32, commands: &str) -> Vec<u
     );
     if let Some(s) = profile.speed {
         let _ = write!(out, "^PR{s}");
+    }
+    if profile.cut != Cut::None {
+        // Cutter mode: cut after each label (ZPL's only cut is a full one).
+        out.push_str("^MMC");
     }
     // ^GF counts are at most 99999 bytes: taller or wider labels go as several graphic fields.
     let stride = bitmap.stride().max(1);
@@ -434,6 +450,11 @@ mod tests {
     use crate::printer::place::place;
     use crate::printer::profile::builtin;
 
+    /// The whole job in one buffer, as the printer receives it.
+    fn encode(placed: &Placed, profile: &Profile, copies: u32) -> Vec<u8> {
+        encode_job(placed, profile, copies).to_vec()
+    }
+
     fn acs(rows: &[&[u8]]) -> String {
         let packed: Vec<u8> = rows.concat();
         let mut s = String::new();
@@ -466,11 +487,62 @@ mod tests {
         let placed = place(&b, &xp).unwrap();
         let job = encode_job(&placed, &xp, 2).to_vec();
         let text = String::from_utf8_lossy(&job);
-        assert!(text.starts_with("SIZE 75 mm,120 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 0,0\r\n"));
-        let marker = b"BITMAP 292,0,2,2,0,";
+        assert!(text.starts_with("SIZE 75 mm,120 mm\r\nGAP 2 mm,0 mm\r\nDIRECTION 1,0\r\n"));
+        // The bitmap is as long as the stock: two rows of label, white to 960 rows.
+        let marker = b"BITMAP 292,0,2,960,0,";
         let at = job.windows(marker.len()).position(|w| w == marker).unwrap() + marker.len();
         assert_eq!(&job[at..at + 4], &[0x00, 0xFF, 0xFF, 0xFF]);
         assert!(job.ends_with(b"\r\nPRINT 1,2\r\n"));
+    }
+
+    #[test]
+    fn tspl_bitmap_of_a_120_mm_label_is_960_rows() {
+        // 120 mm at 203 dpi renders as 959 rows; the stock is 960 dots long as the firmware counts.
+        let mut label = Bitmap::new(599, 959);
+        label.fill_rect(10, 0, 20, 959);
+        // Rows of 75 bytes (600 dots) on a 4-inch head; trimmed to the 72-mm head of the XP-365B.
+        for (name, bytes) in [
+            ("xprinter-xp365b", "72"),
+            ("xprinter-xp420b", "75"),
+            ("tsc-te200", "75"),
+        ] {
+            let p = builtin(name).unwrap();
+            let job = encode(&place(&label, &p).unwrap(), &p, 1);
+            let at = job.windows(7).position(|w| w == b"BITMAP ").unwrap();
+            let header = String::from_utf8_lossy(&job[at..at + 24]).into_owned();
+            let fields: Vec<&str> = header[7..].split(',').collect();
+            assert_eq!((fields[2], fields[3]), (bytes, "960"), "{name}: {header}");
+        }
+    }
+
+    #[test]
+    fn cut_and_direction_follow_the_profile() {
+        let label = Bitmap::new(64, 8);
+        let mut p = builtin("tsc-te200").unwrap();
+        p.cut = Cut::Full;
+        p.direction = 0;
+        p.mirror = true;
+        let text =
+            String::from_utf8_lossy(&encode(&place(&label, &p).unwrap(), &p, 1)).into_owned();
+        assert!(
+            text.contains("DIRECTION 0,1\r\nREFERENCE 0,0\r\nSET CUTTER 1\r\n"),
+            "{text}"
+        );
+        p.cut = Cut::Partial;
+        let text =
+            String::from_utf8_lossy(&encode(&place(&label, &p).unwrap(), &p, 1)).into_owned();
+        assert!(text.contains("SET PARTIAL_CUTTER 1\r\n"), "{text}");
+        let mut e = builtin("escpos-80mm").unwrap();
+        e.cut = Cut::Full;
+        assert!(encode(&place(&label, &e).unwrap(), &e, 1).ends_with(&[0x1d, 0x56, 0x41, 0x00]));
+        e.cut = Cut::None;
+        assert!(!encode(&place(&label, &e).unwrap(), &e, 1)
+            .windows(2)
+            .any(|w| w == [0x1d, 0x56]));
+        let mut z = builtin("zebra-gk420d").unwrap();
+        z.cut = Cut::Full;
+        let text = String::from_utf8(encode(&place(&label, &z).unwrap(), &z, 1)).unwrap();
+        assert!(text.contains("^MMC"), "{text}");
     }
 
     #[test]

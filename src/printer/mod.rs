@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+mod calibrate;
 mod error;
 mod lang;
 mod place;
@@ -30,17 +31,23 @@ mod png_label;
 mod profile;
 mod status;
 mod transport;
+mod verify;
 
+pub use calibrate::{calibration_page, CALIBRATION_BARCODE};
 pub use error::PrinterError;
 pub use lang::{Job, NativeBarcode};
 pub use png_label::bitmap_from_png;
-pub use profile::{builtin, builtins, Language, Media, Profile, Rotation};
+pub use profile::{builtin, builtins, Cut, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
+pub use transport::{list_cups_queues, CupsQueue, IppServer, IppTransport};
 #[cfg(feature = "usb")]
 pub use transport::{list_usb_printers, DeviceId, PrinterInterface, UsbPrinterInfo, UsbTransport};
+#[cfg(windows)]
+pub use transport::{list_windows_printers, WinspoolTransport};
 pub use transport::{
     FileTransport, PrinterUri, TcpTransport, Timeouts, Transport, TransportError, UsbError,
 };
+pub use verify::{encode_label_verified, verify_label, ExpectedBarcode};
 
 use crate::bitmap::Bitmap;
 
@@ -430,7 +437,7 @@ impl Printer {
     pub fn print_batch<N: AsRef<str>>(
         &mut self,
         labels: &[(N, Bitmap)],
-        mut progress: impl FnMut(&BatchProgress<'_>),
+        progress: impl FnMut(&BatchProgress<'_>),
     ) -> Result<Vec<PrintReport>, BatchError> {
         let names: Vec<String> = labels.iter().map(|(n, _)| n.as_ref().to_string()).collect();
         let mut jobs = Vec::with_capacity(labels.len());
@@ -448,6 +455,17 @@ impl Printer {
                 }
             }
         }
+        self.send_batch(&names, &jobs, progress)
+    }
+
+    /// Sends jobs already encoded (and verified: [`encode_label_verified`]), one per label named
+    /// in `names`, in order, as [`Printer::print_batch`] does.
+    pub fn send_batch(
+        &mut self,
+        names: &[String],
+        jobs: &[Job],
+        mut progress: impl FnMut(&BatchProgress<'_>),
+    ) -> Result<Vec<PrintReport>, BatchError> {
         let mut reports: Vec<PrintReport> = Vec::with_capacity(jobs.len());
         for (index, job) in jobs.iter().enumerate() {
             // Only the progress call lies between the previous job's status and this job: asking
@@ -464,7 +482,7 @@ impl Printer {
                 Ok(report) => {
                     progress(&BatchProgress {
                         index,
-                        total: labels.len(),
+                        total: jobs.len(),
                         name: &names[index],
                         report: &report,
                     });
@@ -505,6 +523,7 @@ fn sent_something(error: &TransportError) -> bool {
         | TransportError::WriteTimeout { written, .. }
         | TransportError::UsbWrite { written, .. }
         | TransportError::Closed { written, .. } => *written > 0,
+        TransportError::Spooler { accepted, .. } => *accepted,
         _ => false,
     }
 }

@@ -95,13 +95,14 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
         });
     }
     if turned.width() <= printable {
-        return Ok(Placed {
+        let placed = Placed {
             x: (frame_width - turned.width()) / 2,
             bitmap: turned,
             frame_width,
             quarter_turns,
             source_x: 0,
-        });
+        };
+        return stock_and_offsets(placed, profile);
     }
     // Wider than the head: keep the label's centre on the head's centre unless that would cut content
     // off (an all-white label keeps its middle).
@@ -117,13 +118,85 @@ pub fn place(label: &Bitmap, profile: &Profile) -> Result<Placed, PrinterError> 
             centred.clamp(lowest, highest)
         }
     };
-    Ok(Placed {
+    let placed = Placed {
         bitmap: copy_columns(&turned, source_x, printable, printable, 0),
         x: (frame_width - printable) / 2,
         frame_width,
         quarter_turns,
         source_x,
-    })
+    };
+    stock_and_offsets(placed, profile)
+}
+
+/// Applies the profile's calibration offsets and makes a label on gap or black-mark media exactly as long
+/// as the stock: a label rendered at 203 dpi is 959 rows for 120 mm (120 / 25.4 × 203 = 959.05), while
+/// the firmware counts 8 dots a millimetre, 960 rows; the missing rows are white at the bottom. Content
+/// an offset would push off the frame or the label is refused, never clipped.
+fn stock_and_offsets(mut placed: Placed, profile: &Profile) -> Result<Placed, PrinterError> {
+    let off = |reason: String| PrinterError::Offset {
+        profile: profile.name.clone(),
+        reason,
+    };
+    let dx = i64::from(profile.offset_x_dots);
+    if dx != 0 {
+        let width = i64::from(placed.bitmap.width());
+        let left = i64::from(placed.x) + dx;
+        let cut_left = (-left).max(0);
+        let cut_right = (left + width - i64::from(placed.frame_width)).max(0);
+        if cut_left + cut_right > 0 {
+            if let Some((first, last)) = content_columns(&placed.bitmap) {
+                if i64::from(first) < cut_left || i64::from(last) >= width - cut_right {
+                    return Err(off(format!(
+                        "offset_x_dots = {dx} moves black dots past the {} edge of the {}-dot frame",
+                        if cut_left > 0 { "left" } else { "right" },
+                        placed.frame_width
+                    )));
+                }
+            }
+            let kept = (width - cut_left - cut_right).max(0) as u32;
+            placed.bitmap = copy_columns(&placed.bitmap, cut_left as u32, kept, kept, 0);
+            placed.source_x += cut_left as u32;
+        }
+        placed.x = left.max(0) as u32;
+    }
+    let dy = i64::from(profile.offset_y_dots);
+    let rows = i64::from(placed.bitmap.height());
+    let height = match profile.media {
+        Media::Continuous => (rows + dy).max(0),
+        _ => i64::from(profile.label_length_dots()),
+    };
+    if dy == 0 && height == rows {
+        return Ok(placed);
+    }
+    if let Some((first, last)) = content_rows(&placed.bitmap) {
+        let (first, last) = (i64::from(first) + dy, i64::from(last) + dy);
+        if first < 0 || last >= height {
+            return Err(off(format!(
+                "offset_y_dots = {dy} moves black dots past the {} of the {height}-row label",
+                if first < 0 { "top" } else { "bottom" }
+            )));
+        }
+    }
+    let stride = placed.bitmap.stride();
+    let mut data = vec![0u8; stride * height as usize];
+    for y in 0..rows {
+        let to = y + dy;
+        if (0..height).contains(&to) {
+            let to = to as usize * stride;
+            data[to..to + stride].copy_from_slice(placed.bitmap.row(y as u32));
+        }
+    }
+    placed.bitmap = Bitmap::from_packed(placed.bitmap.width(), height as u32, data)
+        .unwrap_or_else(|| Bitmap::new(0, 0));
+    Ok(placed)
+}
+
+/// First and last row holding a black dot, `None` for an all-white bitmap.
+fn content_rows(bitmap: &Bitmap) -> Option<(u32, u32)> {
+    let black = |y: &u32| bitmap.row(*y).iter().any(|&b| b != 0);
+    let first = (0..bitmap.height()).find(black)?;
+    let last = (0..bitmap.height()).rev().find(black)?;
+    Some((first, last))
 }
 
 /// First and last column holding a black dot, `None` for an all-white bitmap.
@@ -253,6 +326,49 @@ mod tests {
         assert!(err.contains("1000") && err.contains("960"), "{err}");
         let receipt = builtin("escpos-80mm").unwrap();
         assert!(place(&label(576, 3000, (0, 10)), &receipt).is_ok());
+    }
+
+    #[test]
+    fn offsets_move_the_label_by_whole_dots() {
+        let mut zebra = builtin("zebra-gk420d").unwrap();
+        let mut b = Bitmap::new(600, 959);
+        b.fill_rect(100, 200, 110, 210);
+        let plain = place(&b, &zebra).unwrap();
+        assert_eq!(plain.bitmap.height(), 960, "as long as the stock");
+        zebra.offset_x_dots = -16;
+        zebra.offset_y_dots = 24;
+        let moved = place(&b, &zebra).unwrap();
+        assert_eq!(moved.x, plain.x - 16);
+        assert_eq!(moved.bitmap.height(), 960);
+        assert_eq!(content_rows(&moved.bitmap), Some((224, 233)));
+        assert_eq!(content_columns(&moved.framed()), Some((216 - 16, 225 - 16)));
+    }
+
+    #[test]
+    fn an_offset_that_pushes_content_off_the_label_is_refused() {
+        let mut xp = builtin("xprinter-xp420b").unwrap();
+        let mut b = Bitmap::new(600, 960);
+        b.fill_rect(0, 950, 600, 960);
+        xp.offset_y_dots = 11;
+        let err = place(&b, &xp).unwrap_err().to_string();
+        assert!(
+            err.contains("offset_y_dots = 11") && err.contains("bottom"),
+            "{err}"
+        );
+        xp.offset_y_dots = 0;
+        xp.offset_x_dots = 1;
+        let err = place(&b, &xp).unwrap_err().to_string();
+        assert!(
+            err.contains("offset_x_dots = 1") && err.contains("right"),
+            "{err}"
+        );
+        // White margins may leave the frame.
+        let mut narrow = Bitmap::new(600, 960);
+        narrow.fill_rect(100, 0, 500, 960);
+        xp.offset_x_dots = -50;
+        let placed = place(&narrow, &xp).unwrap();
+        assert_eq!(placed.x, 0);
+        assert_eq!(content_columns(&placed.framed()), Some((50, 449)));
     }
 
     #[test]

@@ -74,6 +74,51 @@ impl Media {
     }
 }
 
+/// What the printer does with its cutter after each label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cut {
+    /// No cut command (a printer without a cutter, or one left to its own setting).
+    #[default]
+    None,
+    /// Cut through the paper: ESC/POS `GS V 65 0`, TSPL `SET CUTTER 1`, ZPL `^MMC`.
+    Full,
+    /// Leave a hinge so the label hangs on: ESC/POS `GS V 66 0`, TSPL `SET PARTIAL_CUTTER 1`.
+    Partial,
+}
+
+impl Cut {
+    /// The name used in profiles.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cut::None => "none",
+            Cut::Full => "full",
+            Cut::Partial => "partial",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cut {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            Flag(bool),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Word(w) if w == "none" => Ok(Cut::None),
+            Raw::Word(w) if w == "full" => Ok(Cut::Full),
+            Raw::Word(w) if w == "partial" => Ok(Cut::Partial),
+            // `cut = true` is what profiles said before the cut had a kind: it sent the partial cut.
+            Raw::Flag(true) => Ok(Cut::Partial),
+            Raw::Flag(false) => Ok(Cut::None),
+            _ => Err(serde::de::Error::custom(
+                "cut must be \"none\", \"full\" or \"partial\"",
+            )),
+        }
+    }
+}
+
 /// How the label bitmap is turned before it goes to the head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rotation {
@@ -132,12 +177,26 @@ pub struct Profile {
     /// ESC/POS only: most rows in one `GS v 0` band (also capped at 2303 rows and 64 KiB a band).
     #[serde(default = "default_band_rows")]
     pub band_rows: u32,
-    /// ESC/POS only: dots to feed after the label (`ESC J`).
+    /// ESC/POS only: dots to feed after the label (`ESC J`). TSPL and ZPL printers feed to their tear
+    /// bar or cutter by their own post-print setting, so a feed there is refused.
     #[serde(default)]
     pub feed_dots: u32,
-    /// ESC/POS only: cut after each label (`GS V`).
+    /// Cut after each label: `"none"`, `"full"` or `"partial"` (ZPL has only the full cut).
     #[serde(default)]
-    pub cut: bool,
+    pub cut: Cut,
+    /// TSPL `DIRECTION`: 1 (TSC's own driver, the default) or 0; the two print the label turned half a
+    /// turn from each other as it leaves the printer.
+    #[serde(default = "default_direction")]
+    pub direction: u8,
+    /// TSPL `DIRECTION d,1`: print mirrored.
+    #[serde(default)]
+    pub mirror: bool,
+    /// Calibration: move everything printed this many dots right (negative: left).
+    #[serde(default)]
+    pub offset_x_dots: i32,
+    /// Calibration: move everything printed this many dots down the label (negative: up).
+    #[serde(default)]
+    pub offset_y_dots: i32,
     /// TSPL `DENSITY` (0–15) or ZPL `~SD` darkness (0–30); `None` keeps the printer's setting.
     #[serde(default)]
     pub darkness: Option<u8>,
@@ -155,6 +214,10 @@ fn default_gap_mm() -> f32 {
 
 fn default_band_rows() -> u32 {
     256
+}
+
+fn default_direction() -> u8 {
+    1
 }
 
 /// Rows a single `GS v 0` may carry on Epson-class printers (`yH ≤ 8`).
@@ -232,7 +295,8 @@ impl Profile {
         })
     }
 
-    fn validate(&self, origin: &str) -> Result<(), PrinterError> {
+    /// Checks the ranges the encoders rely on; `origin` names the file or setting in errors.
+    pub fn validate(&self, origin: &str) -> Result<(), PrinterError> {
         let fail = |message: String| {
             Err(PrinterError::Profile {
                 origin: origin.to_string(),
@@ -273,6 +337,32 @@ impl Profile {
         if self.band_rows == 0 {
             return fail("band_rows must be at least 1".to_string());
         }
+        if self.direction > 1 {
+            return fail(format!("direction {} must be 0 or 1", self.direction));
+        }
+        if self.language != Language::Escpos && self.feed_dots != 0 {
+            return fail(format!(
+                "feed_dots works for ESC/POS only: a {} printer feeds to its tear bar or cutter by its \
+                 own post-print setting",
+                self.language
+            ));
+        }
+        if self.language == Language::Zpl && self.cut == Cut::Partial {
+            return fail(
+                "ZPL has no partial cut (^MMC cuts through): use cut = \"full\"".to_string(),
+            );
+        }
+        let limit = self.label_width_dots().max(self.label_length_dots()) as i32;
+        for (field, value) in [
+            ("offset_x_dots", self.offset_x_dots),
+            ("offset_y_dots", self.offset_y_dots),
+        ] {
+            if value.abs() > limit {
+                return fail(format!(
+                    "{field} = {value} moves the label further than its own size ({limit} dots)"
+                ));
+            }
+        }
         if let Some(d) = self.darkness {
             let max = if self.language == Language::Zpl {
                 30
@@ -303,7 +393,11 @@ fn ozon_label(name: &str, description: &str, language: Language, head_width_mm: 
         rotation: Rotation::Auto,
         band_rows: default_band_rows(),
         feed_dots: 0,
-        cut: false,
+        cut: Cut::None,
+        direction: default_direction(),
+        mirror: false,
+        offset_x_dots: 0,
+        offset_y_dots: 0,
         darkness: None,
         speed: None,
         inferred: false,
@@ -357,7 +451,7 @@ pub fn builtins() -> Vec<Profile> {
             label_width_mm: 80.0,
             media: Media::Continuous,
             feed_dots: 24,
-            cut: true,
+            cut: Cut::Partial,
             inferred: true,
             ..ozon_label(
                 "escpos-80mm",

@@ -32,7 +32,6 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub use crate::label::LabelUnit;
 pub use journal::{Job, JobKind, JobState, LEASE};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};

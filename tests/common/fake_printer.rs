@@ -50,6 +50,8 @@ pub struct FakePrinter {
     pub port: u16,
     received: Arc<Mutex<Received>>,
     thread: Option<JoinHandle<()>>,
+    /// Set by `finish` to end a printer that takes many connections.
+    stop: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl FakePrinter {
@@ -69,6 +71,32 @@ impl FakePrinter {
             port,
             received,
             thread: Some(thread),
+            stop: None,
+        }
+    }
+
+    /// Starts a fake printer that takes any number of connections, one after another, until
+    /// [`FakePrinter::finish`]: a print spooler's backend (CUPS `socket://`) connects once a job.
+    pub fn start_many(behaviour: Behaviour) -> FakePrinter {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Received::default()));
+        let shared = received.clone();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while let Ok((stream, _)) = listener.accept() {
+                if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                serve(stream, behaviour, &shared);
+            }
+        });
+        FakePrinter {
+            port,
+            received,
+            thread: Some(thread),
+            stop: Some(stop),
         }
     }
 
@@ -81,6 +109,9 @@ impl FakePrinter {
     pub fn finish(mut self) -> Received {
         // The thread ends when the client disconnects (or after hanging up); if the test never connected,
         // this connection releases accept() and ends at once.
+        if let Some(stop) = &self.stop {
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
         if let Some(t) = self.thread.take() {
             let _ = t.join();

@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use shiplabel::label::LabelUnit;
 use shiplabel::order::Posting;
 use shiplabel::printer::{encode_label, Profile};
 use shiplabel::station::LabelMaker;
-use shiplabel::store::LabelUnit;
 use shiplabel::template::Template;
 
 /// The profile the tests print with: ZPL, so jobs are easy to tell apart.

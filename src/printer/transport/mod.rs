@@ -5,17 +5,23 @@
 //! - `tcp://HOST[:PORT]`: a raw socket, port 9100 unless given;
 //! - `file:///dev/usb/lp0` or a plain path: an existing device node or FIFO (never a regular file,
 //!   never created or truncated; see [`FileTransport`]).
+//! - `cups://QUEUE`, `ipp://HOST[:PORT]/printers/QUEUE`: a CUPS print queue, the job sent raw (`ipp`);
+//! - `winspool://PRINTER NAME`: a Windows print queue, the job sent RAW (`winspool`, Windows only).
 
 // The device ID parser and the interface choice work on plain data and are tested without hardware,
 // but only the USB transport uses them.
 #[cfg(feature = "usb")]
 mod device_id;
 mod file;
+mod ipp;
 mod tcp;
 #[cfg(feature = "usb")]
 mod usb;
 #[cfg(feature = "usb")]
 mod usb_select;
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod winspool;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -23,11 +29,16 @@ use std::time::{Duration, Instant};
 #[cfg(feature = "usb")]
 pub use device_id::DeviceId;
 pub use file::FileTransport;
+pub use ipp::{
+    list_queues as list_cups_queues, IppTransport, QueueInfo as CupsQueue, Server as IppServer,
+};
 pub use tcp::TcpTransport;
 #[cfg(feature = "usb")]
 pub use usb::{list_printers as list_usb_printers, UsbPrinterInfo, UsbTransport};
 #[cfg(feature = "usb")]
 pub use usb_select::PrinterInterface;
+#[cfg(windows)]
+pub use winspool::{list_printers as list_windows_printers, WinspoolTransport};
 
 use super::error::PrinterError;
 
@@ -105,6 +116,15 @@ pub enum PrinterUri {
     },
     /// A device node or a FIFO (`file:///ABSOLUTE/PATH` or a plain path).
     File(PathBuf),
+    /// A print queue of a CUPS server (`cups://QUEUE` is the local one).
+    Ipp {
+        /// The server.
+        server: ipp::Server,
+        /// The queue name.
+        queue: String,
+    },
+    /// A Windows print queue by its name.
+    Winspool(String),
 }
 
 impl PrinterUri {
@@ -192,6 +212,44 @@ impl PrinterUri {
                 port,
             });
         }
+        if let Some(queue) = uri.strip_prefix("cups://") {
+            let queue = queue.trim_end_matches('/');
+            if queue.is_empty() || queue.contains('/') {
+                return Err(bad(
+                    "expected cups://QUEUE with the queue's name (see `shiplabel printers`)".into(),
+                ));
+            }
+            return Ok(PrinterUri::Ipp {
+                server: ipp::Server::local(),
+                queue: queue.to_string(),
+            });
+        }
+        if let Some(rest) = uri.strip_prefix("ipp://") {
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let queue = path
+                .trim_end_matches('/')
+                .strip_prefix("printers/")
+                .filter(|q| !q.is_empty() && !q.contains('/'));
+            let (Some(queue), false) = (queue, authority.is_empty()) else {
+                return Err(bad(
+                    "expected ipp://HOST[:PORT]/printers/QUEUE (a queue of a CUPS server)".into(),
+                ));
+            };
+            return Ok(PrinterUri::Ipp {
+                server: ipp::Server::parse_host_port(authority),
+                queue: queue.to_string(),
+            });
+        }
+        if let Some(name) = uri.strip_prefix("winspool://") {
+            let name = name.trim_end_matches('/');
+            if name.is_empty() {
+                return Err(bad(
+                    "expected winspool://PRINTER NAME as Windows shows it in Printers & scanners"
+                        .into(),
+                ));
+            }
+            return Ok(PrinterUri::Winspool(name.to_string()));
+        }
         if let Some(path) = uri.strip_prefix("file://") {
             if path.is_empty() {
                 return Err(bad("no path after file://".into()));
@@ -207,7 +265,8 @@ impl PrinterUri {
         }
         if let Some((scheme, _)) = uri.split_once("://") {
             return Err(bad(format!(
-                "unknown scheme \"{scheme}\" (use usb://, tcp://, file:// or a path)"
+                "unknown scheme \"{scheme}\" (use usb://, tcp://, cups://, ipp://, winspool://, \
+                 file:// or a path)"
             )));
         }
         if uri.is_empty() {
@@ -238,6 +297,21 @@ impl PrinterUri {
                 Box::new(TcpTransport::connect(host, *port, timeouts)?)
             }
             PrinterUri::File(path) => Box::new(FileTransport::open_with(path, timeouts)?),
+            PrinterUri::Ipp { server, queue } => {
+                Box::new(ipp::IppTransport::new(server.clone(), queue, timeouts))
+            }
+            #[cfg(windows)]
+            PrinterUri::Winspool(name) => Box::new(winspool::WinspoolTransport::open(name)?),
+            #[cfg(not(windows))]
+            PrinterUri::Winspool(name) => {
+                return Err(TransportError::Spooler {
+                    message: format!(
+                    "winspool://{name}: the Windows spooler exists only on Windows (use cups:// \
+                         for a print queue here)"
+                ),
+                    accepted: false,
+                })
+            }
         })
     }
 }
@@ -425,6 +499,14 @@ pub enum TransportError {
         /// What it is instead.
         reason: String,
     },
+    /// A print spooler (CUPS, the Windows spooler) refused the job, lost it, or could not say it printed.
+    #[error("{message}")]
+    Spooler {
+        /// What the spooler said, naming the queue and the job.
+        message: String,
+        /// Whether the spooler had taken the job (it may print).
+        accepted: bool,
+    },
     /// Reading a status reply failed.
     #[error("reading from the printer failed")]
     Read(#[source] std::io::Error),
@@ -551,6 +633,24 @@ mod tests {
             PrinterUri::File("/dev/usb/lp0".into())
         );
         assert_eq!(
+            PrinterUri::parse("ipp://print.local:8631/printers/XP420").unwrap(),
+            PrinterUri::Ipp {
+                server: ipp::Server::Tcp {
+                    host: "print.local".into(),
+                    port: 8631
+                },
+                queue: "XP420".into()
+            }
+        );
+        assert!(matches!(
+            PrinterUri::parse("cups://Xprinter").unwrap(),
+            PrinterUri::Ipp { queue, .. } if queue == "Xprinter"
+        ));
+        assert_eq!(
+            PrinterUri::parse("winspool://Xprinter XP-365B").unwrap(),
+            PrinterUri::Winspool("Xprinter XP-365B".into())
+        );
+        assert_eq!(
             PrinterUri::parse("out/label.prn").unwrap(),
             PrinterUri::File("out/label.prn".into())
         );
@@ -572,6 +672,11 @@ mod tests {
             ("file://host/x", "\"host\" is a host name"),
             ("file://localhost/dev/usb/lp0", "three slashes"),
             ("lpd://queue", "lpd"),
+            ("cups://", "cups://QUEUE"),
+            ("cups://a/b", "cups://QUEUE"),
+            ("ipp://host/q", "printers/QUEUE"),
+            ("ipp:///printers/q", "printers/QUEUE"),
+            ("winspool://", "PRINTER NAME"),
             ("", "empty"),
         ] {
             let err = PrinterUri::parse(uri).unwrap_err().to_string();
