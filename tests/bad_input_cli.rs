@@ -105,6 +105,52 @@ fn an_output_that_is_a_directory_is_said_once() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A label PNG that is not one (here 0 bytes) is named by its path, as given, and nothing is written.
+#[test]
+fn print_names_the_png_it_cannot_read_by_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("zero.png");
+    std::fs::write(&png, b"").unwrap();
+    let out = dir.path().join("job.prn");
+    let stderr = failure(&shiplabel(&[
+        "print",
+        &path(&png),
+        "--profile",
+        "tsc-te200",
+        "--output",
+        &path(&out),
+    ]));
+    assert!(
+        stderr.contains(&format!("label {}: not a readable PNG image", path(&png))),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+/// One resolution range for every command that takes `--dpi` (`scene::DPI_RANGE`), refused as a usage
+/// error before anything is written.
+#[test]
+fn a_resolution_outside_the_one_range_is_a_usage_error_in_render_and_barcode() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = path(&dir.path().join("b.png"));
+    let pdf = path(&dir.path().join("l.pdf"));
+    let sample = data_arg("ozon_v3_list.json");
+    for dpi in ["0", "71", "1201"] {
+        for args in [
+            vec![
+                "barcode", "123", "--type", "code128", "--dpi", dpi, "-o", &png,
+            ],
+            vec!["render", &sample, "--dpi", dpi, "-o", &pdf],
+        ] {
+            let out = shiplabel(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("is outside 72–1200"), "{args:?}: {stderr}");
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn an_empty_reminder_template_is_refused() {
     let dir = tempfile::tempdir().unwrap();

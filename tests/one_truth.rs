@@ -409,6 +409,8 @@ fn read_only_and_failed_look_ups_create_no_database() {
     let db = dir.path().join("nothing-here.db");
     for args in [
         vec!["jobs"],
+        vec!["orders"],
+        vec!["orders", "--due"],
         vec!["pack", "0132112277-0102-1"],
         vec!["ship", "0132112277-0102-1"],
         vec!["render", "-o", "x.pdf"],

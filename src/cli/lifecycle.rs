@@ -56,6 +56,19 @@ pub struct ShipArgs {
     without_label: bool,
 }
 
+/// The SKU a command-line product names: a number is the SKU itself, anything else the offer id of one
+/// of the posting's products (`--split` and `ozon ship --mark` read products the same way).
+pub(crate) fn sku_of(posting: &Posting, code: &str) -> Option<i64> {
+    match code.parse::<i64>() {
+        Ok(sku) => Some(sku),
+        Err(_) => posting
+            .products
+            .iter()
+            .find(|p| p.offer_id == code)
+            .map(|p| p.sku),
+    }
+}
+
 /// Parses `--split` against the posting's products (an offer id resolves to its SKU).
 pub(crate) fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>, CliError> {
     let mut packages = Vec::new();
@@ -72,21 +85,13 @@ pub(crate) fn parse_split(text: &str, posting: &Posting) -> Result<Vec<Package>,
                 )
             })?;
             let code = code.trim();
-            let sku = match code.parse::<i64>() {
-                Ok(sku) => sku,
-                Err(_) => posting
-                    .products
-                    .iter()
-                    .find(|p| p.offer_id == code)
-                    .map(|p| p.sku)
-                    .ok_or_else(|| {
-                        format!(
-                            "--split package {}: {code:?} is neither a SKU nor an offer id of posting {}",
-                            n + 1,
-                            posting.posting_number
-                        )
-                    })?,
-            };
+            let sku = sku_of(posting, code).ok_or_else(|| {
+                format!(
+                    "--split package {}: {code:?} is neither a SKU nor an offer id of posting {}",
+                    n + 1,
+                    posting.posting_number
+                )
+            })?;
             items.push((sku, qty));
         }
         if items.is_empty() {

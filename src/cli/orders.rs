@@ -68,7 +68,7 @@ impl OrdersArgs {
                         .into());
                     }
                 }
-                Ok(super::station::open_store(db, "orders")?.all_postings()?)
+                Ok(super::station::open_existing_store(db, "orders")?.all_postings()?)
             }
             (true, false) => Err("give FILEs or --db (the stored postings), not both".into()),
             (false, true) => {

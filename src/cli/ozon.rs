@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
-use super::lifecycle::parse_split;
+use super::lifecycle::{parse_split, sku_of};
 use super::station::open_store;
 use super::CliError;
 use shiplabel::ozon::api::LABEL_BATCH;
@@ -164,22 +164,13 @@ fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCo
             .split_once('=')
             .ok_or_else(|| format!("--mark {:?}: expected SKU=CODE", printable(item, 80)))?;
         let sku = sku.trim();
-        let sku = match sku.parse::<i64>() {
-            Ok(n) => n,
-            Err(_) => fetched
-                .posting
-                .products
-                .iter()
-                .find(|p| p.offer_id == sku)
-                .map(|p| p.sku)
-                .ok_or_else(|| {
-                    format!(
-                        "--mark {}: neither a SKU nor an offer id of posting {}",
-                        printable(sku, 60),
-                        args.posting
-                    )
-                })?,
-        };
+        let sku = sku_of(&fetched.posting, sku).ok_or_else(|| {
+            format!(
+                "--mark {}: neither a SKU nor an offer id of posting {}",
+                printable(sku, 60),
+                args.posting
+            )
+        })?;
         let code = ship::read_mark(code).map_err(|e| {
             format!(
                 "--mark {sku}={}: not a marking code: {e}",

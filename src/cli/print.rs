@@ -159,11 +159,12 @@ fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
     let shown = file.display().to_string();
     let bytes = shiplabel::limits::read_file_capped(file, shiplabel::limits::MAX_LABEL_PNG_BYTES)
         .map_err(|e| format!("{shown}: {e}"))?;
+    // The error names the file as given; the label keeps the stem as its name.
+    let bitmap = bitmap_from_png(&bytes, &shown)?;
     let name = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or(shown);
-    let bitmap = bitmap_from_png(&bytes, &name)?;
     Ok((name, bitmap))
 }
 

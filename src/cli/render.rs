@@ -59,7 +59,8 @@ pub struct RenderArgs {
     pub timestamp: bool,
 }
 
-fn parse_dpi(text: &str) -> Result<u32, String> {
+/// `--dpi` of `render` and `barcode`: a number within the one resolution range, [`DPI_RANGE`].
+pub(crate) fn parse_dpi(text: &str) -> Result<u32, String> {
     let dpi: u32 = text.parse().map_err(|e| format!("{e}"))?;
     if DPI_RANGE.contains(&dpi) {
         Ok(dpi)

@@ -8,7 +8,7 @@ use shiplabel::station::Station;
 use shiplabel::store::{self, Actor, Store};
 use shiplabel::template::Template;
 
-/// Opens the store at `--db` or the default path, creating it: only `import` does.
+/// Opens the store at `--db` or the default path, creating it: only `import` and the `ozon` commands do.
 pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
     let path = store_path(db)?;
     if db.is_none() {

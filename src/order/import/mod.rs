@@ -691,29 +691,33 @@ fn convert(
     Ok(imported)
 }
 
+/// An optional value as a message shows it: the value in quotes, or `none`.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    match value {
+        Some(v) => format!("\"{v}\""),
+        None => "none".into(),
+    }
+}
+
 /// The first field, in the order a label shows them, where two postings differ, with both values.
 fn first_difference(a: &Posting, b: &Posting) -> String {
     let fields: [(&str, String, String); 9] = [
         (
             "upper_barcode",
-            format!("{:?}", a.upper_barcode),
-            format!("{:?}", b.upper_barcode),
+            shown(&a.upper_barcode),
+            shown(&b.upper_barcode),
         ),
         (
             "lower_barcode",
-            format!("{:?}", a.lower_barcode),
-            format!("{:?}", b.lower_barcode),
+            shown(&a.lower_barcode),
+            shown(&b.lower_barcode),
         ),
         ("status", a.status.to_string(), b.status.to_string()),
-        (
-            "substatus",
-            format!("{:?}", a.substatus),
-            format!("{:?}", b.substatus),
-        ),
+        ("substatus", shown(&a.substatus), shown(&b.substatus)),
         (
             "tracking_number",
-            format!("{:?}", a.tracking_number),
-            format!("{:?}", b.tracking_number),
+            shown(&a.tracking_number),
+            shown(&b.tracking_number),
         ),
         (
             "multi_box_qty",
@@ -727,13 +731,13 @@ fn first_difference(a: &Posting, b: &Posting) -> String {
         ),
         (
             "shipment_date",
-            format!("{:?}", a.shipment_date),
-            format!("{:?}", b.shipment_date),
+            shown(&a.shipment_date),
+            shown(&b.shipment_date),
         ),
         (
             "warehouse",
-            format!("{:?}", a.delivery_method.warehouse),
-            format!("{:?}", b.delivery_method.warehouse),
+            shown(&a.delivery_method.warehouse),
+            shown(&b.delivery_method.warehouse),
         ),
     ];
     for (field, x, y) in fields {

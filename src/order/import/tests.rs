@@ -653,7 +653,7 @@ fn the_same_posting_twice_in_one_input_merges_when_alike_and_is_refused_when_not
     assert!(matches!(err, ImportError::Conflict { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "c.json: posting 1-1-1 appears twice with different upper_barcode (Some(\"%101%1\") vs Some(\"%101%2\")): \
+        "c.json: posting 1-1-1 appears twice with different upper_barcode (\"%101%1\" vs \"%101%2\"): \
          result.postings[0] (line 2) and result.postings[1] (line 3); refusing to pick one"
     );
 }
