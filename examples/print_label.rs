@@ -2,7 +2,7 @@
 //! and sends it as one job, reading the printer's status before and after where the link allows.
 //!
 //! ```sh
-//! cargo run --example print_label -- file://label.zpl zebra-gk420d        # the job to a file
+//! cargo run --example print_label -- label.zpl zebra-gk420d               # the job's bytes to a file
 //! cargo run --example print_label -- tcp://192.0.2.10:9100 zebra-gk420d   # a network printer
 //! cargo run --example print_label -- usb://0a5f:0166 zebra-gk420d         # USB (the `usb` feature)
 //! ```
@@ -11,7 +11,7 @@
 //! in `docs/printing.md`.
 
 use shiplabel::order::parse_csv;
-use shiplabel::printer::{Printer, Profile};
+use shiplabel::printer::{encode_label, Printer, Profile};
 use shiplabel::template::Template;
 
 /// One posting as a neutral CSV record (the columns are described in `docs/records.md`).
@@ -22,7 +22,7 @@ SHP-2026-1001,ORD-77120,awaiting_deliver,5100200300,Чай улун «Молоч
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let uri = args.first().map_or("file://label.prn", String::as_str);
+    let target = args.first().map_or("label.prn", String::as_str);
     let profile = Profile::resolve(args.get(1).map_or("zebra-gk420d", String::as_str))?;
 
     let postings = parse_csv("posting.csv", POSTING)?;
@@ -30,8 +30,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let template = Template::builtin("ozon-fbs")?;
     // The label is laid out for the printer's own dot grid, so every bar edge falls on a dot.
     let label = shiplabel::label_bitmap(&postings[0], &template, profile.dpi)?;
-    let mut printer = Printer::open(uri, profile)?;
+    if !target.contains("://") {
+        // A plain path: the exact bytes the printer would receive (what `shiplabel print --output` writes).
+        std::fs::write(target, encode_label(&label, &profile, 1)?)?;
+        println!("wrote the job for {} to {target}", profile.name);
+        return Ok(());
+    }
+    let mut printer = Printer::open(target, profile)?;
     let report = printer.print(&label)?;
-    println!("sent to {uri}; {}", report.printer_said());
+    let confirmed = if report.confirmed {
+        "confirmed by the printer"
+    } else {
+        "not confirmed"
+    };
+    println!("sent to {target}, {confirmed}; {}", report.printer_said());
     Ok(())
 }

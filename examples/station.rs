@@ -1,12 +1,17 @@
 //! The packing station: a store of postings, packing one into two boxes, and the print journal sending
-//! every label that is due exactly once, here to a file standing in for the printer.
+//! every label that is due exactly once, here to a stand-in printer on 127.0.0.1 that takes every byte.
 //!
 //! ```sh
-//! cargo run --example station                       # a temporary store, labels to a file beside it
+//! cargo run --example station                       # a temporary store, a stand-in printer on loopback
 //! cargo run --example station -- tcp://192.0.2.10:9100
 //! ```
 //!
 //! Needs the `sqlite` feature (on by default).
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use shiplabel::order::{parse_csv, Package};
 use shiplabel::printer::{PrintOptions, Profile};
@@ -26,8 +31,11 @@ SHP-1002,ORD-77121,awaiting_packaging,5100200303,Варежки шерстяны
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("shiplabel-station-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let default_printer = format!("file://{}", dir.join("labels.prn").display());
-    let uri = std::env::args().nth(1).unwrap_or(default_printer);
+    let received = Arc::new(AtomicUsize::new(0));
+    let uri = match std::env::args().nth(1) {
+        Some(uri) => uri,
+        None => stand_in_printer(Arc::clone(&received))?,
+    };
     let now: DateTime<Utc> = Utc::now();
 
     // The store: importing twice changes nothing, and a status never moves back.
@@ -51,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut station = Station::new(&mut store, template, &uri, profile, PrintOptions::default());
     let summary = station.print_pending(false, now, |line| println!("  {line}"))?;
     println!(
-        "printed {} labels on {uri}; {} failed, {} uncertain",
+        "sent {} labels to {uri}; {} failed, {} uncertain",
         summary.sent.len(),
         summary.failed.len(),
         summary.uncertain.len()
@@ -59,5 +67,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A second run finds nothing left to print.
     let again = station.print_pending(false, now, |line| println!("  {line}"))?;
     println!("second run: {} labels", again.sent.len());
+    println!(
+        "the stand-in printer received {} bytes",
+        received.load(Ordering::SeqCst)
+    );
     Ok(())
+}
+
+/// A printer on 127.0.0.1 that reads every byte of every connection and answers no status query
+/// (so labels come out "sent, not confirmed"); returns its URI.
+fn stand_in_printer(received: Arc<AtomicUsize>) -> std::io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let uri = format!("tcp://{}", listener.local_addr()?);
+    std::thread::spawn(move || {
+        for mut connection in listener.incoming().flatten() {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = connection.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                received.fetch_add(n, Ordering::SeqCst);
+            }
+        }
+    });
+    Ok(uri)
 }

@@ -358,6 +358,60 @@ fn cancel_takes_the_postings_labels_out_of_the_queue() {
 }
 
 #[test]
+fn a_reprint_takes_the_posting_s_queued_labels_so_they_print_once() {
+    use shiplabel::store::{Actor, JobState, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, TWO_LINES).unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        shiplabel(&all)
+    };
+    assert!(run(&["import", input.to_str().unwrap(), "--now", NOW])
+        .status
+        .success());
+    // Two packages, two labels: the first fails at a printer that is not there, the second stays queued.
+    assert!(run(&[
+        "pack",
+        "0132112277-0102-1",
+        "--split",
+        "111:2/222:1",
+        "--now",
+        NOW
+    ])
+    .status
+    .success());
+    let print = |uri: &str, what: &[&str]| {
+        let mut args = what.to_vec();
+        args.extend_from_slice(&[
+            "--printer",
+            uri,
+            "--profile",
+            "zebra-gk420d",
+            "--no-status",
+            "--now",
+            NOW,
+        ]);
+        run(&args)
+    };
+    // A printer that is not there: the label stays in the queue.
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone_uri = format!("tcp://{}", gone.local_addr().unwrap());
+    drop(gone);
+    assert!(!print(&gone_uri, &["print", "--pending"]).status.success());
+    let printer = FakePrinter::start();
+    let out = print(&printer.uri(), &["reprint", "0132112277-0102-1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = print(&printer.uri(), &["print", "--pending"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let store = Store::open(&db, Actor::new("test")).unwrap();
+    let sent = store.jobs(Some(JobState::Sent), None).unwrap();
+    assert_eq!(sent.len(), 2, "two labels, each sent once: {sent:?}");
+}
+
+#[test]
 fn reprint_of_a_label_never_printed_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");

@@ -233,6 +233,10 @@ impl<'s> Station<'s> {
                 never_sent.push(u.name());
             }
         }
+        // The posting's labels still waiting in the queue are the ones this reprint sends now: left
+        // queued, the next `print --pending` would send them a second time.
+        self.store
+            .drop_queued_jobs(number, "superseded by a reprint", Utc::now())?;
         let ids = self
             .store
             .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
