@@ -151,3 +151,41 @@ fn a_broken_settings_file_is_named_with_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn reprint_with_no_printer_flag_uses_the_configured_printer() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("station.db");
+    let db = db.to_str().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ozon_v3_list.json");
+    let now = "2026-11-22T12:00:00Z";
+    let out = shiplabel(home.path(), &["--db", db, "import", sample, "--now", now])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fake = FakePrinter::start(Behaviour {
+        lang: Lang::Zpl,
+        answer: Answer::Ready,
+        hang_up_after: None,
+    });
+    let uri = fake.uri();
+    write_config(
+        home.path(),
+        &format!("printer = \"{uri}\"\nprofile = \"zebra-gk420d\"\n"),
+    );
+    let out = shiplabel(
+        home.path(),
+        &["--db", db, "reprint", "0132112277-0101-1", "--now", now],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains(&format!("sent to {uri}")), "{said}");
+    let got = fake.finish();
+    assert!(
+        !got.pages.is_empty(),
+        "the configured printer got the labels"
+    );
+    assert_eq!(read_barcodes(&got.pages[0]).len(), 2);
+}

@@ -23,7 +23,7 @@ pub struct ReprintArgs {
 }
 
 /// Reprints and says what was sent.
-pub fn run(args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+pub fn run(mut args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_existing_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station = args.printer.station(&mut store)?;

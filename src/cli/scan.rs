@@ -25,7 +25,7 @@ pub struct ScanArgs {
 /// Runs the loop until stdin ends. Refused codes ring the terminal bell and the loop goes on. When
 /// the codes come from a file or a pipe (not a terminal), a line that failed makes the exit status 1,
 /// so a script sees it.
-pub fn run(args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
+pub fn run(mut args: ScanArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_existing_store(db, "scan")?;
     let mut station = args.printer.station(&mut store)?;
     let stdin = std::io::stdin();

@@ -48,15 +48,22 @@ pub fn default_db() -> Result<PathBuf, CliError> {
 /// The printer options of the printing station commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PrinterOpts {
-    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], file:///dev/usb/lp0
-    /// or a path.
-    #[arg(long)]
+    /// Where the printer is: usb://VID:PID[?serial=…&interface=N], tcp://HOST[:PORT], cups://QUEUE,
+    /// file:///dev/usb/lp0 or a path [default: SHIPLABEL_PRINTER, else the settings file's printer].
+    #[arg(long, default_value = "", hide_default_value = true)]
     pub printer: String,
-    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file.
-    #[arg(long, default_value = "xprinter-xp365b")]
+    /// Printer profile: a built-in name (see `shiplabel printers --profiles`) or a TOML file [default:
+    /// SHIPLABEL_PROFILE, else the settings file's, else xprinter-xp365b].
+    #[arg(long, default_value = "", hide_default_value = true)]
     pub profile: String,
-    /// Label template: a built-in name or a TOML file.
-    #[arg(short, long, value_name = "NAME|FILE", default_value = shiplabel::template::DEFAULT_TEMPLATE)]
+    /// Label template: a built-in name or a TOML file [default: the settings file's, else ozon-fbs].
+    #[arg(
+        short,
+        long,
+        value_name = "NAME|FILE",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub template: String,
     /// Do not ask the printer for its status (for firmware that reports nonsense or nothing).
     #[arg(long)]
@@ -91,8 +98,20 @@ impl PrinterOpts {
         }
     }
 
-    /// The station these arguments describe, printing from `store` (`reprint`, `scan`).
-    pub fn station<'s>(&self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+    /// The station these arguments describe, printing from `store` (`reprint`, `scan`). A printer,
+    /// profile or template no flag gave comes from the environment or the settings file, as for `print`.
+    pub fn station<'s>(&mut self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+        let config = shiplabel::config::Config::load()?;
+        let flag = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
+        let printer = config.printer(flag(&self.printer).as_deref()).ok_or(
+            "no printer: give --printer URI, set SHIPLABEL_PRINTER, or put printer = \"URI\" in the \
+             settings file (see `shiplabel config`)",
+        )?;
+        self.printer = printer.value;
+        self.profile = config
+            .profile(flag(&self.profile).as_deref(), Some(&self.printer))
+            .value;
+        self.template = config.template(flag(&self.template).as_deref()).value;
         let (profile, template, options) = self.resolve()?;
         Ok(Station::new(
             store,
