@@ -357,14 +357,11 @@ fn cancel_takes_the_postings_labels_out_of_the_queue() {
     assert!(store.jobs(Some(JobState::Queued), None).unwrap().is_empty());
 }
 
-#[test]
-fn a_reprint_takes_the_posting_s_queued_labels_so_they_print_once() {
-    use shiplabel::store::{Actor, JobState, Store};
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let input = dir.path().join("in.json");
+/// A station database at `db` holding [`TWO_LINES`], and a runner of the binary on it.
+fn two_lines_station(db: &Path) -> impl Fn(&[&str]) -> std::process::Output + '_ {
+    let input = db.with_extension("json");
     std::fs::write(&input, TWO_LINES).unwrap();
-    let run = |args: &[&str]| {
+    let run = move |args: &[&str]| {
         let mut all = vec!["--db", db.to_str().unwrap()];
         all.extend_from_slice(args);
         shiplabel(&all)
@@ -372,6 +369,15 @@ fn a_reprint_takes_the_posting_s_queued_labels_so_they_print_once() {
     assert!(run(&["import", input.to_str().unwrap(), "--now", NOW])
         .status
         .success());
+    run
+}
+
+#[test]
+fn a_reprint_takes_the_posting_s_queued_labels_so_they_print_once() {
+    use shiplabel::store::{Actor, JobState, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let run = two_lines_station(&db);
     // Two packages, two labels: the first fails at a printer that is not there, the second stays queued.
     assert!(run(&[
         "pack",
@@ -415,16 +421,7 @@ fn a_reprint_takes_the_posting_s_queued_labels_so_they_print_once() {
 fn reprint_of_a_label_never_printed_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let input = dir.path().join("in.json");
-    std::fs::write(&input, TWO_LINES).unwrap();
-    let run = |args: &[&str]| {
-        let mut all = vec!["--db", db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        shiplabel(&all)
-    };
-    assert!(run(&["import", input.to_str().unwrap(), "--now", NOW])
-        .status
-        .success());
+    let run = two_lines_station(&db);
     assert!(run(&["pack", "0132112277-0102-1", "--now", NOW])
         .status
         .success());
