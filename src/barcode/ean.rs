@@ -25,24 +25,30 @@ const PARITY: [[bool; 6]; 10] = [
 
 /// Validates `data` (all digits; one digit short of `full` gets its check digit appended) and returns
 /// the complete digits.
+/// The digits of `data`, or the first character that is not one, with its position.
+fn digits_of(symbology: Symbology, data: &str) -> Result<Vec<u32>, BarcodeError> {
+    data.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            c.to_digit(10)
+                .filter(|_| c.is_ascii_digit())
+                .ok_or(BarcodeError::InvalidCharacter {
+                    symbology,
+                    character: c,
+                    position: i + 1,
+                    allowed: "digits only",
+                })
+        })
+        .collect()
+}
+
 pub(crate) fn complete_digits(
     symbology: Symbology,
     data: &str,
     full: usize,
     expected: &'static str,
 ) -> Result<Vec<u32>, BarcodeError> {
-    let mut digits = Vec::with_capacity(full);
-    for (i, c) in data.chars().enumerate() {
-        let d = c.to_digit(10).filter(|_| c.is_ascii_digit()).ok_or(
-            BarcodeError::InvalidCharacter {
-                symbology,
-                character: c,
-                position: i + 1,
-                allowed: "digits only",
-            },
-        )?;
-        digits.push(d);
-    }
+    let mut digits = digits_of(symbology, data)?;
     if digits.len() == full - 1 {
         digits.push(check_digit(&digits));
     } else if digits.len() == full {
@@ -128,18 +134,7 @@ pub(crate) fn upce_expand(ns: u32, d: &[u32]) -> Vec<u32> {
 /// number system, six digits, check digit.
 pub(crate) fn upce_digits(data: &str) -> Result<Vec<u32>, BarcodeError> {
     let symbology = Symbology::UpcE;
-    let mut digits = Vec::with_capacity(8);
-    for (i, c) in data.chars().enumerate() {
-        let d = c.to_digit(10).filter(|_| c.is_ascii_digit()).ok_or(
-            BarcodeError::InvalidCharacter {
-                symbology,
-                character: c,
-                position: i + 1,
-                allowed: "digits only",
-            },
-        )?;
-        digits.push(d);
-    }
+    let mut digits = digits_of(symbology, data)?;
     if digits.len() > 8 {
         return Err(BarcodeError::TooLong {
             symbology,
