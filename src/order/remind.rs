@@ -20,6 +20,7 @@ use super::deadline::moscow;
 use super::error::rfc3339;
 use super::lifecycle::NO_PASSPORT_REASON;
 use super::model::Posting;
+use super::number::PostingNumber;
 use super::status::Status;
 
 /// The placeholders a reminder template may use.
@@ -399,7 +400,7 @@ impl fmt::Display for ReminderState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reminder {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// Where it stands.
     pub state: ReminderState,
     /// The deadline in UTC (RFC 3339).
@@ -462,7 +463,7 @@ pub fn reminder(
                 .filter(|n| !n.is_empty())
                 .collect();
             let values = [
-                posting.posting_number.clone(),
+                posting.posting_number.to_string(),
                 posting.order_number.clone(),
                 items.join("; "),
                 lang.datetime(local),

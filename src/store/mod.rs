@@ -13,9 +13,9 @@
 //! let dir = tempfile::tempdir()?;
 //! let mut store = Store::open(&dir.path().join("station.db"), Actor::new("example"))?;
 //! let now = "2026-11-22T12:00:00Z".parse()?;
-//! let report = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! let report = store.import(vec![Posting::new("0132112277-0101-1".parse()?, Status::AwaitingPackaging)], now)?;
 //! assert_eq!(report.inserted, 1);
-//! let again = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! let again = store.import(vec![Posting::new("0132112277-0101-1".parse()?, Status::AwaitingPackaging)], now)?;
 //! assert_eq!(again.unchanged, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
