@@ -347,6 +347,14 @@ fn yyyymmdd(s: &[u8], day_zero: bool) -> Result<(), Finding> {
     date(year, s, 4, day_zero)
 }
 
+/// The English name of a month 1–12 (the caller has checked the range).
+fn month_name(month: u32) -> &'static str {
+    u8::try_from(month)
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+        .map_or("?", |m| m.name())
+}
+
 fn date(year: u32, s: &[u8], month_at: usize, day_zero: bool) -> Result<(), Finding> {
     let (Some(month), Some(day)) = (digits_at(s, month_at, 2), digits_at(s, month_at + 2, 2))
     else {
@@ -747,12 +755,4 @@ mod tests {
             })
         );
     }
-}
-
-/// The English name of a month 1–12 (the caller has checked the range).
-fn month_name(month: u32) -> &'static str {
-    u8::try_from(month)
-        .ok()
-        .and_then(|m| chrono::Month::try_from(m).ok())
-        .map_or("?", |m| m.name())
 }
