@@ -71,21 +71,10 @@ impl Lang {
         match self {
             Lang::Ru => format!("{d:02}.{m:02}.{y} {hh:02}:{mm:02}"),
             Lang::En => {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                let month = MONTHS.get(m as usize - 1).copied().unwrap_or("?");
+                let month = u8::try_from(m)
+                    .ok()
+                    .and_then(|m| chrono::Month::try_from(m).ok())
+                    .map_or("?", |m| m.name());
                 format!("{d} {month} {y}, {hh:02}:{mm:02}")
             }
             Lang::Zh => format!("{y}年{m}月{d}日 {hh:02}:{mm:02}"),
