@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{reason, Station, StationError};
 use crate::bitmap::Bitmap;
 use crate::label::LabelUnit;
-use crate::order::{Package, Posting};
+use crate::order::{Package, Posting, PostingNumber};
 use crate::printer::{PrintOptions, Printer, PrinterError, PrinterStatus, Profile};
 use crate::store::{JobKind, JobState, Store};
 
@@ -160,7 +160,7 @@ pub fn posting_card(
     }
     let printed = !labels.is_empty() && labels.iter().all(|l| l.sent);
     Ok(PostingCard {
-        posting_number: posting.posting_number.clone(),
+        posting_number: posting.posting_number.to_string(),
         order_number: posting.order_number.clone(),
         status: posting.status.to_string(),
         substatus: posting.substatus.as_ref().map(|s| s.to_string()),
@@ -302,7 +302,8 @@ impl Station<'_> {
 }
 
 /// Sends `bytes`, a job already in the printer's language (ZPL, TSPL, ESC/POS), to the printer at
-/// `uri` through the journal: a `raw` job named `raw:REFERENCE` is recorded (claimed) before the
+/// `uri` through the journal: a `raw` job named `raw:REFERENCE` (the reference's letters, digits and
+/// `-_.:/#`, at most 60) is recorded (claimed) before the
 /// printer is opened, `sending` before the first byte, then `sent`, `failed` or `uncertain` as for a
 /// label. The bytes themselves are not kept, so an uncertain raw job cannot be printed again by
 /// `--reprint-uncertain` (it fails there, naming itself): the web tool sends it again.
@@ -314,8 +315,22 @@ pub fn print_raw(
     reference: &str,
     bytes: &[u8],
 ) -> Result<RawPrinted, StationError> {
+    // The reference is the web tool's own: what fits a journal row's posting column is kept
+    // (letters, digits and `-_.:/#`, at most 60 of them).
+    let kept: String = reference
+        .chars()
+        .filter(|c| c.is_alphanumeric() || "-_.:/#".contains(*c))
+        .take(60)
+        .collect();
+    let kept = if kept.is_empty() {
+        "web".to_owned()
+    } else {
+        kept
+    };
+    let number = PostingNumber::new(format!("raw:{kept}"))
+        .map_err(|e| StationError::BadSplit(format!("raw job reference {reference:?}: {e}")))?;
     let unit = LabelUnit {
-        posting_number: format!("raw:{reference}"),
+        posting_number: number,
         package_number: 1,
         boxes: 1,
     };
@@ -357,5 +372,150 @@ pub fn print_raw(
             }
             Err(StationError::Printer { source, sent })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::parse_csv;
+    use crate::station::Rescan;
+    use crate::store::Actor;
+    use crate::template::Template;
+
+    const POSTINGS: &str = "\
+shipment_id,order_number,status,sku,name,quantity,price,currency,upper_barcode,lower_barcode
+SHP-1,ORD-1,awaiting_packaging,5100200302,Мёд 500 г,3,380.00,RUB,%101%806044519,23024930500001
+SHP-1,ORD-1,awaiting_packaging,5100200303,Варежки,1,690.00,RUB,%101%806044519,23024930500001
+";
+
+    /// A stand-in printer on loopback that keeps every byte of every connection.
+    fn stand_in() -> (String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let uri = format!("tcp://{}", listener.local_addr().unwrap());
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = got.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let keep = keep.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n @ 1..) = stream.read(&mut buf) {
+                        keep.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                });
+            }
+        });
+        (uri, got)
+    }
+
+    #[test]
+    fn the_page_s_scan_prints_once_and_the_card_previews_and_answers_follow_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
+        store
+            .import(parse_csv("p.csv", POSTINGS).unwrap(), now)
+            .unwrap();
+        let (uri, out) = stand_in();
+        let len = |out: &std::sync::Arc<std::sync::Mutex<Vec<u8>>>| {
+            // The bytes are on their way once the job is sent; wait for them to land.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            out.lock().unwrap().len()
+        };
+        let profile = Profile::resolve("zebra-gk420d").unwrap();
+        let options = PrintOptions {
+            check_status: false,
+            ..PrintOptions::default()
+        };
+        let template = Template::builtin("ozon-fbs").unwrap();
+        let mut station = Station::new(&mut store, template, &uri, profile.clone(), options);
+
+        // A product code packs the posting and prints its label; the card says so.
+        let first = station.scan_with("5100200303", now, Rescan::Ask);
+        assert!(
+            first.ok && first.packed && !first.printed_before,
+            "{first:?}"
+        );
+        assert_eq!(first.posting.as_deref(), Some("SHP-1"));
+        let printed = len(&out);
+        assert!(printed > 0);
+        let previews = station.previews("SHP-1", now).unwrap();
+        assert_eq!(previews.len(), 1);
+        // Scanned again on the page: nothing sent. `scan` (the terminal) prints it again.
+        let second = station.scan_with("SHP-1", now, Rescan::Ask);
+        assert!(second.ok && second.printed_before && second.jobs.is_empty());
+        assert_eq!(len(&out), printed);
+        let third = station.scan("SHP-1", now);
+        assert!(third.ok && !third.printed_before && third.jobs.len() == 1);
+        assert!(len(&out) > printed);
+        let unknown = station.scan_with("NOPE", now, Rescan::Ask);
+        assert_eq!(
+            unknown.problem,
+            Some(crate::station::ScanProblem::UnknownCode)
+        );
+
+        let card = posting_card(station.store(), "SHP-1", now).unwrap();
+        assert!(card.printed && card.no_label.is_none());
+        assert_eq!(card.items.len(), 2);
+        assert_eq!(card.items[0].quantity, 3);
+        assert_eq!(card.labels.len(), 1);
+        assert_eq!(card.labels[0].state.as_deref(), Some("sent"));
+
+        // An uncertain job of the label: "yes" settles it with a `seen` row and sends nothing.
+        let unit = LabelUnit::of(&station.store().posting("SHP-1").unwrap()).unwrap();
+        let id = station
+            .store()
+            .add_jobs(&unit, JobKind::Print, true, Utc::now())
+            .unwrap()[0];
+        assert!(station.store().start_sending(id, &uri, Utc::now()).unwrap());
+        station
+            .store()
+            .mark_uncertain(id, "link broke", Utc::now())
+            .unwrap();
+        let card = posting_card(station.store(), "SHP-1", now).unwrap();
+        assert_eq!(card.labels[0].uncertain_job, Some(id));
+        let before = len(&out);
+        let seen = station.answer_uncertain(id, true, now).unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(station.store().job(seen[0]).unwrap().kind, "seen");
+        assert_eq!(len(&out), before);
+        assert!(station.store().unsettled_uncertain().unwrap().is_empty());
+        // Answered: asking again is refused.
+        assert!(matches!(
+            station.answer_uncertain(id, false, now),
+            Err(StationError::JobState { .. })
+        ));
+
+        // A raw job: journaled under its reference, its bytes at the printer.
+        let done = print_raw(
+            station.store(),
+            &uri,
+            profile,
+            options,
+            "wms 17\n",
+            b"^XA^XZ",
+        )
+        .unwrap();
+        let job = station.store().job(done.job).unwrap();
+        assert_eq!(job.kind, "raw");
+        assert_eq!(&*job.posting_number, "raw:wms17");
+        assert_eq!(job.state, JobState::Sent);
+        len(&out);
+        assert!(out.lock().unwrap().ends_with(b"^XA^XZ"));
+    }
+
+    #[test]
+    fn a_split_names_its_products_by_sku_or_offer_id() {
+        let posting = parse_csv("p.csv", POSTINGS).unwrap().remove(0);
+        assert_eq!(product_sku(&posting, " 5100200302 "), Some(5100200302));
+        let package = package_of(&posting, 1, &[("5100200303".to_owned(), 1)]).unwrap();
+        assert_eq!(package.items, vec![(5100200303, 1)]);
+        assert!(matches!(
+            package_of(&posting, 2, &[]),
+            Err(StationError::BadSplit(m)) if m.contains("package 2 is empty")
+        ));
+        assert!(package_of(&posting, 1, &[("NOPE".to_owned(), 1)]).is_err());
     }
 }

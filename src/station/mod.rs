@@ -581,7 +581,7 @@ impl<'s> Station<'s> {
             }
         };
         let number = posting.posting_number.clone();
-        trail.posting = Some(number.clone());
+        trail.posting = Some(number.to_string());
         let mut did = Vec::new();
         if posting.status == Status::AwaitingPackaging {
             posting = self.store.pack(&number, &[], now).map_err(|e| {
@@ -716,7 +716,7 @@ fn sent_labels(
         let name = units
             .iter()
             .find(|u| u.package_number == job.package_number)
-            .map_or_else(|| posting.posting_number.clone(), LabelUnit::name);
+            .map_or_else(|| posting.posting_number.to_string(), LabelUnit::name);
         let at = DateTime::parse_from_rfc3339(&job.updated_at)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
@@ -744,7 +744,7 @@ pub fn ship(
         }
         if !missing.is_empty() {
             return Err(StationError::LabelNotSent {
-                posting: posting.posting_number,
+                posting: posting.posting_number.into_string(),
                 labels: missing,
             });
         }

@@ -267,7 +267,7 @@ fn an_uncertain_label_is_a_question_and_both_answers_settle_it() {
         )
         .unwrap();
         let unit = shiplabel::label::LabelUnit {
-            posting_number: posting.to_owned(),
+            posting_number: posting.parse().unwrap(),
             package_number: 1,
             boxes: 1,
         };

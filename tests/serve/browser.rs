@@ -162,10 +162,20 @@ fn two_tabs_stay_in_step_and_english_follows_the_browser() {
     session.wait_for("Chinese", |s| {
         s.text("#scan-label").is_some_and(|t| t.contains("扫描"))
     });
-    // A tablet in portrait: the page still fits its width.
+    // A tablet in portrait, opened later: it starts from the latest scan, and fits its width.
+    *server.answer.lock().unwrap() = Answer::Ready;
     let tablet = driver.session("ru", 800, 1280);
     tablet.go(&server.url("/"));
-    tablet.wait_for("the page", |s| s.text("#scan-label").is_some());
+    tablet.wait_for("the latest scan on the tablet", |s| {
+        s.text("#card-number").as_deref() == Some("0163799058-0084-1")
+            && s.attr("#printer", "data-state").as_deref() == Some("ready")
+    });
+    tablet.wait_for("the preview", |s| {
+        s.eval(
+            "const i = document.querySelector('#card-preview img'); return !!(i && i.complete && i.naturalWidth > 0);",
+            json!([]),
+        ) == json!(true)
+    });
     let overflow = tablet.eval(
         "return document.documentElement.scrollWidth > window.innerWidth",
         json!([]),

@@ -327,6 +327,7 @@ async fn scan(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 "jobs": outcome.jobs,
                 "card": card,
             });
+            *app.last_scan.lock().unwrap_or_else(|p| p.into_inner()) = Some(result.to_string());
             app.tell(result.clone());
             if !outcome.jobs.is_empty() {
                 after_job(desk, app);
@@ -684,17 +685,27 @@ async fn events(
     State(app): State<Arc<App>>,
     _headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let first = app
-        .printer_state
+    // A page that connects starts from the printer's state and the latest scan, as the others show.
+    let mut first = std::collections::VecDeque::new();
+    first.push_back(
+        app.printer_state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .to_string(),
+    );
+    if let Some(scan) = app
+        .last_scan
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .to_string();
+        .clone()
+    {
+        first.push_back(scan);
+    }
     let receiver = app.events.subscribe();
-    let stream = futures_util::stream::unfold(
-        (Some(first), receiver),
-        |(first, mut receiver)| async move {
-            if let Some(first) = first {
-                return Some((Ok(Event::default().data(first)), (None, receiver)));
+    let stream =
+        futures_util::stream::unfold((first, receiver), |(mut first, mut receiver)| async move {
+            if let Some(data) = first.pop_front() {
+                return Some((Ok(Event::default().data(data)), (first, receiver)));
             }
             let data = match receiver.recv().await {
                 Ok(data) => data,
@@ -704,8 +715,7 @@ async fn events(
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
             };
-            Some((Ok(Event::default().data(data)), (None, receiver)))
-        },
-    );
+            Some((Ok(Event::default().data(data)), (first, receiver)))
+        });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -102,6 +102,8 @@ pub(crate) struct App {
     /// Scans so far: each scan event carries its number, so a page that made the scan and hears of
     /// it again over the events shows it once.
     pub scans: std::sync::atomic::AtomicU64,
+    /// The latest scan's result: a page opened later starts from it, as the others show it.
+    pub last_scan: Mutex<Option<String>>,
 }
 
 impl App {
@@ -266,6 +268,7 @@ pub fn run(mut args: ServeArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
         now: args.now,
         polls,
         scans: std::sync::atomic::AtomicU64::new(0),
+        last_scan: Mutex::new(None),
     });
     let shown = if bound.ip().is_unspecified() {
         format!("http://THIS-COMPUTER:{port}/")
