@@ -520,3 +520,90 @@ fn black_box(b: &shiplabel::bitmap::Bitmap) -> (u32, u32, u32, u32) {
     }
     out
 }
+
+#[test]
+fn a_web_tool_s_origin_given_by_allow_origin_may_print_raw_jobs() {
+    let server = Server::start_with(&["--allow-origin", "http://wms.example"]);
+    let agent = agent();
+    // The browser's preflight for the tool's POST: allowed, with the private-network answer Chromium
+    // asks for before a site talks to a loopback address.
+    let preflight = agent
+        .options(&server.url("/api/v1/raw"))
+        .header("Origin", "http://wms.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "x-csrf-token")
+        .header("Access-Control-Request-Private-Network", "true")
+        .call()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    let h = |name: &str| {
+        preflight
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        h("access-control-allow-origin").as_deref(),
+        Some("http://wms.example")
+    );
+    assert_eq!(
+        h("access-control-allow-private-network").as_deref(),
+        Some("true")
+    );
+    assert!(h("access-control-allow-headers")
+        .unwrap()
+        .contains("X-CSRF-Token"));
+    // Another origin's preflight is refused.
+    let other = agent
+        .options(&server.url("/api/v1/raw"))
+        .header("Origin", "http://evil.example")
+        .call()
+        .unwrap();
+    assert_eq!(other.status(), 403);
+    // The tool reads the CSRF token (its origin may read answers) and sends a job.
+    let session = request(
+        &agent,
+        "GET",
+        &server.url("/api/v1/session"),
+        &[("Origin", "http://wms.example")],
+        None,
+    );
+    let csrf = session.json()["csrf"].as_str().unwrap().to_owned();
+    let zpl = b"^XA^PW400^LL200^FO20,20^GB100,100,100^FS^XZ";
+    let sent = request(
+        &agent,
+        "POST",
+        &server.url("/api/v1/raw?ref=wms-1"),
+        &[("Origin", "http://wms.example"), ("X-CSRF-Token", &csrf)],
+        Some(zpl),
+    );
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    assert_eq!(server.pages_after(1), 1);
+    // Another origin still cannot, even with the token.
+    let evil = request(
+        &agent,
+        "POST",
+        &server.url("/api/v1/raw?ref=evil"),
+        &[("Origin", "http://evil.example"), ("X-CSRF-Token", &csrf)],
+        Some(zpl),
+    );
+    assert_eq!(evil.status, 403);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.printer.pages(), 1);
+    // And a bad --allow-origin is refused at start.
+    let dir = tempfile::tempdir().unwrap();
+    let db = store_with_samples(dir.path());
+    let (mut child, _) = spawn_serve(
+        dir.path(),
+        &db,
+        &[
+            "--printer",
+            "tcp://127.0.0.1:9",
+            "--listen",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "wms.example/path",
+        ],
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}

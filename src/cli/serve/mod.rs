@@ -40,6 +40,11 @@ pub struct ServeArgs {
     /// At least 16 characters.
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
+    /// A web tool's origin (`https://wms.example.com`) whose pages may call the API from the browser
+    /// (CORS): writes from it are accepted like the page's own, still with the CSRF token (which it
+    /// reads from /api/v1/session) and the access token when one is set. Repeatable.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
     /// Seconds between printer status queries shown on the page (0: never ask; the state is then
     /// known only from print jobs).
     #[arg(long, value_name = "SECONDS", default_value_t = 3)]
@@ -90,6 +95,8 @@ pub(crate) struct App {
     pub csrf: String,
     /// The access token, when one is set.
     pub token: Option<String>,
+    /// Web tools' origins allowed to call the API from their pages (`--allow-origin`).
+    pub origins: Vec<String>,
     /// The Host header values accepted without a token (DNS rebinding: a foreign name pointing at
     /// 127.0.0.1 must not reach the station).
     pub hosts: Vec<String>,
@@ -209,6 +216,17 @@ pub fn run(mut args: ServeArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
         )
         .into());
     }
+    for origin in &args.allow_origin {
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        if !rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' '])) {
+            return Err(format!(
+                "--allow-origin {origin:?}: not an origin (scheme and host, like https://wms.example.com)"
+            )
+            .into());
+        }
+    }
     let store = open_existing_store(db, "serve")?;
     let (uri, profile, template, options) = args.printer.resolved()?;
     let mut printers = vec![NamedPrinter {
@@ -262,6 +280,7 @@ pub fn run(mut args: ServeArgs, db: Option<&Path>) -> Result<ExitCode, CliError>
         events,
         csrf: random_token(),
         token,
+        origins: args.allow_origin.clone(),
         hosts,
         printers,
         printer_state: Mutex::new(printer_state(&Ok(None))),

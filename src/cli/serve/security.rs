@@ -10,6 +10,9 @@
 //!   server itself, else 403; and the request carries the page's CSRF token in `X-CSRF-Token` (the
 //!   page has it; a program gets it from `GET /api/v1/session`, which another origin's script cannot
 //!   read), else 403.
+//! - **Web tools** (`--allow-origin ORIGIN`): a page of a listed origin gets CORS answers (the preflight,
+//!   `Access-Control-Allow-Origin`) and its writes pass the origin check; the CSRF token (and the access
+//!   token) are still needed. No other origin ever gets a CORS header.
 //! - Every answer says `nosniff`, no framing, no referrer; the page's own content security policy
 //!   allows nothing from elsewhere.
 
@@ -57,10 +60,49 @@ fn query_token(request: &Request) -> Option<String> {
     })
 }
 
+/// The CORS preflight of an allowed web tool's request: what it may send. Answered before the token
+/// check, since a browser sends no credentials with it; it changes nothing.
+fn preflight(origin: &str, headers: &HeaderMap) -> Response {
+    let mut builder = Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+        .header(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "Content-Type, X-CSRF-Token, Authorization",
+        )
+        .header(header::ACCESS_CONTROL_MAX_AGE, "600")
+        .header(header::VARY, "Origin");
+    // Chromium asks before a public site's page talks to a loopback or private address.
+    if headers
+        .get("access-control-request-private-network")
+        .is_some_and(|v| v == "true")
+    {
+        builder = builder.header("Access-Control-Allow-Private-Network", "true");
+    }
+    builder
+        .body(Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
 /// The checks above, in that order, then the security headers on the answer.
 pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = header_str(headers, header::HOST).unwrap_or("");
+    // An allowed web tool's page (`--allow-origin`): CORS for it, and only for it.
+    let tool = header_str(headers, header::ORIGIN)
+        .filter(|o| app.origins.iter().any(|a| a.eq_ignore_ascii_case(o)))
+        .map(str::to_owned);
+    if request.method() == Method::OPTIONS {
+        return match &tool {
+            Some(origin) => preflight(origin, headers),
+            None => error(
+                StatusCode::FORBIDDEN,
+                "origin",
+                "cross-origin requests are refused (shiplabel serve --allow-origin ORIGIN allows a web tool)",
+            ),
+        };
+    }
     if app.token.is_none() && !app.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return error(
             StatusCode::FORBIDDEN,
@@ -103,7 +145,7 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
                 .is_some_and(|rest| rest.eq_ignore_ascii_case(host))
         };
         if let Some(origin) = header_str(headers, header::ORIGIN) {
-            if !own(origin) {
+            if !own(origin) && tool.is_none() {
                 return error(
                     StatusCode::FORBIDDEN,
                     "origin",
@@ -141,6 +183,10 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(origin) = tool.and_then(|o| HeaderValue::from_str(&o).ok()) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
     }
     response
 }
