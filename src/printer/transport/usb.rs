@@ -115,14 +115,22 @@ fn sysfs_interfaces(info: &DeviceInfo) -> Option<(u8, Vec<InterfaceInfo>)> {
         .take(64 * 1024)
         .read_to_end(&mut raw)
         .ok()?;
-    let active: Option<u8> = std::fs::read_to_string(dir.join("bConfigurationValue"))
+    let mut value = String::new();
+    let active: Option<u8> = std::fs::File::open(dir.join("bConfigurationValue"))
+        .and_then(|f| f.take(16).read_to_string(&mut value))
         .ok()
-        .and_then(|v| v.trim().parse().ok());
-    // The device descriptor, then each configuration with everything it holds (wTotalLength bytes).
+        .and_then(|_| value.trim().parse().ok());
+    interfaces_from_descriptors(&raw, active)
+}
+
+/// sysfs's `descriptors`: the device descriptor, then each configuration with everything it holds
+/// (wTotalLength bytes). The configuration whose value is `active` (else the first) as plain data.
+#[cfg(any(target_os = "linux", test))]
+fn interfaces_from_descriptors(raw: &[u8], active: Option<u8>) -> Option<(u8, Vec<InterfaceInfo>)> {
     let mut at = usize::from(*raw.first()?);
     let mut configs = Vec::new();
     while let Some(config) = raw.get(at..).and_then(ConfigurationDescriptor::new) {
-        at += config.as_bytes().len();
+        at += config.as_bytes().len().max(1);
         configs.push(config);
     }
     let index = configs
@@ -289,7 +297,8 @@ pub fn list_printers() -> Result<Vec<UsbPrinterInfo>, TransportError> {
                 printer.manufacturer = info.manufacturer_string().map(str::to_string);
                 printer.product = info.product_string().map(str::to_string);
                 printer.serial = info.serial_number().map(str::to_string);
-                let hint = if e.kind() == nusb::ErrorKind::PermissionDenied {
+                let e = UsbError::from(e);
+                let hint = if e == UsbError::Access {
                     " (install the udev rule from docs/printing.md)"
                 } else {
                     ""
@@ -573,5 +582,55 @@ impl Transport for UsbTransport {
     fn can_read(&self) -> bool {
         // A unidirectional printer has no IN endpoint: a query would only add bytes to the print stream.
         self.interface.in_endpoint.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A device descriptor and two configurations as sysfs gives them: configuration 1 a vendor interface,
+    /// configuration 2 the printer gadget's interface (class 7/1/2, bulk IN 0x81 and bulk OUT 0x01).
+    fn descriptors() -> Vec<u8> {
+        let mut raw = vec![
+            18, 1, 0, 2, 0, 0, 0, 64, 0x16, 0x04, 0x11, 0x50, 0, 1, 1, 2, 3, 2,
+        ];
+        raw.extend([9, 2, 25, 0, 1, 1, 0, 0xC0, 1]);
+        raw.extend([9, 4, 0, 0, 1, 0xFF, 0, 0, 0]);
+        raw.extend([7, 5, 0x02, 2, 0, 2, 0]);
+        raw.extend([9, 2, 32, 0, 1, 2, 0, 0xC0, 1]);
+        raw.extend([9, 4, 0, 0, 2, 7, 1, 2, 0]);
+        raw.extend([7, 5, 0x81, 2, 0, 2, 0]);
+        raw.extend([7, 5, 0x01, 2, 0, 2, 0]);
+        raw
+    }
+
+    #[test]
+    fn sysfs_descriptors_give_the_active_configuration() {
+        let (index, interfaces) = interfaces_from_descriptors(&descriptors(), Some(2)).unwrap();
+        assert_eq!(index, 1, "GET_DEVICE_ID takes the zero-based index");
+        let printer = usb_select::select(&interfaces, None).unwrap();
+        assert_eq!(
+            (
+                printer.number,
+                printer.protocol,
+                printer.out_endpoint,
+                printer.in_endpoint
+            ),
+            (0, 2, 0x01, Some(0x81))
+        );
+        // Unconfigured or unreadable bConfigurationValue: the first configuration.
+        let (index, interfaces) = interfaces_from_descriptors(&descriptors(), None).unwrap();
+        assert_eq!(index, 0);
+        assert!(usb_select::select(&interfaces, None).is_err());
+    }
+
+    #[test]
+    fn truncated_descriptors_are_not_a_panic() {
+        let raw = descriptors();
+        for end in 0..raw.len() {
+            let _ = interfaces_from_descriptors(&raw[..end], Some(2));
+        }
+        assert_eq!(interfaces_from_descriptors(&[], None), None);
     }
 }
