@@ -357,6 +357,9 @@ function listen() {
 
 document.addEventListener("DOMContentLoaded", () => {
   const field = $("scan");
+  // On a touch screen the always-focused field would keep the on-screen keyboard up: the scanner (a
+  // Bluetooth or USB keyboard) types without it.
+  if (window.matchMedia && window.matchMedia("(pointer: coarse)").matches) field.inputMode = "none";
   field.addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
