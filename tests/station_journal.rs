@@ -1,11 +1,14 @@
-//! The print journal end to end: a printing process killed at random points, and two processes printing
-//! the same queue, never lose a label and never print one twice (apart from jobs reported uncertain).
+//! The print journal end to end, on both backends (SQLite and PostgreSQL): a printing process killed at
+//! random points, and two processes printing the same queue, never lose a label and never print one
+//! twice (apart from jobs reported uncertain).
 
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
+use crate::station::{
+    expected_jobs, print_args, shiplabel, station_in, uncertain_in, FakePrinter, Target,
+};
 use shiplabel::label::LabelUnit;
 use shiplabel::order::{Posting, Status};
 use shiplabel::printer::{PrintOptions, Profile};
@@ -25,9 +28,13 @@ impl Rng {
     }
 }
 
-#[test]
-fn killed_at_random_points_the_batch_completes_with_every_label_once() {
-    let (_dir, db, postings) = crate::station::station(200);
+crate::on_both_backends!(
+    killed_at_random_points_the_batch_completes_with_every_label_once,
+    two_processes_printing_the_same_queue_never_print_a_label_twice,
+);
+
+fn killed_at_random_points_the_batch_completes_with_every_label_once(t: &Target) {
+    let (db, postings) = station_in(t, 200);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let uri = printer.uri();
@@ -133,9 +140,8 @@ fn killed_at_random_points_the_batch_completes_with_every_label_once() {
     assert_eq!(printer.bytes(), before);
 }
 
-#[test]
-fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
-    let (_dir, db, postings) = crate::station::station(120);
+fn two_processes_printing_the_same_queue_never_print_a_label_twice(t: &Target) {
+    let (db, postings) = station_in(t, 120);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let args = print_args(&printer.uri());

@@ -29,6 +29,7 @@ mod render_cli;
 mod render_lib;
 mod seller_day_cli;
 mod station_cli;
+mod station_cluster;
 mod station_journal;
 mod station_store;
 mod usb_rig;

@@ -456,34 +456,43 @@ impl<'s> Station<'s> {
         };
         let number = posting.posting_number.clone();
         let mut did = Vec::new();
-        if posting.status == Status::AwaitingPackaging {
-            posting = self
-                .store
-                .pack(&number, &[], now)
-                .map_err(|e| format!("✗ {number}: not packed: {e}"))?;
+        // Packing and queuing are one transaction: a label that cannot be queued leaves the posting
+        // unpacked, and another station never sees a packed posting without its job.
+        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
+        let (posting, packed, again, units, ids) = self
+            .store
+            .atomically(|store| {
+                let mut packed = false;
+                if posting.status == Status::AwaitingPackaging {
+                    posting = store
+                        .pack(&number, &[], now)
+                        .map_err(|e| ScanStop(format!("✗ {number}: not packed: {e}")))?;
+                    packed = true;
+                }
+                posting
+                    .labelable(now)
+                    .map_err(|e| ScanStop(format!("✗ {number}: no label: {e}")))?;
+                let units = LabelUnit::of(&posting).map_err(|e| ScanStop(fail(e.into())))?;
+                let mut again = false;
+                for u in &units {
+                    again |= store
+                        .was_sent(&u.posting_number, u.package_number)
+                        .map_err(|e| ScanStop(fail(e.into())))?;
+                }
+                let kind = if again {
+                    JobKind::Reprint
+                } else {
+                    JobKind::Scan
+                };
+                let ids = store
+                    .add_jobs(&units, kind, true, Utc::now())
+                    .map_err(|e| ScanStop(fail(e.into())))?;
+                Ok((posting, packed, again, units, ids))
+            })
+            .map_err(|ScanStop(line)| line)?;
+        if packed {
             did.push("packed");
         }
-        posting
-            .labelable(now)
-            .map_err(|e| format!("✗ {number}: no label: {e}"))?;
-        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
-        let units = LabelUnit::of(&posting).map_err(|e| fail(e.into()))?;
-        let mut again = false;
-        for u in &units {
-            again |= self
-                .store
-                .was_sent(&u.posting_number, u.package_number)
-                .map_err(|e| fail(e.into()))?;
-        }
-        let kind = if again {
-            JobKind::Reprint
-        } else {
-            JobKind::Scan
-        };
-        let ids = self
-            .store
-            .add_jobs(&units, kind, true, Utc::now())
-            .map_err(|e| fail(e.into()))?;
         jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
         for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
@@ -522,6 +531,15 @@ impl<'s> Station<'s> {
             did.join(", "),
             jobs.join(", ")
         ))
+    }
+}
+
+/// A scanned line refused inside the scan's transaction: the line to show.
+struct ScanStop(String);
+
+impl From<StoreError> for ScanStop {
+    fn from(e: StoreError) -> ScanStop {
+        ScanStop(format!("✗ {}", reason(&e)))
     }
 }
 
