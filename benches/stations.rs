@@ -47,7 +47,10 @@ fn setting(name: &str, default: usize) -> usize {
 
 /// The template posting; its number is replaced per row on the server.
 fn template_posting() -> Posting {
-    let mut p = Posting::new("NUMBER-0001-1", Status::AwaitingPackaging);
+    let mut p = Posting::new(
+        "NUMBER-0001-1".parse().expect("number"),
+        Status::AwaitingPackaging,
+    );
     p.order_number = "NUMBER-0001".into();
     p.in_process_at = "2026-11-22T10:00:00Z".parse().ok();
     p.upper_barcode = Some("%101%NUMBER".into());

@@ -60,6 +60,11 @@ impl From<&String> for Value {
         Value::Text(v.clone())
     }
 }
+impl From<&crate::order::PostingNumber> for Value {
+    fn from(v: &crate::order::PostingNumber) -> Value {
+        Value::Text(v.as_str().to_owned())
+    }
+}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Value {
         v.map_or(Value::Null, Into::into)

@@ -30,7 +30,7 @@ use super::db::{params, Backend, Db, Row};
 use super::owner::OwnerId;
 use super::{postings, stamp, Store, StoreError};
 use crate::label::{LabelRuleError, LabelUnit};
-use crate::order::Status;
+use crate::order::{PostingNumber, Status};
 
 /// How long a claim holds without its owner being checked by process id (other hosts, other PID
 /// namespaces, non-Linux) and without being renewed.
@@ -133,7 +133,7 @@ pub struct Job {
     /// The job id.
     pub id: i64,
     /// The posting.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The package (1 for a posting in one package).
     pub package_number: u32,
     /// Why it was made: `print`, `reprint`, `scan`.
@@ -175,7 +175,10 @@ fn job_row(r: &Row) -> Result<Job, StoreError> {
     let state = r.text(4)?;
     Ok(Job {
         id: r.int(0)?,
-        posting_number: r.text(1)?,
+        posting_number: PostingNumber::new(r.text(1)?).map_err(|e| StoreError::Corrupt {
+            posting: String::new(),
+            source: Box::new(e),
+        })?,
         package_number: u32::try_from(r.int(2)?).unwrap_or(0),
         kind: r.text(3)?,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),

@@ -63,7 +63,7 @@ pub(crate) fn write_posting(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(posting).map_err(|source| StoreError::Corrupt {
-        posting: posting.posting_number.clone(),
+        posting: posting.posting_number.to_string(),
         source: source.into(),
     })?;
     tx.exec(
@@ -111,7 +111,7 @@ fn index_codes(tx: &Db, posting: &Posting) -> Result<(), StoreError> {
     )?;
     for s in &posting.shipments {
         let data = serde_json::to_string(s).map_err(|source| StoreError::Corrupt {
-            posting: posting.posting_number.clone(),
+            posting: posting.posting_number.to_string(),
             source: source.into(),
         })?;
         tx.exec(

@@ -54,6 +54,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::model::Posting;
+use super::number::PostingNumber;
 use super::rank::status_rank;
 use locate::{line_column, path_text, span_of, Step};
 
@@ -234,7 +235,7 @@ pub struct ImportWarning {
     /// 1-based column of the value.
     pub column: usize,
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The field as a JSON path from the top of the file.
     pub path: String,
     /// Why it could not be read.
@@ -273,7 +274,7 @@ impl Imported {
     /// ([`status_rank`]): the one whose status ranks higher is kept, and on equal ranks the later input,
     /// which is the newer export. Each merge is counted in [`Imported::merged`].
     pub fn merge(&mut self, other: Imported) {
-        let mut at: HashMap<String, usize> = self
+        let mut at: HashMap<PostingNumber, usize> = self
             .postings
             .iter()
             .enumerate()
@@ -625,7 +626,7 @@ fn convert(
 ) -> Result<Imported, ImportError> {
     let mut imported = Imported::default();
     // Where each posting number was first seen: its index in the file and in `imported.postings`.
-    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut seen: HashMap<PostingNumber, (usize, usize)> = HashMap::new();
     for (index, lenient::Obj(raw)) in raw.into_iter().enumerate() {
         let posting_path = shape.posting_path(index);
         let (posting, notes) = raw.into_posting().map_err(|(number, (rel, message))| {
