@@ -323,3 +323,23 @@ fn db_init_creates_the_postgres_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `config` names a `postgres://` database from `SHIPLABEL_DB` without its password.
+#[test]
+fn config_shows_a_postgres_db_without_its_password() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("config")
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env("SHIPLABEL_DB", "postgres://ops:hunter2secret@db.lan/wh")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("postgres://ops:***@db.lan/wh"), "{all}");
+    assert!(!all.contains("hunter2secret"), "{all}");
+}
