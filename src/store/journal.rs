@@ -19,8 +19,8 @@
 //! jobs, a background connection renews their leases (`store/heartbeat.rs`), so a long print keeps them;
 //! a lost connection stops the renewals, and the lease runs out as if the process had died. An owner counts as gone when its lease has expired, or
 //! when it ran on this host, boot and PID namespace and no process with its id *and start time* exists
-//! (see `store/owner.rs`: a process id used again is not the owner). Every change a process makes to
-//! its jobs renews the leases of all the jobs it holds, so a long batch keeps them; a job held by an
+//! (see `store/owner.rs`: a process id used again is not the owner). A job's state change renews its
+//! lease, and the heartbeat below renews every held job's lease, so a long batch keeps them; a job held by an
 //! owner this process cannot check stays held until its lease expires and is reported meanwhile
 //! ([`Store::held_elsewhere`]).
 
@@ -607,7 +607,8 @@ impl Store {
         let fence = self.held.get(&id).copied();
         let result = self.db.exec(
             "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
-                 bytes = COALESCE(?5, bytes), confirmed = COALESCE(?10, confirmed), updated_at = ?6
+                 bytes = COALESCE(?5, bytes), confirmed = COALESCE(?10, confirmed), updated_at = ?6,
+                 lease_until = ?12
              WHERE id = ?1 AND owner = ?7 AND state IN (?8, ?9) AND attempts = ?11",
             params![
                 id,
@@ -621,6 +622,7 @@ impl Store {
                 from.last().copied(),
                 confirmed,
                 fence,
+                stamp(now + self.lease),
             ],
         );
         let changed = match result {
@@ -649,7 +651,6 @@ impl Store {
         if !still_ours && self.held.remove(&id).is_some() {
             self.heartbeat_sync();
         }
-        self.renew_leases(now)?;
         Ok(changed == 1)
     }
 
