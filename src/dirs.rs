@@ -23,6 +23,7 @@ pub(crate) fn config_dir() -> Option<PathBuf> {
 }
 
 /// The data directory: `%APPDATA%` on Windows; `$XDG_DATA_HOME`, else `$HOME/.local/share`.
+#[cfg(feature = "sqlite")]
 pub(crate) fn data_dir() -> Option<PathBuf> {
     if cfg!(windows) {
         return absolute("APPDATA");

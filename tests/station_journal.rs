@@ -1,11 +1,14 @@
-//! The print journal end to end: a printing process killed at random points, and two processes printing
-//! the same queue, never lose a label and never print one twice (apart from jobs reported uncertain).
+//! The print journal end to end, on both backends (SQLite and PostgreSQL): a printing process killed at
+//! random points, and two processes printing the same queue, never lose a label and never print one
+//! twice (apart from jobs reported uncertain).
 
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::station::{expected_jobs, print_args, shiplabel, uncertain_in, FakePrinter};
+use crate::station::{
+    expected_jobs, print_args, shiplabel, station_in, uncertain_in, FakePrinter, Target,
+};
 use shiplabel::label::LabelUnit;
 use shiplabel::order::{Posting, Status};
 use shiplabel::printer::{PrintOptions, Profile};
@@ -25,9 +28,17 @@ impl Rng {
     }
 }
 
-#[test]
-fn killed_at_random_points_the_batch_completes_with_every_label_once() {
-    let (_dir, db, postings) = crate::station::station(200);
+crate::on_both_backends!(
+    killed_at_random_points_the_batch_completes_with_every_label_once,
+    two_processes_printing_the_same_queue_never_print_a_label_twice,
+    an_uncertain_box_is_reported_with_its_box_number,
+    reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain,
+    an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain,
+    a_job_moves_only_along_the_journal_transitions,
+);
+
+fn killed_at_random_points_the_batch_completes_with_every_label_once(t: &Target) {
+    let (db, postings) = station_in(t, 200);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let uri = printer.uri();
@@ -133,9 +144,8 @@ fn killed_at_random_points_the_batch_completes_with_every_label_once() {
     assert_eq!(printer.bytes(), before);
 }
 
-#[test]
-fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
-    let (_dir, db, postings) = crate::station::station(120);
+fn two_processes_printing_the_same_queue_never_print_a_label_twice(t: &Target) {
+    let (db, postings) = station_in(t, 120);
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let args = print_args(&printer.uri());
@@ -168,20 +178,16 @@ fn two_processes_printing_the_same_queue_never_print_a_label_twice() {
 
 /// A store holding `posting` whose labels were being sent by a process on another host whose lease
 /// has run out: after `recover`, every one of them is uncertain.
-fn interrupted_on_another_host(dir: &std::path::Path, posting: &Posting) -> Store {
-    let mut store = Store::open(&dir.join("s.db"), Actor::new("test")).unwrap();
+fn interrupted_on_another_host(t: &Target, posting: &Posting) -> Store {
+    let mut store = Store::open(&t.db(), Actor::new("test")).unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     store.import(vec![posting.clone()], now).unwrap();
     let units = LabelUnit::of(posting).unwrap();
     store.add_jobs(&units, JobKind::Print, true, now).unwrap();
-    rusqlite::Connection::open(dir.join("s.db"))
-        .unwrap()
-        .execute(
-            "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
-                 lease_until = '2026-11-22T12:10:00.000Z'",
-            [],
-        )
-        .unwrap();
+    t.execute(
+        "UPDATE jobs SET state = 'sending', owner = 'elsewhere:1',
+             lease_until = '2026-11-22T12:10:00.000Z'",
+    );
     store
 }
 
@@ -196,15 +202,13 @@ fn station_on<'s>(store: &'s mut Store, printer: &FakePrinter) -> Station<'s> {
     Station::new(store, template, &printer.uri(), profile, options)
 }
 
-#[test]
-fn an_uncertain_box_is_reported_with_its_box_number() {
-    let dir = tempfile::tempdir().unwrap();
+fn an_uncertain_box_is_reported_with_its_box_number(t: &Target) {
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     let mut posting = Posting::new("77700001-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
     posting.is_multibox = true;
     posting.multi_box_qty = 2;
-    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let mut store = interrupted_on_another_host(t, &posting);
     let printer = FakePrinter::start();
     let summary = station_on(&mut store, &printer)
         .print_pending(false, now, |_| {})
@@ -222,13 +226,11 @@ fn an_uncertain_box_is_reported_with_its_box_number() {
     );
 }
 
-#[test]
-fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain() {
-    let dir = tempfile::tempdir().unwrap();
+fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain(t: &Target) {
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     let mut posting = Posting::new("77700002-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
-    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let mut store = interrupted_on_another_host(t, &posting);
     let printer = FakePrinter::start();
     let summary = station_on(&mut store, &printer)
         .print_pending(true, now, |_| {})
@@ -237,13 +239,11 @@ fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain
     assert!(summary.uncertain.is_empty(), "{summary:?}");
 }
 
-#[test]
-fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain() {
-    let dir = tempfile::tempdir().unwrap();
+fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain(t: &Target) {
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     let mut posting = Posting::new("77700003-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
-    let mut store = interrupted_on_another_host(dir.path(), &posting);
+    let mut store = interrupted_on_another_host(t, &posting);
     let printer = FakePrinter::start();
     let mut station = station_on(&mut store, &printer);
     let summary = station.print_pending(false, now, |_| {}).unwrap();
@@ -259,11 +259,9 @@ fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain(
 
 /// The journal's transitions are methods, and each moves a job only from the state it names: a claimed
 /// job cannot be marked sent without having been sending, and a job another process holds is left alone.
-#[test]
-fn a_job_moves_only_along_the_journal_transitions() {
+fn a_job_moves_only_along_the_journal_transitions(t: &Target) {
     use shiplabel::store::JobState::{self, *};
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
+    let mut store = Store::open(&t.db(), Actor::new("test")).unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
     let posting = Posting::new(
         "0132112277-0101-1".parse().unwrap(),
@@ -328,13 +326,10 @@ fn a_job_moves_only_along_the_journal_transitions() {
             now,
         )
         .unwrap();
-    rusqlite::Connection::open(dir.path().join("s.db"))
-        .unwrap()
-        .execute(
-            "UPDATE jobs SET owner = 'elsewhere:1' WHERE id = ?1",
-            [ids[0]],
-        )
-        .unwrap();
+    t.execute(&format!(
+        "UPDATE jobs SET owner = 'elsewhere:1' WHERE id = {}",
+        ids[0]
+    ));
     assert!(!store.start_sending(ids[0], "tcp://printer", now).unwrap());
     assert_eq!(state(&store, ids[0]), Claimed);
 }

@@ -1,8 +1,12 @@
-//! The station store against a real SQLite file: idempotent import, statuses never moving back, the
-//! passport deadline, migrations from an empty database and from schema version 1.
+//! The station store on both backends (a real SQLite file and a real PostgreSQL server, see
+//! tests/common/pg.rs): idempotent import, statuses never moving back, the passport deadline,
+//! migrations (from an empty database, from schema version 1 on SQLite, all or nothing, a newer schema
+//! refused), finding postings by code.
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+
+use crate::station::Target;
 use shiplabel::order::{Posting, Product, Status, Substatus, NO_PASSPORT_REASON};
 use shiplabel::store::{Actor, Found, Store, StoreError, SCHEMA_V1, SCHEMA_VERSION};
 
@@ -34,37 +38,32 @@ fn sql(db: &std::path::Path) -> Connection {
     Connection::open(db).unwrap()
 }
 
-fn count(db: &std::path::Path, table: &str) -> i64 {
-    sql(db)
-        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
-}
-
 /// Every posting's JSON and `updated_at`, in posting-number order.
-fn stored_rows(db: &std::path::Path) -> Vec<String> {
-    sql(db)
-        .prepare("SELECT data || updated_at FROM postings ORDER BY posting_number")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+fn stored_rows(t: &Target) -> Vec<String> {
+    t.strings("SELECT data || updated_at FROM postings ORDER BY posting_number")
 }
 
-#[test]
-fn importing_the_same_file_twice_changes_nothing_not_even_history() {
-    let dir = tempfile::tempdir().unwrap();
+crate::on_both_backends!(
+    importing_the_same_file_twice_changes_nothing_not_even_history,
+    a_later_status_advances_and_an_older_one_never_moves_back,
+    the_passport_deadline_cancels_on_import_with_the_reason_recorded,
+    a_database_from_a_newer_build_is_refused,
+    a_failed_migration_changes_nothing,
+    codes_find_postings_by_number_order_barcode_and_product,
+);
+
+fn importing_the_same_file_twice_changes_nothing_not_even_history(t: &Target) {
     let file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ozon_v3_list.json");
     let postings = shiplabel::order::load_file(&file).unwrap();
     assert!(!postings.is_empty());
     let now = at("2026-11-22T12:00:00Z");
-    let db = dir.path().join("station.db");
+    let db = t.db();
     let mut store = open(&db);
     let first = store.import(postings.clone(), now).unwrap();
     assert_eq!(first.inserted, postings.len());
-    let history = count(&db, "status_history");
-    let data = stored_rows(&db);
+    let history = t.count("status_history");
+    let data = stored_rows(t);
     drop(store);
     let mut store = open(&db);
     let second = store
@@ -72,15 +71,13 @@ fn importing_the_same_file_twice_changes_nothing_not_even_history() {
         .unwrap();
     assert_eq!(second.inserted + second.updated, 0, "{second:?}");
     assert_eq!(second.unchanged + second.older, postings.len());
-    assert_eq!(count(&db, "status_history"), history);
-    let again = stored_rows(&db);
+    assert_eq!(t.count("status_history"), history);
+    let again = stored_rows(t);
     assert_eq!(again, data);
 }
 
-#[test]
-fn a_later_status_advances_and_an_older_one_never_moves_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = open(&dir.path().join("s.db"));
+fn a_later_status_advances_and_an_older_one_never_moves_back(t: &Target) {
+    let mut store = open(&t.db());
     let now = at("2026-11-22T12:00:00Z");
     store
         .import(vec![posting("1-1-1", Status::AwaitingPackaging)], now)
@@ -127,10 +124,8 @@ fn a_later_status_advances_and_an_older_one_never_moves_back() {
         .all(|h| h.command == "test" && h.actor.contains('@')));
 }
 
-#[test]
-fn the_passport_deadline_cancels_on_import_with_the_reason_recorded() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = open(&dir.path().join("s.db"));
+fn the_passport_deadline_cancels_on_import_with_the_reason_recorded(t: &Target) {
+    let mut store = open(&t.db());
     let mut waiting = posting("3-3-1", Status::AwaitingPackaging);
     waiting.substatus = Some(Substatus::PostingAwaitingPassportData);
     waiting.cross_border = true;
@@ -219,22 +214,87 @@ fn a_version_1_database_is_migrated_and_its_postings_become_findable() {
     assert_eq!(store.jobs(None, None).unwrap().len(), 1);
 }
 
-#[test]
-fn a_database_from_a_newer_build_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("future.db");
-    Connection::open(&db)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+fn a_database_from_a_newer_build_is_refused(t: &Target) {
+    let db = t.db();
+    if t.is_postgres() {
+        drop(open(&db));
+        t.execute("UPDATE schema_version SET version = 99");
+    } else {
+        t.execute("PRAGMA user_version = 99");
+    }
     let err = Store::open(&db, Actor::new("test")).unwrap_err();
     assert!(err.to_string().contains("schema version 99"), "{err}");
+    // Reopening does not migrate again.
 }
 
+/// A migration that fails half-way (here a table of the schema already exists, made by something else)
+/// leaves the database as it was: no table of the new schema, no version.
+fn a_failed_migration_changes_nothing(t: &Target) {
+    t.execute("CREATE TABLE sync_state (something_else TEXT)");
+    let err = Store::open(&t.db(), Actor::new("test")).unwrap_err();
+    assert!(err.to_string().contains("sync_state"), "{err}");
+    let tables = if t.is_postgres() {
+        t.strings(
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
+             WHERE table_schema = current_schema() ORDER BY 1",
+        )
+    } else {
+        t.strings("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+    };
+    assert_eq!(tables, vec!["sync_state".to_string()]);
+}
+
+/// Several stations opening a new PostgreSQL database at once: one creates the schema, the others
+/// wait for it and find it current.
 #[test]
-fn codes_find_postings_by_number_order_barcode_and_product() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = open(&dir.path().join("s.db"));
+fn stations_opening_a_new_postgres_database_at_once_migrate_it_once() {
+    let Some(t) = Target::postgres() else { return };
+    let db = t.db();
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let db = db.clone();
+            std::thread::spawn(move || open(&db).schema_version().unwrap())
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.join().unwrap(), SCHEMA_VERSION);
+    }
+    assert_eq!(
+        t.strings("SELECT CAST(version AS TEXT) FROM schema_version"),
+        vec![SCHEMA_VERSION.to_string()]
+    );
+}
+
+/// A PostgreSQL URL's password appears in no error: not when the schema is missing, not when the
+/// server is unreachable.
+#[test]
+fn a_postgres_password_never_appears_in_errors() {
+    let Some(t) = Target::postgres() else { return };
+    let url = t
+        .url
+        .clone()
+        .unwrap()
+        .replace("postgres@", "postgres:hunter2secret@");
+    let err = Store::open_existing(std::path::Path::new(&url), Actor::new("test")).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("***") && !text.contains("hunter2secret"),
+        "{text}"
+    );
+    let unreachable = "postgres://ops:hunter2secret@127.0.0.1:1/wh";
+    let err = Store::open(std::path::Path::new(unreachable), Actor::new("test")).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("127.0.0.1") && !text.contains("hunter2secret"),
+        "{text}"
+    );
+    // With the schema made, the store names its database without the password too.
+    let store = Store::open(std::path::Path::new(&url), Actor::new("test")).unwrap();
+    assert!(!format!("{} {store:?}", store.location()).contains("hunter2secret"));
+}
+
+fn codes_find_postings_by_number_order_barcode_and_product(t: &Target) {
+    let mut store = open(&t.db());
     let now = at("2026-11-22T12:00:00Z");
     let mut a = posting("10-1-1", Status::AwaitingPackaging);
     a.upper_barcode = Some("%101%1".into());

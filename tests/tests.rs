@@ -31,6 +31,7 @@ mod seller_day_cli;
 #[cfg(feature = "serve")]
 mod serve;
 mod station_cli;
+mod station_cluster;
 mod station_journal;
 mod station_store;
 mod usb_rig;

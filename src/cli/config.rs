@@ -49,7 +49,8 @@ pub fn run(args: ConfigArgs, db_flag: Option<&std::path::Path>) -> Result<ExitCo
     line(
         "db",
         &Setting {
-            value: db.value.display().to_string(),
+            // A postgres:// URL is shown without its password.
+            value: shiplabel::store::redact(&db.value.display().to_string()),
             source: db.source,
         },
     );

@@ -8,6 +8,7 @@ pub mod barcode;
 mod calibrate;
 mod completions;
 mod config;
+mod db;
 mod due;
 pub mod handover;
 mod import;
@@ -101,6 +102,9 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
     Man(completions::ManArgs),
+    /// Set up the station database (`db init`, e.g. on a warehouse's PostgreSQL server) or copy one
+    /// into another (`db copy --from station.db --to postgres://…`).
+    Db(db::DbArgs),
 }
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on a failed command,
@@ -228,6 +232,7 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Serve(args) => serve::run(args, db),
         Command::Completions(args) => completions::run_completions(args),
         Command::Man(args) => completions::run_man(args),
+        Command::Db(args) => db::run(args, db),
     }
 }
 

@@ -20,13 +20,29 @@ pub fn open_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
             })?;
         }
     }
-    Ok(Store::open(&path, Actor::new(command))?)
+    Ok(with_lease(Store::open(&path, Actor::new(command))?))
 }
 
 /// Opens the store at `--db` or the default path only if it exists: every command but `import`, so
 /// that a look-up at a wrong path leaves no empty database behind.
 pub fn open_existing_store(db: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    Ok(Store::open_existing(&store_path(db)?, Actor::new(command))?)
+    Ok(with_lease(Store::open_existing(
+        &store_path(db)?,
+        Actor::new(command),
+    )?))
+}
+
+/// `SHIPLABEL_LEASE_SECONDS` sets how long this process's print-job claims hold without renewal
+/// (default 10 minutes; the tests shorten it).
+fn with_lease(mut store: Store) -> Store {
+    if let Some(secs) = std::env::var("SHIPLABEL_LEASE_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|s| *s > 0)
+    {
+        store.set_lease(chrono::Duration::seconds(secs));
+    }
+    store
 }
 
 fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {

@@ -583,48 +583,66 @@ impl<'s> Station<'s> {
         let number = posting.posting_number.clone();
         trail.posting = Some(number.to_string());
         let mut did = Vec::new();
-        if posting.status == Status::AwaitingPackaging {
-            posting = self.store.pack(&number, &[], now).map_err(|e| {
-                (
-                    ScanProblem::NotPacked,
-                    format!("✗ {number}: not packed: {e}"),
-                )
-            })?;
-            trail.packed = true;
-            did.push("packed");
-        }
-        posting
-            .labelable(now)
-            .map_err(|e| (ScanProblem::NoLabel, format!("✗ {number}: no label: {e}")))?;
+        // Packing and queuing are one transaction: a label that cannot be queued leaves the posting
+        // unpacked, and another station never sees a packed posting without its job.
         let fail = |problem: ScanProblem, e: StationError| {
             (problem, format!("✗ {number}: {}", reason(&e)))
         };
-        let units = LabelUnit::of(&posting).map_err(|e| fail(ScanProblem::NoLabel, e.into()))?;
-        let mut again = false;
-        let mut all_sent = true;
-        for u in &units {
-            let sent = self
-                .store
-                .was_sent(&u.posting_number, u.package_number)
-                .map_err(|e| fail(ScanProblem::Store, e.into()))?;
-            again |= sent;
-            all_sent &= sent;
-        }
-        if all_sent && rescan == Rescan::Ask {
+        let stop = |problem: ScanProblem, e: StationError| {
+            let (problem, line) = fail(problem, e);
+            ScanStop(problem, line)
+        };
+        let queued = self
+            .store
+            .atomically(|store| {
+                let mut packed = false;
+                if posting.status == Status::AwaitingPackaging {
+                    posting = store.pack(&number, &[], now).map_err(|e| {
+                        ScanStop(
+                            ScanProblem::NotPacked,
+                            format!("✗ {number}: not packed: {e}"),
+                        )
+                    })?;
+                    packed = true;
+                }
+                posting.labelable(now).map_err(|e| {
+                    ScanStop(ScanProblem::NoLabel, format!("✗ {number}: no label: {e}"))
+                })?;
+                let units =
+                    LabelUnit::of(&posting).map_err(|e| stop(ScanProblem::NoLabel, e.into()))?;
+                let mut again = false;
+                let mut all_sent = true;
+                for u in &units {
+                    let sent = store
+                        .was_sent(&u.posting_number, u.package_number)
+                        .map_err(|e| stop(ScanProblem::Store, e.into()))?;
+                    again |= sent;
+                    all_sent &= sent;
+                }
+                if all_sent && rescan == Rescan::Ask {
+                    return Ok(None);
+                }
+                let kind = if again {
+                    JobKind::Reprint
+                } else {
+                    JobKind::Scan
+                };
+                let ids = store
+                    .add_jobs(&units, kind, true, Utc::now())
+                    .map_err(|e| stop(ScanProblem::Store, e.into()))?;
+                Ok(Some((packed, again, units, ids)))
+            })
+            .map_err(|ScanStop(problem, line)| (problem, line))?;
+        let Some((packed, again, units, ids)) = queued else {
             trail.printed_before = true;
             return Ok(format!(
                 "✓ {number}: printed before; nothing sent (print again to make another label)"
             ));
-        }
-        let kind = if again {
-            JobKind::Reprint
-        } else {
-            JobKind::Scan
         };
-        let ids = self
-            .store
-            .add_jobs(&units, kind, true, Utc::now())
-            .map_err(|e| fail(ScanProblem::Store, e.into()))?;
+        if packed {
+            trail.packed = true;
+            did.push("packed");
+        }
         trail.jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
         for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
@@ -672,6 +690,15 @@ impl<'s> Station<'s> {
             did.join(", "),
             jobs.join(", ")
         ))
+    }
+}
+
+/// A scanned line refused inside the scan's transaction: what went wrong and the line to show.
+struct ScanStop(ScanProblem, String);
+
+impl From<StoreError> for ScanStop {
+    fn from(e: StoreError) -> ScanStop {
+        ScanStop(ScanProblem::Store, format!("✗ {}", reason(&e)))
     }
 }
 

@@ -10,17 +10,23 @@
 //! printed again only on request (`--reprint-uncertain`). `failed` jobs sent nothing (printer
 //! unreachable or refusing, label not renderable) and are queued again by the next run, as a new job.
 //!
-//! Jobs are claimed in an `IMMEDIATE` transaction that writes the owner and a lease, so two processes on
-//! the same database never take the same job. An owner counts as gone when its lease has expired, or
+//! Jobs are claimed in a transaction that writes the owner, a lease and a new attempt number, so two
+//! processes on the same database never take the same job: on SQLite an `IMMEDIATE` one (one writer at a
+//! time), on PostgreSQL one that locks the job's row `FOR UPDATE SKIP LOCKED` (another station's claim
+//! skips it and takes the next). The attempt number is the claim's fencing token: every later state
+//! change of the job checks owner *and* attempt, so a process whose claim was taken over (its lease
+//! expired, the job was settled and claimed again) can no longer move the job. While this process holds
+//! jobs, a background connection renews their leases (`store/heartbeat.rs`), so a long print keeps them;
+//! a lost connection stops the renewals, and the lease runs out as if the process had died. An owner counts as gone when its lease has expired, or
 //! when it ran on this host, boot and PID namespace and no process with its id *and start time* exists
-//! (see `store/owner.rs`: a process id used again is not the owner). Every change a process makes to
-//! its jobs renews the leases of all the jobs it holds, so a long batch keeps them; a job held by an
+//! (see `store/owner.rs`: a process id used again is not the owner). A job's state change renews its
+//! lease, and the heartbeat below renews every held job's lease, so a long batch keeps them; a job held by an
 //! owner this process cannot check stays held until its lease expires and is reported meanwhile
 //! ([`Store::held_elsewhere`]).
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Row, TransactionBehavior};
 
+use super::db::{params, Backend, Db, Row};
 use super::owner::OwnerId;
 use super::{postings, stamp, Store, StoreError};
 use crate::label::{LabelRuleError, LabelUnit};
@@ -173,26 +179,41 @@ const SENT_SINCE: &str = "EXISTS (SELECT 1 FROM jobs AS later
     WHERE later.posting_number = jobs.posting_number AND later.package_number = jobs.package_number
         AND later.state = 'sent' AND later.id > jobs.id)";
 
-fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
-    let state: String = r.get(4)?;
+fn job_row(r: &Row) -> Result<Job, StoreError> {
+    let state = r.text(4)?;
     Ok(Job {
-        id: r.get(0)?,
-        posting_number: PostingNumber::new(r.get::<_, String>(1)?).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        id: r.int(0)?,
+        posting_number: PostingNumber::new(r.text(1)?).map_err(|e| StoreError::Corrupt {
+            posting: String::new(),
+            source: Box::new(e),
         })?,
-        package_number: r.get(2)?,
-        kind: r.get(3)?,
+        package_number: u32::try_from(r.int(2)?).unwrap_or(0),
+        kind: r.text(3)?,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
-        owner: r.get(5)?,
-        printer: r.get(6)?,
-        error: r.get(7)?,
-        attempts: r.get(8)?,
-        bytes: r.get(9)?,
-        created_at: r.get(10)?,
-        updated_at: r.get(11)?,
-        confirmed: r.get(12)?,
-        lease_until: r.get(13)?,
+        owner: r.opt_text(5)?,
+        printer: r.opt_text(6)?,
+        error: r.opt_text(7)?,
+        attempts: u32::try_from(r.int(8)?).unwrap_or(u32::MAX),
+        bytes: r.opt_int(9)?,
+        created_at: r.text(10)?,
+        updated_at: r.text(11)?,
+        confirmed: r.opt_int(12)?.map(|c| c != 0),
+        lease_until: r.opt_text(13)?,
     })
+}
+
+fn jobs_of(rows: Vec<Row>) -> Result<Vec<Job>, StoreError> {
+    rows.iter().map(job_row).collect()
+}
+
+/// `FOR UPDATE SKIP LOCKED` on PostgreSQL: rows another station is changing right now are skipped
+/// rather than waited for. SQLite's `IMMEDIATE` transaction already excludes every other writer.
+fn skip_locked(db: &Db) -> &'static str {
+    match db.backend() {
+        Backend::Sqlite => "",
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+    }
 }
 
 /// Whether the process that owns a job is gone (see the module docs); `me` is this process.
@@ -223,68 +244,90 @@ impl Store {
 
     /// Renews the lease of every job this process holds.
     pub fn renew_leases(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "UPDATE jobs SET lease_until = ?1
-                 WHERE owner = ?2 AND state IN ('claimed', 'sending')",
-            )?
-            .execute(params![stamp(now + LEASE), self.owner()])?;
+        self.db.exec(
+            "UPDATE jobs SET lease_until = ?1
+             WHERE owner = ?2 AND state IN ('claimed', 'sending')",
+            params![stamp(now + self.lease), self.owner()],
+        )?;
         Ok(())
+    }
+
+    /// Hands the jobs this process holds to the heartbeat, which renews their leases while they are
+    /// held (started on the first claim).
+    pub(crate) fn heartbeat_sync(&mut self) {
+        let held: Vec<(i64, i64)> = self.held.iter().map(|(&id, &a)| (id, a)).collect();
+        if held.is_empty() && self.heartbeat.is_none() {
+            return;
+        }
+        let owner = self.owner();
+        let lease = self.lease;
+        let location = self.location.clone();
+        self.heartbeat
+            .get_or_insert_with(|| super::heartbeat::Heartbeat::start(location, owner, lease))
+            .hold(held);
     }
 
     /// Claimed and sending jobs held by other processes that [`Store::recover`] could not settle:
     /// owners that may still run (this process cannot check them: another host or PID namespace)
     /// until their lease expires.
     pub fn held_elsewhere(&self) -> Result<Vec<Job>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('claimed', 'sending')
+        jobs_of(self.db.rows(
+            &format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('claimed', 'sending')
                  AND (owner IS NULL OR owner <> ?1) ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([self.owner()], job_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            ),
+            params![self.owner()],
+        )?)
     }
 
     /// Settles jobs whose owner is gone: `claimed` ones go back to the queue (nothing was sent),
     /// `sending` ones become `uncertain`. Returns the jobs that became uncertain.
     pub fn recover(&mut self, now: DateTime<Utc>) -> Result<Vec<Job>, StoreError> {
         let me = self.me();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let held: Vec<(i64, String, Option<String>, Option<String>)> = tx
-            .prepare_cached(
-                "SELECT id, state, owner, lease_until FROM jobs WHERE state IN ('claimed', 'sending')",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<Result<_, _>>()?;
+        let tx = self.db.begin()?;
+        let held = tx.rows(
+            &format!(
+                "SELECT id, state, owner, lease_until, attempts FROM jobs
+                 WHERE state IN ('claimed', 'sending') ORDER BY id{}",
+                skip_locked(&tx)
+            ),
+            params![],
+        )?;
         let mut uncertain = Vec::new();
-        for (id, state, owner, lease) in held {
+        for row in held {
+            let (id, state, owner, lease, attempts) = (
+                row.int(0)?,
+                row.text(1)?,
+                row.opt_text(2)?,
+                row.opt_text(3)?,
+                row.int(4)?,
+            );
             if !owner_gone(owner.as_deref(), lease.as_deref(), &me, now) {
                 continue;
             }
             let who = owner.as_deref().unwrap_or("?");
             if state == "claimed" {
-                tx.execute(
+                tx.exec(
                     "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
-                         updated_at = ?2 WHERE id = ?1",
-                    params![id, stamp(now)],
+                         updated_at = ?2 WHERE id = ?1 AND attempts = ?3 AND state = 'claimed'",
+                    params![id, stamp(now), attempts],
                 )?;
             } else {
                 let why = format!(
                     "interrupted while sending ({who} stopped): the printer may or may not have printed it"
                 );
-                tx.execute(
-                    "UPDATE jobs SET state = 'uncertain', error = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![id, why, stamp(now)],
+                let changed = tx.exec(
+                    "UPDATE jobs SET state = 'uncertain', error = ?2, updated_at = ?3
+                     WHERE id = ?1 AND attempts = ?4 AND state = 'sending'",
+                    params![id, why, stamp(now), attempts],
                 )?;
-                uncertain.push(id);
+                if changed == 1 {
+                    uncertain.push(id);
+                }
             }
         }
         tx.commit()?;
-        uncertain
-            .into_iter()
-            .map(|id| self.job(id))
-            .collect::<Result<_, _>>()
+        uncertain.into_iter().map(|id| self.job(id)).collect()
     }
 
     /// Queues a `print` job for every label of every posting labelable at `now` that has no job
@@ -294,12 +337,29 @@ impl Store {
         &mut self,
         now: DateTime<Utc>,
     ) -> Result<(usize, Vec<LabelRuleError>), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
         let mut queued = 0;
         let mut refused = Vec::new();
-        for number in postings::numbers_in_status(&tx, &Status::AwaitingDeliver)? {
+        // Candidates: postings awaiting delivery with no job yet, or with a failed one. A posting
+        // whose jobs all stand was queued whole (every path queues all of a posting's labels in one
+        // transaction), so a queue of thousands of printed postings costs one query, not three per
+        // posting, for each station's run.
+        let candidates: Vec<String> = tx
+            .rows(
+                "SELECT posting_number FROM postings AS p WHERE status = ?1 AND (
+                     NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.posting_number = p.posting_number
+                         AND jobs.state <> 'failed')
+                     OR EXISTS (SELECT 1 FROM jobs WHERE jobs.posting_number = p.posting_number
+                         AND jobs.state = 'failed'))
+                 ORDER BY posting_number",
+                params![Status::AwaitingDeliver.as_str()],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+        for number in candidates {
+            // A scan on another station queues this posting's labels under the same lock.
+            tx.lock_posting(&number)?;
             let Some(posting) = postings::load(&tx, &number)? else {
                 continue;
             };
@@ -314,17 +374,18 @@ impl Store {
                 }
             };
             for unit in units {
-                let covered: bool = tx
-                    .prepare_cached(
+                let covered = tx
+                    .row(
                         "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
                              AND package_number = ?2 AND state <> 'failed')",
+                        params![&unit.posting_number, unit.package_number],
                     )?
-                    .query_row(
-                        params![unit.posting_number.as_str(), unit.package_number],
-                        |r| r.get(0),
-                    )?;
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0)
+                    != 0;
                 if !covered {
-                    insert_job(&tx, &unit, JobKind::Print, None, Utc::now())?;
+                    insert_job(&tx, &unit, JobKind::Print, None, self.lease, Utc::now())?;
                     queued += 1;
                 }
             }
@@ -335,8 +396,9 @@ impl Store {
 
     /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same
     /// transaction (a scan prints them at once), and a label that already has a job waiting in the
-    /// queue gets that job instead of a second one, which a later run would print again. Returns
-    /// their ids.
+    /// queue gets that job instead of a second one, which a later run would print again. A label
+    /// another live process is printing right now is refused with [`StoreError::Busy`] (a scan on one
+    /// station while `print --pending` on another sends that label). Returns their ids.
     pub fn add_jobs(
         &mut self,
         units: &[LabelUnit],
@@ -345,60 +407,88 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         let owner = claim.then(|| self.owner());
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let me = self.me();
+        let tx = self.db.begin()?;
         let mut ids = Vec::with_capacity(units.len());
+        let mut claimed = Vec::new();
         for unit in units {
+            tx.lock_posting(&unit.posting_number)?;
             let id = match owner.as_deref() {
                 Some(owner) => match queued_job(&tx, unit)? {
                     Some(id) => {
-                        claim_job(&tx, id, owner, now)?;
+                        if let Some(attempt) = claim_job(&tx, id, owner, self.lease, now)? {
+                            claimed.push((id, attempt));
+                        }
                         id
                     }
-                    None => insert_job(&tx, unit, kind, Some(owner), now)?,
+                    None => {
+                        if let Some(job) = in_flight(&tx, unit, owner)? {
+                            if !owner_gone(
+                                job.owner.as_deref(),
+                                job.lease_until.as_deref(),
+                                &me,
+                                now,
+                            ) {
+                                return Err(StoreError::Busy {
+                                    label: unit.name(),
+                                    owner: job.owner.unwrap_or_default(),
+                                });
+                            }
+                        }
+                        let id = insert_job(&tx, unit, kind, Some(owner), self.lease, now)?;
+                        claimed.push((id, 1));
+                        id
+                    }
                 },
-                None => insert_job(&tx, unit, kind, None, now)?,
+                None => insert_job(&tx, unit, kind, None, self.lease, now)?,
             };
             ids.push(id);
         }
         tx.commit()?;
+        self.held.extend(claimed);
+        self.heartbeat_sync();
         Ok(ids)
     }
 
     /// Whether a label of this posting package has been sent.
     pub fn was_sent(&self, posting: &str, package: u32) -> Result<bool, StoreError> {
         Ok(self
-            .conn
-            .prepare_cached(
+            .db
+            .row(
                 "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
                      AND package_number = ?2 AND state = 'sent')",
+                params![posting, package],
             )?
-            .query_row(params![posting, package], |r| r.get(0))?)
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0)
+            != 0)
     }
 
     /// Puts every unsettled `uncertain` job (see [`Store::unsettled_uncertain`]) back in the queue,
     /// on the user's word that its label did not come out. Returns how many.
     pub fn requeue_uncertain(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        Ok(self.conn.execute(
+        let n = self.db.exec(
             &format!(
                 "UPDATE jobs SET state = 'queued', owner = NULL, lease_until = NULL,
                      error = 'was uncertain; printed again with --reprint-uncertain', updated_at = ?1
                  WHERE state = 'uncertain' AND NOT {SENT_SINCE}"
             ),
-            [stamp(now)],
-        )?)
+            params![stamp(now)],
+        )?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     /// The `uncertain` jobs still waiting for the operator, oldest first: those whose label has not
     /// been sent since by a later job.
     pub fn unsettled_uncertain(&self) -> Result<Vec<Job>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE state = 'uncertain' AND NOT {SENT_SINCE}
-             ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([], job_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        jobs_of(self.db.rows(
+            &format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE state = 'uncertain' AND NOT {SENT_SINCE}
+                 ORDER BY id"
+            ),
+            params![],
+        )?)
     }
 
     /// Claims the oldest queued job (of `only`, when given) for this process.
@@ -408,20 +498,26 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Job>, StoreError> {
         let owner = self.owner();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
+        let lock = skip_locked(&tx);
         let id: Option<i64> = match only {
-            None => oldest_queued(&tx)?,
+            None => tx
+                .row(
+                    &format!(
+                        "SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1{lock}"
+                    ),
+                    params![],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?,
             Some(ids) => {
                 let mut found = None;
                 for &id in ids {
-                    let queued: bool = tx
-                        .prepare_cached(
-                            "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND state = 'queued')",
-                        )?
-                        .query_row([id], |r| r.get(0))?;
-                    if queued {
+                    let queued = tx.row(
+                        &format!("SELECT id FROM jobs WHERE id = ?1 AND state = 'queued'{lock}"),
+                        params![id],
+                    )?;
+                    if queued.is_some() {
                         found = Some(id);
                         break;
                     }
@@ -432,8 +528,12 @@ impl Store {
         let Some(id) = id else {
             return Ok(None);
         };
-        claim_job(&tx, id, &owner, now)?;
+        let Some(attempt) = claim_job(&tx, id, &owner, self.lease, now)? else {
+            return Ok(None);
+        };
         tx.commit()?;
+        self.held.insert(id, attempt);
+        self.heartbeat_sync();
         self.job(id).map(Some)
     }
 
@@ -447,7 +547,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         self.check_files()?;
-        self.move_held(id, JobState::Sending, Some(printer), None, None, now)
+        self.move_held(id, JobState::Sending, Some(printer), None, None, None, now)
     }
 
     /// `sending → sent`: all `bytes` reached the printer; `confirmed` when the printer also answered
@@ -460,13 +560,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
-        let moved = self.move_held(id, JobState::Sent, None, None, Some(bytes), now)?;
-        if moved {
-            self.conn
-                .prepare_cached("UPDATE jobs SET confirmed = ?2 WHERE id = ?1")?
-                .execute(params![id, confirmed])?;
-        }
-        Ok(moved)
+        self.move_held(
+            id,
+            JobState::Sent,
+            None,
+            None,
+            Some(bytes),
+            Some(confirmed),
+            now,
+        )
     }
 
     /// `claimed → failed` or `sending → failed`: nothing reached the printer, for the reason `error`
@@ -478,7 +580,7 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.move_held(id, JobState::Failed, printer, Some(error), None, now)
+        self.move_held(id, JobState::Failed, printer, Some(error), None, None, now)
     }
 
     /// `sending → uncertain`: the link failed after part of the job may have reached the printer.
@@ -488,10 +590,13 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.move_held(id, JobState::Uncertain, None, Some(error), None, now)
+        self.move_held(id, JobState::Uncertain, None, Some(error), None, None, now)
     }
 
-    /// Moves a job this process holds to `to`, only from a state [`JobState::can_become`] allows.
+    /// Moves a job this process holds to `to`, only from a state [`JobState::can_become`] allows, and
+    /// only while the job carries the attempt number this process claimed it at (the fencing token:
+    /// a job taken over since is not this process's any more, whatever its owner column says).
+    #[allow(clippy::too_many_arguments)]
     fn move_held(
         &mut self,
         id: i64,
@@ -499,6 +604,7 @@ impl Store {
         printer: Option<&str>,
         error: Option<&str>,
         bytes: Option<i64>,
+        confirmed: Option<bool>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let from: Vec<&str> = [JobState::Claimed, JobState::Sending]
@@ -506,14 +612,13 @@ impl Store {
             .filter(|s| s.can_become(to))
             .map(JobState::as_str)
             .collect();
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
-                     bytes = COALESCE(?5, bytes), updated_at = ?6
-                 WHERE id = ?1 AND owner = ?7 AND state IN (?8, ?9)",
-            )?
-            .execute(params![
+        let fence = self.held.get(&id).copied();
+        let result = self.db.exec(
+            "UPDATE jobs SET state = ?2, printer = COALESCE(?3, printer), error = ?4,
+                 bytes = COALESCE(?5, bytes), confirmed = COALESCE(?10, confirmed), updated_at = ?6,
+                 lease_until = ?12
+             WHERE id = ?1 AND owner = ?7 AND state IN (?8, ?9) AND attempts = ?11",
+            params![
                 id,
                 to.as_str(),
                 printer,
@@ -523,8 +628,37 @@ impl Store {
                 self.owner(),
                 from.first().copied(),
                 from.last().copied(),
-            ])?;
-        self.renew_leases(now)?;
+                confirmed,
+                fence,
+                stamp(now + self.lease),
+            ],
+        );
+        let changed = match result {
+            Ok(n) => n,
+            Err(e) => {
+                // The connection may be gone: stop renewing, so the leases run out and another
+                // station settles these jobs as it would a dead process's.
+                self.held.clear();
+                self.heartbeat_sync();
+                return Err(e);
+            }
+        };
+        // Finished, or no longer this process's (taken over): not renewed any more. A move refused
+        // only because the job is in another state of ours (claimed → sent) keeps it held.
+        let still_ours = match changed {
+            1 => to == JobState::Sending,
+            _ => self
+                .db
+                .row(
+                    "SELECT 1 FROM jobs WHERE id = ?1 AND owner = ?2 AND attempts = ?3
+                         AND state IN ('claimed', 'sending')",
+                    params![id, self.owner(), fence],
+                )?
+                .is_some(),
+        };
+        if !still_ours && self.held.remove(&id).is_some() {
+            self.heartbeat_sync();
+        }
         Ok(changed == 1)
     }
 
@@ -536,22 +670,29 @@ impl Store {
         why: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "UPDATE jobs SET state = 'failed', error = ?2, updated_at = ?3
-             WHERE posting_number = ?1 AND state = 'queued' RETURNING id",
-        )?;
-        let ids = stmt
-            .query_map(params![posting, why, stamp(now)], |r| r.get(0))?
-            .collect::<Result<Vec<i64>, _>>()?;
-        Ok(ids)
+        self.db
+            .rows(
+                "UPDATE jobs SET state = 'failed', error = ?2, updated_at = ?3
+                 WHERE posting_number = ?1 AND state = 'queued' RETURNING id",
+                params![posting, why, stamp(now)],
+            )?
+            .iter()
+            .map(|r| r.int(0))
+            .collect()
     }
 
     /// One job.
     pub fn job(&self, id: i64) -> Result<Job, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"))?
-            .query_row([id], job_row)?)
+        let row = self
+            .db
+            .row(
+                &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
+                params![id],
+            )?
+            .ok_or_else(|| {
+                StoreError::Sqlite(super::DatabaseError::message(format!("no job #{id}")))
+            })?;
+        job_row(&row)
     }
 
     /// The journal, oldest first, optionally only one state and/or one posting.
@@ -560,80 +701,108 @@ impl Store {
         state: Option<JobState>,
         posting: Option<&str>,
     ) -> Result<Vec<Job>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE (?1 IS NULL OR state = ?1)
-                 AND (?2 IS NULL OR posting_number = ?2) ORDER BY id"
-        ))?;
-        let rows = stmt.query_map(params![state.map(JobState::as_str), posting], job_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        jobs_of(self.db.rows(
+            &format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE (CAST(?1 AS TEXT) IS NULL OR state = ?1)
+                     AND (CAST(?2 AS TEXT) IS NULL OR posting_number = ?2) ORDER BY id"
+            ),
+            params![state.map(JobState::as_str), posting],
+        )?)
     }
 
     /// The id of a queued job, if one is waiting (cheap check for the loop).
     pub fn next_queued(&self) -> Result<Option<i64>, StoreError> {
-        oldest_queued(&self.conn)
+        Ok(self
+            .db
+            .row("SELECT MIN(id) FROM jobs WHERE state = 'queued'", params![])?
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten())
     }
 }
 
-/// The oldest job waiting in the queue.
-fn oldest_queued(conn: &rusqlite::Connection) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT MIN(id) FROM jobs WHERE state = 'queued'")?
-        .query_row([], |r| r.get(0))?)
+/// The oldest job of this label waiting in the queue, locked for this transaction.
+fn queued_job(tx: &Db, unit: &LabelUnit) -> Result<Option<i64>, StoreError> {
+    let lock = match tx.backend() {
+        Backend::Sqlite => "",
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => " FOR UPDATE",
+    };
+    tx.row(
+        &format!(
+            "SELECT id FROM jobs WHERE posting_number = ?1 AND package_number = ?2
+                 AND state = 'queued' ORDER BY id LIMIT 1{lock}"
+        ),
+        params![&unit.posting_number, unit.package_number],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
 }
 
-/// The oldest job of this label waiting in the queue.
-fn queued_job(tx: &rusqlite::Transaction<'_>, unit: &LabelUnit) -> Result<Option<i64>, StoreError> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT MIN(id) FROM jobs WHERE posting_number = ?1 AND package_number = ?2
-                 AND state = 'queued'",
-        )?
-        .query_row(
-            params![unit.posting_number.as_str(), unit.package_number],
-            |r| r.get(0),
-        )?)
+/// A job of this label that another process holds (claimed or sending), if any.
+fn in_flight(tx: &Db, unit: &LabelUnit, me: &str) -> Result<Option<Job>, StoreError> {
+    tx.row(
+        &format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE posting_number = ?1 AND package_number = ?2
+                 AND state IN ('claimed', 'sending') AND (owner IS NULL OR owner <> ?3)
+             ORDER BY id LIMIT 1"
+        ),
+        params![&unit.posting_number, unit.package_number, me],
+    )?
+    .map(|r| job_row(&r))
+    .transpose()
 }
 
-/// Claims a queued job for `owner`; the caller's transaction has checked that it is queued.
+/// Claims a queued job for `owner`: a new attempt number (returned: the claim's fencing token), the
+/// owner and a lease. `None` when the job is no longer queued.
 fn claim_job(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Db,
     id: i64,
     owner: &str,
+    lease: Duration,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    tx.prepare_cached(
+) -> Result<Option<i64>, StoreError> {
+    tx.row(
         "UPDATE jobs SET state = 'claimed', owner = ?2, lease_until = ?3,
-             attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
+             attempts = attempts + 1, updated_at = ?4 WHERE id = ?1 AND state = 'queued'
+         RETURNING attempts",
+        params![id, owner, stamp(now + lease), stamp(now)],
     )?
-    .execute(params![id, owner, stamp(now + LEASE), stamp(now)])?;
-    Ok(())
+    .map(|r| r.int(0))
+    .transpose()
 }
 
 fn insert_job(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Db,
     unit: &LabelUnit,
     kind: JobKind,
     owner: Option<&str>,
+    lease: Duration,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let (state, lease, attempts) = match owner {
-        Some(_) => ("claimed", Some(stamp(now + LEASE)), 1),
+        Some(_) => ("claimed", Some(stamp(now + lease)), 1),
         None => ("queued", None, 0),
     };
-    tx.prepare_cached(
+    tx.row(
         "INSERT INTO jobs (posting_number, package_number, kind, state, owner, lease_until, attempts,
              created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING id",
+        params![
+            &unit.posting_number,
+            unit.package_number,
+            kind.as_str(),
+            state,
+            owner,
+            lease,
+            attempts as i64,
+            stamp(now)
+        ],
     )?
-    .execute(params![
-        unit.posting_number.as_str(),
-        unit.package_number,
-        kind.as_str(),
-        state,
-        owner,
-        lease,
-        attempts,
-        stamp(now)
-    ])?;
-    Ok(tx.last_insert_rowid())
+    .ok_or_else(|| {
+        StoreError::Sqlite(super::DatabaseError::message(
+            "INSERT … RETURNING gave no row".to_owned(),
+        ))
+    })?
+    .int(0)
 }

@@ -1,7 +1,9 @@
-//! The packing station's memory: an embedded SQLite database of postings, their shipments, the status
-//! history and the print journal.
+//! The packing station's memory: a database of postings, their shipments, the status history and the
+//! print journal. One station keeps it in an embedded SQLite file; many stations share one
+//! PostgreSQL server (feature `postgres`, a `postgres://` or `postgresql://` URL where a path would
+//! go). Both backends run the same SQL where they can and keep the same guarantees.
 //!
-//! The database lives at `$XDG_DATA_HOME/shiplabel/shiplabel.db` (or `~/.local/share/shiplabel/…`)
+//! The SQLite database lives at `$XDG_DATA_HOME/shiplabel/shiplabel.db` (or `~/.local/share/shiplabel/…`)
 //! unless a path is given. Opening applies the schema migrations in one transaction, switches to WAL
 //! (readers never wait for the writer) and sets a busy timeout so that two stations on one PC wait for
 //! each other instead of failing.
@@ -20,6 +22,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod copy;
+pub(crate) mod db;
+mod heartbeat;
 mod journal;
 mod owner;
 mod postings;
@@ -30,8 +35,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
+use db::Db;
+
+pub use db::redact;
 pub use journal::{Job, JobKind, JobState, LEASE};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
@@ -45,7 +53,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// SQLite failed (locked past the busy timeout, disk full, corrupt file, …).
+    /// The database failed (SQLite locked past the busy timeout, disk full, corrupt file; the
+    /// PostgreSQL server unreachable or the connection lost, …).
     #[error("database: {0}")]
     Sqlite(#[source] DatabaseError),
     /// The database file or its directory could not be created.
@@ -108,6 +117,19 @@ pub enum StoreError {
          should touch the database files) and run again", .0.display()
     )]
     FilesGone(PathBuf),
+    /// A label another live process is printing right now (a scan of it waits until that is done).
+    #[error(
+        "{label}: its label is being printed by {owner} right now; scan it again once that is done"
+    )]
+    Busy {
+        /// The label.
+        label: String,
+        /// The process printing it.
+        owner: String,
+    },
+    /// A `postgres://` database was named, but this shiplabel was built without the `postgres` feature.
+    #[error("{0}: this shiplabel was built without PostgreSQL support (Cargo feature `postgres`)")]
+    NoPostgres(String),
     /// No data directory could be found for the default database path.
     #[error("cannot find a data directory for the database: set XDG_DATA_HOME or HOME, or pass --db PATH")]
     NoDataDir,
@@ -115,23 +137,66 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite(DatabaseError(error))
+        StoreError::Sqlite(DatabaseError(Engine::Sqlite(error)))
     }
 }
 
-/// An error SQLite reported, in SQLite's words. Its own type keeps the SQL library out of the API.
+/// An error the database reported, in its own words. Its own type keeps the SQL libraries out of the
+/// API.
 #[derive(Debug)]
-pub struct DatabaseError(rusqlite::Error);
+pub struct DatabaseError(Engine);
+
+#[derive(Debug)]
+enum Engine {
+    Sqlite(rusqlite::Error),
+    #[cfg(feature = "postgres")]
+    Postgres(postgres::Error),
+    Message(String),
+}
+
+impl DatabaseError {
+    pub(crate) fn message(text: String) -> DatabaseError {
+        DatabaseError(Engine::Message(text))
+    }
+
+    #[cfg(feature = "postgres")]
+    pub(crate) fn postgres(e: postgres::Error) -> DatabaseError {
+        DatabaseError(Engine::Postgres(e))
+    }
+
+    /// Whether the connection to the database server is gone (PostgreSQL: closed or reset).
+    pub fn is_connection_lost(&self) -> bool {
+        match &self.0 {
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(e) => e.is_closed() || e.as_db_error().is_none(),
+            _ => false,
+        }
+    }
+}
 
 impl std::fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        match &self.0 {
+            Engine::Sqlite(e) => e.fmt(f),
+            // The server's own message (`ERROR: …`) when it sent one, else the client's.
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(e) => match e.as_db_error() {
+                Some(db) => write!(f, "{}: {}", db.severity(), db.message()),
+                None => e.fmt(f),
+            },
+            Engine::Message(m) => f.write_str(m),
+        }
     }
 }
 
 impl std::error::Error for DatabaseError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
+        match &self.0 {
+            Engine::Sqlite(e) => e.source(),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(e) => std::error::Error::source(e),
+            Engine::Message(_) => None,
+        }
     }
 }
 
@@ -185,12 +250,57 @@ pub(crate) fn stamp(t: DateTime<Utc>) -> String {
 /// An open station database.
 #[derive(Debug)]
 pub struct Store {
-    pub(crate) conn: Connection,
+    pub(crate) db: Db,
     pub(crate) actor: Actor,
     /// This machine's host name, read once: every job claim and state change names its owner.
     pub(crate) host: String,
     /// The files under the connection, to notice them deleted or replaced.
     files: Option<DatabaseFiles>,
+    /// Where the database is (the heartbeat opens its own connection there).
+    location: Location,
+    /// How long a claim holds without renewal.
+    pub(crate) lease: chrono::Duration,
+    /// The jobs this process claimed and has not finished, with the attempt number it claimed them
+    /// at: the fencing token every state change checks.
+    pub(crate) held: std::collections::HashMap<i64, i64>,
+    /// Renews the leases of `held` while they are printed.
+    heartbeat: Option<heartbeat::Heartbeat>,
+}
+
+/// Where a store's database is: a SQLite file or a PostgreSQL server.
+#[derive(Clone)]
+pub(crate) enum Location {
+    Sqlite(PathBuf),
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
+            Location::Postgres(url) => write!(f, "Postgres({})", redact(url)),
+        }
+    }
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL is a server; `sqlite://PATH` or any other text a file.
+    fn of(path: &Path) -> Location {
+        let text = path.to_string_lossy();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Location::Postgres(text.into_owned());
+        }
+        match text.strip_prefix("sqlite://") {
+            Some(rest) => Location::Sqlite(PathBuf::from(rest)),
+            None => Location::Sqlite(path.to_path_buf()),
+        }
+    }
+}
+
+/// Whether `--db` text names a PostgreSQL server rather than a SQLite file.
+pub fn is_server_url(db: &Path) -> bool {
+    matches!(Location::of(db), Location::Postgres(_))
 }
 
 /// The database file and its `-wal` file as opened: path and (device, inode).
@@ -236,21 +346,37 @@ impl DatabaseFiles {
 
 impl Store {
     /// Opens the database at `path` only if it exists: for commands that read or change stored
-    /// postings, which must not leave an empty database behind when pointed at the wrong path.
+    /// postings, which must not leave an empty database behind when pointed at the wrong path. On
+    /// PostgreSQL (`path` a `postgres://` URL) the schema must exist (`shiplabel db init` or
+    /// `import` creates it).
     pub fn open_existing(path: &Path, actor: Actor) -> Result<Store, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::Missing(path.to_path_buf()));
+        match Location::of(path) {
+            Location::Postgres(url) => Store::open_server(&url, actor, false),
+            Location::Sqlite(file) => {
+                if !file.exists() {
+                    return Err(StoreError::Missing(file));
+                }
+                Store::open_file(&file, actor)
+            }
         }
-        Store::open(path, actor)
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     ///
+    /// `path` is a SQLite file (also written `sqlite://PATH`) or, with the `postgres` feature, a
+    /// PostgreSQL URL (`postgres://user@host/db`), whose schema is then created or migrated.
     /// The database's directory must exist: a mistyped `--db` path makes no directories (and no
     /// database nobody finds); the default location's directory is created by the command line when it is used.
     /// Every failure names the database's path, and a database this process cannot write (file
     /// permissions, a read-only mount) is refused here rather than at the first job.
     pub fn open(path: &Path, actor: Actor) -> Result<Store, StoreError> {
+        match Location::of(path) {
+            Location::Postgres(url) => Store::open_server(&url, actor, true),
+            Location::Sqlite(file) => Store::open_file(&file, actor),
+        }
+    }
+
+    fn open_file(path: &Path, actor: Actor) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
                 return Err(StoreError::NoDirectory(dir.to_path_buf()));
@@ -266,33 +392,70 @@ impl Store {
     }
 
     fn open_in(path: &Path, actor: Actor) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
-        if conn.is_readonly(rusqlite::MAIN_DB)? {
-            return Err(StoreError::ReadOnly(path.to_path_buf()));
-        }
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: reads (a second station's look-ups) never block the writer or wait for it.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: a journal row that says `sending` must survive a power cut, or the label would print
-        // again after it.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = sqlite_connection(path, true)?;
+        let db = Db::sqlite(conn);
+        let tx = db.begin()?;
         schema::migrate(&tx)?;
         tx.commit()?;
         let files = DatabaseFiles::of(path);
-        Ok(Store {
-            conn,
+        Ok(Store::with(
+            db,
+            actor,
+            files,
+            Location::Sqlite(path.to_path_buf()),
+        ))
+    }
+
+    fn with(db: Db, actor: Actor, files: Option<DatabaseFiles>, location: Location) -> Store {
+        Store {
+            db,
             actor,
             host: hostname(),
             files,
-        })
+            location,
+            lease: journal::LEASE,
+            held: std::collections::HashMap::new(),
+            heartbeat: None,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    fn open_server(url: &str, actor: Actor, create: bool) -> Result<Store, StoreError> {
+        let named = |source: DatabaseError| StoreError::Database {
+            path: PathBuf::from(redact(url)),
+            source,
+        };
+        let db = Db::postgres(postgres_client(url).map_err(named)?);
+        let run = || -> Result<(), StoreError> {
+            if !create && schema::postgres_version(&db)? == 0 {
+                return Err(StoreError::Missing(PathBuf::from(redact(url))));
+            }
+            let tx = db.begin()?;
+            schema::migrate(&tx)?;
+            tx.commit()
+        };
+        run().map_err(|e| match e {
+            StoreError::Sqlite(source) => named(source),
+            other => other,
+        })?;
+        Ok(Store::with(
+            db,
+            actor,
+            None,
+            Location::Postgres(url.to_owned()),
+        ))
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn open_server(url: &str, _: Actor, _: bool) -> Result<Store, StoreError> {
+        Err(StoreError::NoPostgres(redact(url)))
     }
 
     /// Checks that the database file and its write-ahead log are still the files this connection
     /// opened. Deleted or replaced under a running process, SQLite would go on writing into the
     /// unlinked files, and a journal row written there (`sending`) would be lost with the process:
-    /// the next run would print those labels again. Called before a job's bytes go out.
+    /// the next run would print those labels again. Called before a job's bytes go out. (A
+    /// PostgreSQL store has no files here: the server keeps its own.)
     pub fn check_files(&self) -> Result<(), StoreError> {
         match &self.files {
             Some(files) => files.check(),
@@ -305,10 +468,91 @@ impl Store {
         &self.actor
     }
 
+    /// The database this store is open on, as it may be shown: a file's path, or a server's URL
+    /// without its password.
+    pub fn location(&self) -> String {
+        match &self.location {
+            Location::Sqlite(p) => p.display().to_string(),
+            Location::Postgres(url) => redact(url),
+        }
+    }
+
+    /// How long this process's claims hold without renewal ([`LEASE`] unless set). While a job is
+    /// printed, a background connection renews its lease every quarter of this.
+    pub fn set_lease(&mut self, lease: chrono::Duration) {
+        self.lease = lease.max(chrono::Duration::seconds(1));
+    }
+
+    /// Runs `f` as one transaction: every change it makes through the store is written together or
+    /// not at all (a scan packs a posting and queues its label this way).
+    pub fn atomically<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let held = self.held.clone();
+        self.db.enter()?;
+        let result = f(self);
+        let end = self.db.leave(result.is_ok());
+        match (result, end) {
+            (Ok(v), Ok(())) => Ok(v),
+            (Err(e), _) => {
+                // Claims made inside are gone with the rollback.
+                self.held = held;
+                self.heartbeat_sync();
+                Err(e)
+            }
+            (Ok(_), Err(e)) => {
+                self.held = held;
+                self.heartbeat_sync();
+                Err(e.into())
+            }
+        }
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        schema::version(&self.db)
     }
+}
+
+/// A SQLite connection set up for the station: WAL, `synchronous = FULL`, the busy timeout.
+pub(crate) fn sqlite_connection(path: &Path, create: bool) -> Result<Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let flags = if create {
+        OpenFlags::default()
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(StoreError::ReadOnly(path.to_path_buf()));
+    }
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: reads (a second station's look-ups) never block the writer or wait for it.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a journal row that says `sending` must survive a power cut, or the label would print
+    // again after it.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// A PostgreSQL connection for the station: a 10-second connect timeout and TCP keepalives (a
+/// server gone silent mid-batch is noticed) unless the URL says otherwise.
+#[cfg(feature = "postgres")]
+pub(crate) fn postgres_client(url: &str) -> Result<postgres::Client, DatabaseError> {
+    let mut config: postgres::Config = url.parse().map_err(DatabaseError::postgres)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("shiplabel");
+    }
+    config.keepalives(true);
+    config.keepalives_idle(Duration::from_secs(30));
+    config
+        .connect(postgres::NoTls)
+        .map_err(DatabaseError::postgres)
 }

@@ -2,8 +2,8 @@
 //! status history, and finding a posting by anything a scanner reads.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::db::{params, Db};
 use super::{stamp, Actor, Store, StoreError};
 use crate::order::status_rank;
 use crate::order::{Package, Posting, Status, Substatus};
@@ -58,7 +58,7 @@ pub enum Found {
 /// Writes a posting row and its indexes (product codes, shipments). One function for the import,
 /// the lifecycle commands and the migration's backfill, so the indexes always agree with the JSON.
 pub(crate) fn write_posting(
-    tx: &Transaction<'_>,
+    tx: &Db,
     posting: &Posting,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -66,78 +66,77 @@ pub(crate) fn write_posting(
         posting: posting.posting_number.to_string(),
         source: source.into(),
     })?;
-    tx.prepare_cached(
+    tx.exec(
         "INSERT INTO postings (posting_number, order_number, status, substatus, data, updated_at,
              status_rank, in_process_at, shipment_date, upper_barcode, lower_barcode)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(posting_number) DO UPDATE SET order_number = ?2, status = ?3, substatus = ?4,
              data = ?5, updated_at = ?6, status_rank = ?7, in_process_at = ?8, shipment_date = ?9,
              upper_barcode = ?10, lower_barcode = ?11",
-    )?
-    .execute(params![
-        posting.posting_number.as_str(),
-        posting.order_number,
-        posting.status.as_str(),
-        posting.substatus.as_ref().map(Substatus::as_str),
-        data,
-        stamp(now),
-        status_rank(&posting.status),
-        posting.in_process_at.map(stamp),
-        posting.shipment_date.map(stamp),
-        posting.upper_barcode.as_deref().filter(|s| !s.is_empty()),
-        posting.lower_barcode.as_deref().filter(|s| !s.is_empty()),
-    ])?;
+        params![
+            &posting.posting_number,
+            &posting.order_number,
+            posting.status.as_str(),
+            posting.substatus.as_ref().map(Substatus::as_str),
+            data,
+            stamp(now),
+            status_rank(&posting.status),
+            posting.in_process_at.map(stamp),
+            posting.shipment_date.map(stamp),
+            posting.upper_barcode.as_deref().filter(|s| !s.is_empty()),
+            posting.lower_barcode.as_deref().filter(|s| !s.is_empty()),
+        ],
+    )?;
     index_codes(tx, posting)?;
     Ok(())
 }
 
-fn index_codes(tx: &Transaction<'_>, posting: &Posting) -> Result<(), StoreError> {
-    tx.prepare_cached("DELETE FROM product_codes WHERE posting_number = ?1")?
-        .execute([posting.posting_number.as_str()])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO product_codes (code, posting_number) VALUES (?1, ?2)",
+fn index_codes(tx: &Db, posting: &Posting) -> Result<(), StoreError> {
+    let number = &posting.posting_number;
+    tx.exec(
+        "DELETE FROM product_codes WHERE posting_number = ?1",
+        params![number],
     )?;
+    let insert = "INSERT INTO product_codes (code, posting_number) VALUES (?1, ?2)
+         ON CONFLICT DO NOTHING";
     for product in &posting.products {
-        insert.execute(params![
-            product.sku.to_string(),
-            posting.posting_number.as_str()
-        ])?;
+        tx.exec(insert, params![product.sku.to_string(), number])?;
         if !product.offer_id.trim().is_empty() {
-            insert.execute(params![
-                product.offer_id.trim(),
-                posting.posting_number.as_str()
-            ])?;
+            tx.exec(insert, params![product.offer_id.trim(), number])?;
         }
     }
-    tx.prepare_cached("DELETE FROM shipments WHERE posting_number = ?1")?
-        .execute([posting.posting_number.as_str()])?;
-    let mut shipment = tx.prepare_cached(
-        "INSERT INTO shipments (posting_number, package_number, id, tracking_number, data)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+    tx.exec(
+        "DELETE FROM shipments WHERE posting_number = ?1",
+        params![number],
     )?;
     for s in &posting.shipments {
         let data = serde_json::to_string(s).map_err(|source| StoreError::Corrupt {
             posting: posting.posting_number.to_string(),
             source: source.into(),
         })?;
-        shipment.execute(params![
-            posting.posting_number.as_str(),
-            s.package_number,
-            s.id,
-            s.tracking_number,
-            data
-        ])?;
+        tx.exec(
+            "INSERT INTO shipments (posting_number, package_number, id, tracking_number, data)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                number,
+                s.package_number,
+                &s.id,
+                s.tracking_number.as_deref(),
+                data
+            ],
+        )?;
     }
     Ok(())
 }
 
 /// Recomputes every posting's indexed columns from its JSON (the version-2 migration).
-pub(crate) fn reindex_all(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    let rows: Vec<(String, String, String)> = tx
-        .prepare("SELECT posting_number, data, updated_at FROM postings")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    for (number, data, updated) in rows {
+pub(crate) fn reindex_all(tx: &Db) -> Result<(), StoreError> {
+    let rows = tx.rows(
+        "SELECT posting_number, data, updated_at FROM postings",
+        params![],
+    )?;
+    for row in rows {
+        let (number, data, updated) = (row.text(0)?, row.text(1)?, row.text(2)?);
         let posting = parse(&number, &data)?;
         let at = updated.parse().unwrap_or_else(|_| Utc::now());
         write_posting(tx, &posting, at)?;
@@ -153,30 +152,29 @@ fn parse(number: &str, data: &str) -> Result<Posting, StoreError> {
 }
 
 /// Posting numbers in a status, in posting-number order, on a connection or inside a transaction.
-pub(crate) fn numbers_in_status(
-    conn: &rusqlite::Connection,
-    status: &Status,
-) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn numbers_in_status(conn: &Db, status: &Status) -> Result<Vec<String>, StoreError> {
+    conn.rows(
         "SELECT posting_number FROM postings WHERE status = ?1 ORDER BY posting_number",
-    )?;
-    let rows = stmt.query_map([status.as_str()], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        params![status.as_str()],
+    )?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
 }
 
 /// A stored posting, or `None` when the store does not hold it; on a connection or inside a
 /// transaction.
-pub(crate) fn load(tx: &rusqlite::Connection, number: &str) -> Result<Option<Posting>, StoreError> {
-    let data: Option<String> = tx
-        .prepare_cached("SELECT data FROM postings WHERE posting_number = ?1")?
-        .query_row([number], |r| r.get(0))
-        .optional()?;
-    data.map(|d| parse(number, &d)).transpose()
+pub(crate) fn load(tx: &Db, number: &str) -> Result<Option<Posting>, StoreError> {
+    let data = tx.row(
+        "SELECT data FROM postings WHERE posting_number = ?1",
+        params![number],
+    )?;
+    data.map(|d| parse(number, &d.text(0)?)).transpose()
 }
 
 /// Records a status change (nothing when status and substatus stay).
 fn record(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &Actor,
     before: Option<&Posting>,
     after: &Posting,
@@ -187,22 +185,22 @@ fn record(
     if same {
         return Ok(());
     }
-    tx.prepare_cached(
+    tx.exec(
         "INSERT INTO status_history (posting_number, at, from_status, to_status, from_substatus,
              to_substatus, command, actor, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        after.posting_number.as_str(),
-        stamp(now),
-        before.map(|b| b.status.as_str().to_owned()),
-        after.status.as_str(),
-        before.and_then(|b| b.substatus.as_ref().map(|s| s.as_str().to_owned())),
-        after.substatus.as_ref().map(Substatus::as_str),
-        actor.command,
-        actor.station,
-        note,
-    ])?;
+        params![
+            &after.posting_number,
+            stamp(now),
+            before.map(|b| b.status.as_str().to_owned()),
+            after.status.as_str(),
+            before.and_then(|b| b.substatus.as_ref().map(|s| s.as_str().to_owned())),
+            after.substatus.as_ref().map(Substatus::as_str),
+            &actor.command,
+            &actor.station,
+            note,
+        ],
+    )?;
     Ok(())
 }
 
@@ -237,9 +235,14 @@ impl Store {
         now: DateTime<Utc>,
         note: Option<&str>,
     ) -> Result<ImportReport, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
+        // On PostgreSQL, other stations' writers of these postings wait (in one order: no deadlock).
+        let mut numbers: Vec<&str> = postings.iter().map(|p| p.posting_number.as_str()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        for number in numbers {
+            tx.lock_posting(number)?;
+        }
         let mut report = ImportReport::default();
         for incoming in postings {
             let stored = load(&tx, &incoming.posting_number)?;
@@ -273,7 +276,7 @@ impl Store {
 
     /// A stored posting.
     pub fn posting(&self, number: &str) -> Result<Posting, StoreError> {
-        load(&self.conn, number)?.ok_or_else(|| StoreError::UnknownPosting(number.to_owned()))
+        load(&self.db, number)?.ok_or_else(|| StoreError::UnknownPosting(number.to_owned()))
     }
 
     /// Applies a lifecycle action of the order model to a stored posting and saves the result with a
@@ -286,9 +289,8 @@ impl Store {
         note: Option<&str>,
         action: impl FnOnce(&mut Posting) -> Result<T, crate::order::OrderError>,
     ) -> Result<(Posting, T), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
+        tx.lock_posting(number)?;
         let before =
             load(&tx, number)?.ok_or_else(|| StoreError::UnknownPosting(number.to_owned()))?;
         let mut after = before.clone();
@@ -336,23 +338,26 @@ impl Store {
 
     /// The status history of a posting, oldest first.
     pub fn history(&self, number: &str) -> Result<Vec<HistoryEntry>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT at, from_status, to_status, from_substatus, to_substatus, command, actor, note
-             FROM status_history WHERE posting_number = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([number], |r| {
-            Ok(HistoryEntry {
-                at: r.get(0)?,
-                from_status: r.get(1)?,
-                to_status: r.get(2)?,
-                from_substatus: r.get(3)?,
-                to_substatus: r.get(4)?,
-                command: r.get(5)?,
-                actor: r.get(6)?,
-                note: r.get(7)?,
+        self.db
+            .rows(
+                "SELECT at, from_status, to_status, from_substatus, to_substatus, command, actor, note
+                 FROM status_history WHERE posting_number = ?1 ORDER BY id",
+                params![number],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    at: r.text(0)?,
+                    from_status: r.opt_text(1)?,
+                    to_status: r.text(2)?,
+                    from_substatus: r.opt_text(3)?,
+                    to_substatus: r.opt_text(4)?,
+                    command: r.text(5)?,
+                    actor: r.text(6)?,
+                    note: r.opt_text(7)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 
     /// Finds the posting a scanned code names: a posting number, an upper or lower barcode, an order
@@ -364,7 +369,7 @@ impl Store {
         if code.is_empty() {
             return Ok(Found::Nothing);
         }
-        if let Some(p) = load(&self.conn, code)? {
+        if let Some(p) = load(&self.db, code)? {
             return Ok(Found::One(Box::new(p)));
         }
         let mut candidates: Vec<(String, String, i64)> = Vec::new();
@@ -378,9 +383,12 @@ impl Store {
              WHERE c.code = ?1 AND p.status = 'awaiting_packaging'
              ORDER BY p.in_process_at, p.posting_number LIMIT 1",
         ] {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            candidates = rows.collect::<Result<_, _>>()?;
+            candidates = self
+                .db
+                .rows(sql, params![code])?
+                .iter()
+                .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)))
+                .collect::<Result<_, StoreError>>()?;
             if !candidates.is_empty() {
                 break;
             }
@@ -409,27 +417,24 @@ impl Store {
 
     /// Posting numbers in a status, in posting-number order.
     pub fn numbers_in_status(&self, status: &Status) -> Result<Vec<String>, StoreError> {
-        numbers_in_status(&self.conn, status)
+        numbers_in_status(&self.db, status)
     }
 }
 
 /// Cancels every stored posting still waiting for passport data at or after its deadline.
-fn apply_deadlines(
-    tx: &Transaction<'_>,
-    who: &Actor,
-    now: DateTime<Utc>,
-) -> Result<Vec<String>, StoreError> {
+fn apply_deadlines(tx: &Db, who: &Actor, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let waiting: Vec<String> = tx
-        .prepare_cached(
+        .rows(
             "SELECT posting_number FROM postings WHERE substatus = ?1 AND status_rank < 9
              ORDER BY posting_number",
+            params![Substatus::PostingAwaitingPassportData.as_str()],
         )?
-        .query_map([Substatus::PostingAwaitingPassportData.as_str()], |r| {
-            r.get(0)
-        })?
+        .iter()
+        .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
     let mut cancelled = Vec::new();
     for number in waiting {
+        tx.lock_posting(&number)?;
         let Some(before) = load(tx, &number)? else {
             continue;
         };

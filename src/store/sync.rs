@@ -2,8 +2,8 @@
 //! stored postings read back whole.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 
+use super::db::params;
 use super::postings::load;
 use super::{stamp, Store, StoreError};
 use crate::order::Posting;
@@ -11,11 +11,10 @@ use crate::order::Posting;
 impl Store {
     /// The note stored under `key` (e.g. `ozon.last_pull`), if any.
     pub fn sync_value(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.db
+            .row("SELECT value FROM sync_state WHERE key = ?1", params![key])?
+            .map(|r| r.text(0))
+            .transpose()
     }
 
     /// Stores `value` under `key`, replacing what was there.
@@ -25,38 +24,40 @@ impl Store {
         value: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sync_state (key, value, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(key) DO UPDATE SET value = ?2, updated_at = ?3",
-            )?
-            .execute(params![key, value, stamp(now)])?;
+        self.db.exec(
+            "INSERT INTO sync_state (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET value = ?2, updated_at = ?3",
+            params![key, value, stamp(now)],
+        )?;
         Ok(())
     }
 
     /// Whether the store holds this posting.
     pub fn contains(&self, number: &str) -> Result<bool, StoreError> {
         Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM postings WHERE posting_number = ?1")?
-            .query_row([number], |_| Ok(()))
-            .optional()?
+            .db
+            .row(
+                "SELECT 1 FROM postings WHERE posting_number = ?1",
+                params![number],
+            )?
             .is_some())
     }
 
     /// Every stored posting, oldest processing time first (then by number).
     pub fn all_postings(&self) -> Result<Vec<Posting>, StoreError> {
         let numbers: Vec<String> = self
-            .conn
-            .prepare_cached(
+            .db
+            .rows(
                 "SELECT posting_number FROM postings
                  ORDER BY in_process_at IS NULL, in_process_at, posting_number",
+                params![],
             )?
-            .query_map([], |r| r.get(0))?
+            .iter()
+            .map(|r| r.text(0))
             .collect::<Result<_, _>>()?;
         let mut postings = Vec::with_capacity(numbers.len());
         for number in numbers {
-            if let Some(p) = load(&self.conn, &number)? {
+            if let Some(p) = load(&self.db, &number)? {
                 postings.push(p);
             }
         }

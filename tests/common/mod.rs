@@ -13,6 +13,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 pub mod cli;
+#[cfg(feature = "postgres")]
+pub mod pg;
 
 /// Whether an external tool is usable. Missing tools fail the test under CI (`CI` set) and skip it, loudly,
 /// elsewhere.

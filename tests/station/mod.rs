@@ -57,10 +57,128 @@ pub fn shiplabel(db: &Path, args: &[&str]) -> Output {
 /// A temporary directory with a store holding `n` labelable postings; returns it, the db path and
 /// the postings.
 pub fn station(n: usize) -> (tempfile::TempDir, PathBuf, Vec<Posting>) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("postings.json");
+    let target = Target::sqlite();
+    let (db, postings) = station_in(&target, n);
+    (target.dir, db, postings)
+}
+
+/// Where a store test runs: a SQLite file in a temporary directory, or a fresh database on the test
+/// PostgreSQL cluster (tests/common/pg.rs), with a temporary directory for its other files.
+pub struct Target {
+    pub dir: tempfile::TempDir,
+    pub url: Option<String>,
+}
+
+impl Target {
+    pub fn sqlite() -> Target {
+        Target {
+            dir: tempfile::tempdir().unwrap(),
+            url: None,
+        }
+    }
+
+    /// `None` (the cluster helper has said SKIPPED) without PostgreSQL.
+    #[cfg(feature = "postgres")]
+    pub fn postgres() -> Option<Target> {
+        Some(Target {
+            dir: tempfile::tempdir().unwrap(),
+            url: Some(crate::common::pg::database()?),
+        })
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    pub fn postgres() -> Option<Target> {
+        eprintln!("\n!!!! SKIPPED: PostgreSQL: built without the postgres feature !!!!\n");
+        None
+    }
+
+    /// What `--db` names: the file's path or the server's URL.
+    pub fn db(&self) -> PathBuf {
+        match &self.url {
+            Some(url) => PathBuf::from(url),
+            None => self.dir.path().join("station.db"),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.is_some()
+    }
+
+    /// Runs SQL on a connection of the test's own, beside the store's.
+    pub fn execute(&self, sql: &str) {
+        match &self.url {
+            #[cfg(feature = "postgres")]
+            Some(url) => {
+                crate::common::pg::connect(url).batch_execute(sql).unwrap();
+            }
+            #[cfg(not(feature = "postgres"))]
+            Some(_) => unreachable!(),
+            None => rusqlite::Connection::open(self.db())
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+        }
+    }
+
+    /// The first column of every row of `sql`, as text (`CAST(… AS TEXT)` it where needed).
+    pub fn strings(&self, sql: &str) -> Vec<String> {
+        match &self.url {
+            #[cfg(feature = "postgres")]
+            Some(url) => crate::common::pg::connect(url)
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect(),
+            #[cfg(not(feature = "postgres"))]
+            Some(_) => unreachable!(),
+            None => rusqlite::Connection::open(self.db())
+                .unwrap()
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap(),
+        }
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.strings(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}"))[0]
+            .parse()
+            .unwrap()
+    }
+}
+
+/// Runs each named test function (taking a `&Target`) on both backends, as the tests
+/// `NAME::sqlite` and `NAME::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(&$crate::station::Target::sqlite());
+                }
+                #[test]
+                fn postgres() {
+                    if let Some(target) = $crate::station::Target::postgres() {
+                        super::$name(&target);
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A store holding `n` labelable postings at `target` (imported through the command); returns what
+/// `--db` names and the postings.
+pub fn station_in(target: &Target, n: usize) -> (PathBuf, Vec<Posting>) {
+    let dir = target.dir.path();
+    let file = dir.join("postings.json");
     std::fs::write(&file, postings_json(n, "awaiting_deliver")).unwrap();
-    let db = dir.path().join("station.db");
+    let db = target.db();
     let out = shiplabel(
         &db,
         &[
@@ -76,7 +194,7 @@ pub fn station(n: usize) -> (tempfile::TempDir, PathBuf, Vec<Posting>) {
         String::from_utf8_lossy(&out.stderr)
     );
     let postings = shiplabel::order::load_file(&file).unwrap();
-    (dir, db, postings)
+    (db, postings)
 }
 
 /// The printer bytes of each posting's label, as the library makes them.
