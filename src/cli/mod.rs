@@ -103,7 +103,7 @@ enum Command {
     /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
     Man(completions::ManArgs),
     /// Set up the station database (`db init`, e.g. on a warehouse's PostgreSQL server) or copy one
-    /// into another (`db copy --from station.db --to postgres://…`).
+    /// into another (`db copy --from station.db --to postgres://HOST/DB`).
     Db(db::DbArgs),
 }
 

@@ -588,11 +588,7 @@ impl<'s> Station<'s> {
         let fail = |problem: ScanProblem, e: StationError| {
             (problem, format!("✗ {number}: {}", reason(&e)))
         };
-        let stop = |problem: ScanProblem, e: StationError| {
-            let (problem, line) = fail(problem, e);
-            ScanStop(problem, line)
-        };
-        let queued = self
+        let step = self
             .store
             .atomically(|store| {
                 let mut packed = false;
@@ -608,6 +604,10 @@ impl<'s> Station<'s> {
                 posting.labelable(now).map_err(|e| {
                     ScanStop(ScanProblem::NoLabel, format!("✗ {number}: no label: {e}"))
                 })?;
+                let stop = |problem, e: StationError| {
+                    let (problem, line) = fail(problem, e);
+                    ScanStop(problem, line)
+                };
                 let units =
                     LabelUnit::of(&posting).map_err(|e| stop(ScanProblem::NoLabel, e.into()))?;
                 let mut again = false;
@@ -630,10 +630,10 @@ impl<'s> Station<'s> {
                 let ids = store
                     .add_jobs(&units, kind, true, Utc::now())
                     .map_err(|e| stop(ScanProblem::Store, e.into()))?;
-                Ok(Some((packed, again, units, ids)))
+                Ok(Some((posting, packed, again, units, ids)))
             })
             .map_err(|ScanStop(problem, line)| (problem, line))?;
-        let Some((packed, again, units, ids)) = queued else {
+        let Some((posting, packed, again, units, ids)) = step else {
             trail.printed_before = true;
             return Ok(format!(
                 "✓ {number}: printed before; nothing sent (print again to make another label)"
