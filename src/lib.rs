@@ -72,11 +72,12 @@ pub mod station;
 pub mod store;
 mod sys;
 pub mod template;
+pub mod units;
 
 pub use pipeline::{
-    label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify, posting_labels,
-    render_pdf, render_pdf_to, render_pdf_with_progress, render_png, render_png_files, NamedLabel,
-    PngLabel, RenderError, RenderOptions, RenderReport, RenderedPdf,
+    encode_scene, label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify,
+    posting_labels, render_pdf, render_pdf_to, render_pdf_with_progress, render_png,
+    render_png_files, NamedLabel, PngLabel, RenderError, RenderOptions, RenderReport, RenderedPdf,
 };
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

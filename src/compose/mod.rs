@@ -22,8 +22,9 @@ mod text;
 use crate::barcode::{BarcodeError, SizeError};
 use crate::font::FontStyle;
 use crate::label::{Field, LabelData};
-use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
+use crate::scene::{BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
+use crate::units::{dots_to_mm, mm_to_dots, pt_to_mm};
 
 pub use barcode::{barcode_item, PlaceError};
 

@@ -23,20 +23,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod native;
+
 use std::io::Write;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
-use crate::barcode::{self, Symbology};
+use crate::barcode;
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
 use crate::label::{labels_of, LabelRuleError};
 use crate::order::{NotLabelable, Posting};
 use crate::printer::ExpectedBarcode;
 use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
-use crate::scene::{mm_to_dots, Item, Scene, DEFAULT_DPI, DPI_RANGE};
+use crate::scene::{Item, Scene, DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
+use crate::units::mm_to_dots;
+
+pub use native::encode_scene;
 
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
 const BATCH: usize = 256;
@@ -404,9 +409,7 @@ fn expected_barcodes(scene: &Scene, dpi: u32) -> Vec<ExpectedBarcode> {
     let mut out = Vec::new();
     for item in &scene.items {
         let Item::Barcode(b) = item else { continue };
-        let Some(symbology) = Symbology::ALL.into_iter().find(|s| s.name() == b.symbology) else {
-            continue;
-        };
+        let symbology = b.symbology;
         let (Some(module_dots), Some(first), false) =
             (b.module_dots, b.bars.first(), symbology.is_matrix())
         else {

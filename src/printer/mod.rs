@@ -26,6 +26,7 @@
 mod calibrate;
 mod error;
 mod lang;
+mod native;
 mod place;
 mod png_label;
 mod profile;
@@ -36,6 +37,7 @@ mod verify;
 pub use calibrate::{calibration_page, CALIBRATION_BARCODE};
 pub use error::PrinterError;
 pub use lang::{Job, NativeBarcode};
+pub use native::{native_barcodes, NativeSplit};
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Cut, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
@@ -77,8 +79,9 @@ pub fn encode_job(label: &Bitmap, profile: &Profile, copies: u32) -> Result<Job,
     Ok(lang::encode_job(&placed, profile, copies))
 }
 
-/// Like [`encode_label`], with Code 128 symbols drawn by the printer's own barcode command (ZPL `^BC`,
-/// TSPL `BARCODE`) at the given label coordinates. ESC/POS and turned labels are refused.
+/// Like [`encode_label`], with barcodes drawn by the printer's own barcode command (ZPL `^BC`, `^B3`,
+/// `^BE`, …; TSPL `BARCODE`) at the given label coordinates (see [`NativeBarcode`]; a scene's barcodes
+/// become these with [`native_barcodes`]). ESC/POS and turned labels are refused.
 pub fn encode_label_with_barcodes(
     label: &Bitmap,
     barcodes: &[lang::NativeBarcode],

@@ -521,7 +521,7 @@ impl Page {
     ) {
         let font = style.font();
         let (glyphs, width_em, _missing) = font.layout_line(text);
-        let width = f64::from(width_em) * size_pt * crate::scene::MM_PER_INCH / 72.0;
+        let width = f64::from(width_em) * size_pt * crate::units::MM_PER_INCH / 72.0;
         let x = x - anchor.offset(width);
         self.scene.items.push(Item::Text(TextRun {
             element: "handover".to_owned(),
