@@ -52,7 +52,7 @@ fn with_blocks() -> Value {
 }
 
 /// RFC 3339 UTC with `Z`, as the API's examples write it.
-pub fn api_time(t: DateTime<Utc>) -> String {
+pub(crate) fn api_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 

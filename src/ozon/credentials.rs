@@ -261,7 +261,7 @@ fn check_client_id(id: &str) -> Result<(), CredentialsError> {
 
 /// The base URL without a trailing slash. Plain `http://` is allowed only to this machine (a test
 /// server, a local proxy): anywhere else the key would cross the network readable.
-pub fn check_url(url: &str) -> Result<String, CredentialsError> {
+pub(crate) fn check_url(url: &str) -> Result<String, CredentialsError> {
     let url = url.trim().trim_end_matches('/');
     let invalid = |message: &str| CredentialsError::Invalid {
         what: "OZON_API_URL".into(),
