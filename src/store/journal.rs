@@ -119,6 +119,19 @@ impl JobKind {
             JobKind::Scan => "scan",
         }
     }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<JobKind> {
+        [JobKind::Print, JobKind::Reprint, JobKind::Scan]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// A journal row.
@@ -130,8 +143,8 @@ pub struct Job {
     pub posting_number: PostingNumber,
     /// The package (1 for a posting in one package).
     pub package_number: u32,
-    /// Why it was made: `print`, `reprint`, `scan`.
-    pub kind: String,
+    /// Why it was made.
+    pub kind: JobKind,
     /// Where it is.
     pub state: JobState,
     /// The process that holds or held it (`host:pid`).
@@ -173,7 +186,16 @@ fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
         })?,
         package_number: r.get(2)?,
-        kind: r.get(3)?,
+        kind: {
+            let kind: String = r.get(3)?;
+            JobKind::parse(&kind).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Text,
+                    format!("unknown job kind {kind:?}").into(),
+                )
+            })?
+        },
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
         owner: r.get(5)?,
         printer: r.get(6)?,
