@@ -14,7 +14,7 @@ use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
 use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
-use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile};
+use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile, SendError};
 use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
@@ -340,7 +340,10 @@ impl<'s> Station<'s> {
                 summary.sent.push(name);
                 Ok(())
             }
-            Err((source, sent)) => {
+            Err(SendError {
+                error: source,
+                maybe_printed: sent,
+            }) => {
                 self.printer = None;
                 let why = reason(&source);
                 if sent {
