@@ -258,7 +258,11 @@ fn place_text(
         };
     let ascent = f64::from(font.ascent_em()) * em;
     for (i, line) in fitted.lines.iter().enumerate() {
-        let (glyphs, width_em, missing) = font.layout_line(line);
+        let crate::font::LineLayout {
+            glyphs,
+            width_em,
+            missing,
+        } = font.layout_line(line);
         for ch in missing {
             let warning = ComposeWarning::MissingGlyph {
                 label: scene.label_name.clone(),

@@ -34,7 +34,7 @@ mod status;
 mod transport;
 mod verify;
 
-pub use calibrate::{calibration_page, CALIBRATION_BARCODE};
+pub use calibrate::{calibration_page, CalibrationPage, CALIBRATION_BARCODE};
 pub use error::{PrinterError, SendError};
 pub use lang::{Job, NativeBarcode};
 pub use native::{native_barcodes, NativeSplit};
