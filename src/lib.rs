@@ -41,7 +41,8 @@
 //!   module.
 //!
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
-//! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).
+//! [`FixedOffset`], [`NaiveDate`], [`TimeDelta`] (chrono; its `Duration` is the same type) and
+//! [`Decimal`] (rust_decimal).
 
 // No unsafe code, except the few system calls the printer links need (`src/sys.rs`) and the Windows
 // spooler calls (`printer::transport::winspool`, Windows only): each allows it for itself alone.
@@ -81,7 +82,7 @@ pub use pipeline::{
     RenderOptions, RenderReport, RenderedPdf,
 };
 
-pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+pub use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
 pub use rust_decimal::Decimal;
 
 /// The README's code blocks, compiled as doctests so that its library example stays a program that builds.

@@ -238,7 +238,7 @@ impl Client {
 
     /// `/v6/fbs/posting/product/exemplar/set`: the complete exemplar data of the posting (every call
     /// replaces the last, so it may be repeated). A 200 only starts Ozon's check.
-    pub fn set_exemplars(&self, number: &str, products: &Value) -> Result<(), OzonError> {
+    pub(crate) fn set_exemplars(&self, number: &str, products: &Value) -> Result<(), OzonError> {
         const METHOD: &str = "/v6/fbs/posting/product/exemplar/set";
         let body = json!({ "posting_number": number, "products": products });
         self.post(METHOD, Some(number), Kind::Read, &body, MAX_JSON)?;

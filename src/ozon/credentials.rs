@@ -68,6 +68,7 @@ pub struct Credentials {
 
 /// Why the credentials could not be had.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     /// Neither the environment nor a config file gives them.
     #[error("no Ozon credentials: set OZON_CLIENT_ID and OZON_API_KEY, or write them to {path} (readable only by you: chmod 600); see docs/ozon.md")]

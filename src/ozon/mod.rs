@@ -7,8 +7,8 @@
 //!
 //! - Credentials: `OZON_CLIENT_ID` / `OZON_API_KEY` or an owner-only config file ([`Credentials`],
 //!   [`config_path`]), the key as a [`Secret`] that never prints.
-//! - The transport, [`Client`]: pacing, timeouts, retries for reads, no blind repeats for writes
-//!   ([`Timing`], [`Kind`]).
+//! - The transport, [`Client`]: pacing, timeouts ([`Timing`]), retries for reads, no blind repeats
+//!   for writes.
 //! - The methods, typed: [`Client::posting`], [`Client::ship`], [`Client::labels`], … and what they
 //!   return ([`Fetched`], [`Page`], [`CancelReason`], [`ExemplarInfo`], …).
 //! - The two workflows that keep the store in step with Ozon: [`pull()`] ([`PullReport`]) and
@@ -29,7 +29,7 @@ pub use api::{
 };
 pub use credentials::{config_path, Credentials, CredentialsError, Secret, DEFAULT_API_URL};
 pub use error::{printable, ApiError, OzonError};
-pub use http::{Client, Kind, Reply, Timing, MAX_JSON};
+pub use http::{Client, Timing};
 pub use pull::{
     pull, Progress, PullError, PullReport, CHANGED_WINDOW, CUTOFF_WINDOW, LAST_PULL_KEY,
 };
