@@ -29,9 +29,9 @@
 //! whole pipeline in pure Rust — orders, barcodes, templates, composer, PDF and PNG, the ESC/POS, TSPL
 //! and ZPL encoders, TCP and file transports — with no C compiler needed and nothing under the LGPL.
 //!
-//! - **`usb`** (default): USB printers (`usb://VID:PID` URIs and the USB printer list) through libusb (rusb),
-//!   compiled from its C source; libusb is LGPL-2.1. Without it a `usb://` URI still parses and opening
-//!   it fails with [`printer::TransportError::UsbNotBuilt`].
+//! - **`usb`** (default): USB printers (`usb://VID:PID` URIs and the USB printer list) through nusb, pure
+//!   Rust (usbfs on Linux, WinUSB on Windows, IOKit on macOS): no C, nothing LGPL. Without it a `usb://`
+//!   URI still parses and opening it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
 //! - **`ozon`** (default): the Ozon Seller API client (`shiplabel::ozon`: pull postings into the store, pack them on

@@ -65,7 +65,7 @@ pub struct PrinterOpts {
     #[arg(long)]
     pub no_status: bool,
     /// Seconds to wait for the printer to take more data before giving up on a label.
-    /// (0 is refused: libusb would read it as "wait forever".)
+    /// (0 is refused: every USB transfer would time out at once.)
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
