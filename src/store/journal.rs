@@ -108,23 +108,38 @@ pub enum JobKind {
     Reprint,
     /// `scan`: printed at the scanner.
     Scan,
+    /// `raw`: bytes a web tool sent through `shiplabel serve` to a configured printer; the journal's
+    /// posting column holds `raw:` and the tool's reference, not a posting.
+    Raw,
+    /// `seen`: no bytes sent; the operator saw the label of an uncertain job come out, which
+    /// settles that job as a later sent job of the same label does.
+    Seen,
 }
 
 impl JobKind {
+    /// Every kind.
+    pub const ALL: [JobKind; 5] = [
+        JobKind::Print,
+        JobKind::Reprint,
+        JobKind::Scan,
+        JobKind::Raw,
+        JobKind::Seen,
+    ];
+
     /// The name stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::Print => "print",
             JobKind::Reprint => "reprint",
             JobKind::Scan => "scan",
+            JobKind::Raw => "raw",
+            JobKind::Seen => "seen",
         }
     }
 
     /// Parses a stored name.
     pub fn parse(text: &str) -> Option<JobKind> {
-        [JobKind::Print, JobKind::Reprint, JobKind::Scan]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        JobKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
