@@ -66,7 +66,9 @@ fn bench(c: &mut Criterion) {
         now: Some("2026-11-23T10:00:00Z".parse().expect("time")),
         ..shiplabel::RenderOptions::at_dpi(203)
     };
-    let (_, bitmap, barcodes) = shiplabel::named_bitmaps_to_verify(&posting, &template, &options)
+    let shiplabel::BitmapToVerify {
+        bitmap, barcodes, ..
+    } = shiplabel::named_bitmaps_to_verify(&posting, &template, &options)
         .expect("label")
         .remove(0);
     let profile = builtin("xprinter-xp420b").expect("built-in profile");

@@ -117,7 +117,7 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("pdf_10000_ozon_labels", |b| {
         b.iter(|| {
-            let (pdf, report) =
+            let shiplabel::RenderedPdf { pdf, report } =
                 render_pdf_to(black_box(&batch), &template, &options, Vec::new()).expect("renders");
             assert_eq!(report.labels, 10_000);
             pdf

@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..RenderOptions::default()
     };
     let file = BufWriter::new(File::create(output)?);
-    let (_, report) = shiplabel::render_pdf_to(&postings, &template, &options, file)?;
+    let report = shiplabel::render_pdf_to(&postings, &template, &options, file)?.report;
     for why in &report.skipped {
         eprintln!("skipped: {why}");
     }

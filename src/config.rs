@@ -40,6 +40,7 @@ pub const DEFAULT_PROFILE: &str = "xprinter-xp365b";
 
 /// What went wrong with the settings file; every message names the file.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The file exists but could not be read.
     #[error("settings file {path}: {source}")]

@@ -44,7 +44,8 @@
 //!   It turns on `cli`.
 //!
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
-//! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).
+//! [`FixedOffset`], [`NaiveDate`], [`TimeDelta`] (chrono; its `Duration` is the same type) and
+//! [`Decimal`] (rust_decimal).
 
 // No unsafe code, except the few system calls the printer links need (`src/sys.rs`) and the Windows
 // spooler calls (`printer::transport::winspool`, Windows only): each allows it for itself alone.
@@ -75,14 +76,16 @@ pub mod station;
 pub mod store;
 mod sys;
 pub mod template;
+pub mod units;
 
 pub use pipeline::{
-    label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify, posting_labels,
-    render_pdf, render_pdf_to, render_pdf_with_progress, render_png, render_png_files, NamedLabel,
-    PngLabel, RenderError, RenderOptions, RenderReport, RenderedPdf,
+    encode_scene, label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify,
+    posting_labels, render_pdf, render_pdf_to, render_pdf_with_progress, render_png,
+    render_png_files, BitmapToVerify, NamedBitmap, NamedLabel, PngLabel, RenderError,
+    RenderOptions, RenderReport, RenderedPdf,
 };
 
-pub use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+pub use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
 pub use rust_decimal::Decimal;
 
 /// The README's code blocks, compiled as doctests so that its library example stays a program that builds.

@@ -8,11 +8,10 @@
 
 use std::sync::Arc;
 
+use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::font::{FontStyle, LineGlyph};
-
-/// Millimetres in an inch.
-pub const MM_PER_INCH: f64 = 25.4;
+use crate::units::pt_to_mm;
 
 /// Resolutions labels are laid out and rendered for, in dots per inch.
 pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 72..=1200;
@@ -138,8 +137,8 @@ pub struct BarcodeItem {
     pub element: String,
     /// The encoded value.
     pub value: String,
-    /// Symbology name as the template spells it (`code128`, `qr`, …).
-    pub symbology: String,
+    /// The symbology.
+    pub symbology: Symbology,
     /// Module (narrowest bar) width in millimetres.
     pub module_mm: f64,
     /// Module width in dots of [`Scene::grid_dpi`], when the scene has a grid.
@@ -198,19 +197,4 @@ impl Scene {
             _ => None,
         })
     }
-}
-
-/// Converts a font size in points (1/72 inch) to millimetres.
-pub fn pt_to_mm(pt: f64) -> f64 {
-    pt * MM_PER_INCH / 72.0
-}
-
-/// Converts millimetres to dots at `dpi`.
-pub fn mm_to_dots(mm: f64, dpi: u32) -> f64 {
-    mm * f64::from(dpi) / MM_PER_INCH
-}
-
-/// Converts dots at `dpi` to millimetres.
-pub fn dots_to_mm(dots: f64, dpi: u32) -> f64 {
-    dots * MM_PER_INCH / f64::from(dpi)
 }

@@ -599,9 +599,10 @@ fn latin1_code128_decodes_back_with_rxing_and_reads_in_zbar_as_zint_does() {
 #[test]
 fn composer_places_bearer_bars_and_new_symbologies() {
     use shiplabel::compose::barcode_item;
-    use shiplabel::scene::{mm_to_dots, Rect};
+    use shiplabel::scene::Rect;
     use shiplabel::template::Align;
     use shiplabel::template::BarcodeBox;
+    use shiplabel::units::mm_to_dots;
     let dpi = 203;
     for (symbology, value, content) in [
         (Symbology::Itf14, "0460123456789", "04601234567893"),

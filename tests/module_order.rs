@@ -16,11 +16,13 @@ const RANKS: &[(&str, u32)] = &[
     ("limits", 0),
     ("sys", 0),
     ("dirs", 0),
-    // The scene's units and geometry: composing produces it, templates and barcode sizing use its units.
-    ("scene", 1),
+    // Millimetres, points and dots: templates, barcode sizing, composing and the backends use them.
+    ("units", 0),
     // The domain and the symbologies, independent of each other.
-    ("order", 2),
-    ("barcode", 2),
+    ("order", 1),
+    ("barcode", 1),
+    // The composed label's data: its barcode items name their symbology.
+    ("scene", 2),
     // What a label shows and which labels a posting gets.
     ("label", 3),
     ("template", 4),

@@ -76,7 +76,8 @@ fn render_pdf_on_the_sample_gives_the_clis_five_pages_and_says_what_it_left_out(
         now: Some(NOW.parse().unwrap()),
         ..RenderOptions::default()
     };
-    let (pdf, report) = shiplabel::render_pdf_to(&postings, &ozon(), &options, Vec::new()).unwrap();
+    let shiplabel::RenderedPdf { pdf, report } =
+        shiplabel::render_pdf_to(&postings, &ozon(), &options, Vec::new()).unwrap();
     assert_eq!(pdf_bytes_pages(&pdf), 5);
     assert_eq!(report.labels, 5);
     let skipped: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
@@ -132,9 +133,10 @@ fn a_posting_that_may_not_be_labelled_is_refused_or_made_a_marked_sample_on_requ
     let labels = shiplabel::named_bitmaps(cancelled, &ozon(), &options).unwrap();
     assert_eq!(labels.len(), 1);
     // Nothing on a sample scans.
-    assert_eq!(read_barcodes(&labels[0].1), Vec::<String>::new());
+    assert_eq!(read_barcodes(&labels[0].bitmap), Vec::<String>::new());
 
-    let (pdf, report) = shiplabel::render_pdf_to(&postings, &ozon(), &options, Vec::new()).unwrap();
+    let shiplabel::RenderedPdf { pdf, report } =
+        shiplabel::render_pdf_to(&postings, &ozon(), &options, Vec::new()).unwrap();
     assert_eq!((report.labels, report.samples), (8, 3));
     assert!(report.skipped.is_empty());
     let dir = tempfile::tempdir().unwrap();

@@ -44,9 +44,9 @@ fn every_bar_and_space_is_a_whole_number_of_modules() {
             let x = barcode.module_dots.unwrap();
             // A scan line through the middle of the symbol.
             let y =
-                shiplabel::scene::mm_to_dots(barcode.bounds.y + barcode.bounds.h / 2.0, dpi) as u32;
-            let x0 = shiplabel::scene::mm_to_dots(barcode.bounds.x, dpi).round() as u32;
-            let x1 = shiplabel::scene::mm_to_dots(barcode.bounds.right(), dpi).round() as u32;
+                shiplabel::units::mm_to_dots(barcode.bounds.y + barcode.bounds.h / 2.0, dpi) as u32;
+            let x0 = shiplabel::units::mm_to_dots(barcode.bounds.x, dpi).round() as u32;
+            let x1 = shiplabel::units::mm_to_dots(barcode.bounds.right(), dpi).round() as u32;
             let mut runs = Vec::new();
             let mut current = (bitmap.get(x0, y), 0u32);
             for px in x0..x1 {

@@ -1,7 +1,7 @@
 //! Sizing a symbol into a box: whole printer dots per module, or exact millimetres for vector output.
 
 use super::Symbol;
-use crate::scene::MM_PER_INCH;
+use crate::units::MM_PER_INCH;
 
 /// Slack for box sizes given in millimetres that are meant as a whole number of dots (66.1 mm at 203 dpi is
 /// 528.3 dots; 528 must count as fitting even after rounding errors in the caller's arithmetic).

@@ -4,7 +4,7 @@
 use super::{Shape, Symbol};
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
-use crate::scene::mm_to_dots;
+use crate::units::mm_to_dots;
 /// Height of the digits of the human-readable line, in millimetres (≥ 2.5 mm reads well on a label).
 pub const TEXT_HEIGHT_MM: f64 = 2.5;
 /// Gap between the bars and the human-readable line, in millimetres.

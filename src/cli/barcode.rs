@@ -8,7 +8,7 @@ use clap::Args;
 use super::CliError;
 use shiplabel::barcode::gs1::GS;
 use shiplabel::barcode::{self, encode, fit, Symbology};
-use shiplabel::scene::mm_to_dots;
+use shiplabel::units::mm_to_dots;
 
 /// Module size used when neither `--module-dots` nor `--width-mm` is given: 0.25 mm (10 mil) for linear
 /// symbols, 0.5 mm for QR and DataMatrix.

@@ -47,7 +47,10 @@ pub fn run(args: CalibrateArgs) -> Result<ExitCode, CliError> {
         .value;
     let profile = config.resolve_profile(&name, printer.as_deref())?;
     let shown = printer.clone().unwrap_or_else(|| "(file)".into());
-    let (page, send) = calibration_page(&profile, &shown);
+    let shiplabel::printer::CalibrationPage {
+        page,
+        profile: send,
+    } = calibration_page(&profile, &shown);
     if let Some(output) = &args.output {
         let job = encode_label(&page, &send, 1)?;
         write_atomic_with(output, |w| std::io::Write::write_all(w, &job))

@@ -40,8 +40,8 @@ pub fn run(args: HandoverArgs) -> Result<ExitCode, CliError> {
         .date
         .unwrap_or_else(|| now.with_timezone(&order::moscow()).date_naive());
     let postings = load_postings(&args.files)?;
-    let (sheet, skipped) = HandoverSheet::from_postings(&postings, &args.seller, date, now)?;
-    for s in &skipped {
+    let sheet = HandoverSheet::from_postings(&postings, &args.seller, date, now)?;
+    for s in &sheet.skipped {
         eprintln!("skipped: {}", s.reason);
     }
     let pages = sheet.write_pdf(&args.output)?;
@@ -50,10 +50,10 @@ pub fn run(args: HandoverArgs) -> Result<ExitCode, CliError> {
         args.output.display(),
         sheet.rows.len(),
         pages,
-        if skipped.is_empty() {
+        if sheet.skipped.is_empty() {
             String::new()
         } else {
-            format!(", {} skipped", skipped.len())
+            format!(", {} skipped", sheet.skipped.len())
         }
     );
     Ok(ExitCode::SUCCESS)

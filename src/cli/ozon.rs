@@ -10,10 +10,9 @@ use clap::{Args, Subcommand};
 use super::lifecycle::{parse_split, sku_of};
 use super::station::open_store;
 use super::CliError;
-use shiplabel::ozon::api::LABEL_BATCH;
-use shiplabel::ozon::error::printable;
-use shiplabel::ozon::ship::{self, ExemplarData};
-use shiplabel::ozon::{client_from_env, pull, Client, OzonError};
+use shiplabel::ozon::{
+    self, client_from_env, printable, Client, ExemplarData, OzonError, LABEL_BATCH,
+};
 
 /// Work with Ozon directly (Seller API): credentials from OZON_CLIENT_ID and OZON_API_KEY, or
 /// ~/.config/shiplabel/ozon.toml (chmod 600).
@@ -113,7 +112,7 @@ fn run_pull(client: &Client, db: Option<&Path>) -> Result<ExitCode, CliError> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let report = pull::pull(client, &mut store, now, |p| {
+    let report = ozon::pull(client, &mut store, now, |p| {
         let total = p.total.map(|t| format!(" of {t}")).unwrap_or_default();
         spinner.set_message(format!(
             "{}: page {}, {} posting(s){total}",
@@ -149,7 +148,7 @@ fn run_pull(client: &Client, db: Option<&Path>) -> Result<ExitCode, CliError> {
 fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     let mut store = open_store(db, "ozon ship")?;
     let now = Utc::now();
-    let fetched = ship::fetch(client, &mut store, &args.posting, now)?;
+    let fetched = ozon::fetch(client, &mut store, &args.posting, now)?;
     let packages = match &args.split {
         Some(text) => parse_split(text, &fetched.posting)?,
         None => Vec::new(),
@@ -171,7 +170,7 @@ fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCo
                 args.posting
             )
         })?;
-        let code = ship::read_mark(code).map_err(|e| {
+        let code = ozon::read_mark(code).map_err(|e| {
             format!(
                 "--mark {sku}={}: not a marking code: {e}",
                 printable(code, 80)
@@ -179,7 +178,7 @@ fn run_ship(client: &Client, args: ShipArgs, db: Option<&Path>) -> Result<ExitCo
         })?;
         data.marks.entry(sku).or_default().push(code);
     }
-    let shipped = ship::ship(client, &mut store, fetched, &packages, &data, now, |line| {
+    let shipped = ozon::ship(client, &mut store, fetched, &packages, &data, now, |line| {
         eprintln!("{line}")
     })?;
     if shipped.already {

@@ -11,11 +11,9 @@ use super::{parse_now, CliError};
 use shiplabel::bitmap::Bitmap;
 use shiplabel::config::Config;
 use shiplabel::output::write_atomic_with;
-use shiplabel::printer::{
-    bitmap_from_png, encode_label_verified, BatchError, ExpectedBarcode, Printer, Profile,
-};
+use shiplabel::printer::{bitmap_from_png, encode_label_verified, BatchError, Printer, Profile};
 use shiplabel::template::Template;
-use shiplabel::{RenderError, RenderOptions};
+use shiplabel::{BitmapToVerify, RenderError, RenderOptions};
 
 /// Print labels on a thermal printer (ESC/POS, TSPL or ZPL over USB, TCP, CUPS, Windows or a device file).
 /// Without `--printer` or `--output`, the printer comes from `SHIPLABEL_PRINTER` or the settings file
@@ -125,7 +123,11 @@ pub fn run(args: PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
     for file in &pngs {
         // A PNG carries no barcode positions: nothing to read back.
         let (name, bitmap) = load_png(file)?;
-        labels.push((name, bitmap, Vec::new()));
+        labels.push(BitmapToVerify {
+            name,
+            bitmap,
+            barcodes: Vec::new(),
+        });
     }
     if !files.is_empty() {
         let template = Template::load(&opts.template)?;
@@ -174,12 +176,17 @@ fn load_png(file: &Path) -> Result<(String, Bitmap), CliError> {
 pub fn print_labels(
     args: &PrintArgs,
     profile: &Profile,
-    labels: &[(String, Bitmap, Vec<ExpectedBarcode>)],
+    labels: &[BitmapToVerify],
 ) -> Result<ExitCode, CliError> {
     let profile = profile.clone();
-    let names: Vec<String> = labels.iter().map(|(name, ..)| name.clone()).collect();
+    let names: Vec<String> = labels.iter().map(|l| l.name.clone()).collect();
     let mut jobs = Vec::with_capacity(labels.len());
-    for (name, bitmap, barcodes) in labels {
+    for BitmapToVerify {
+        name,
+        bitmap,
+        barcodes,
+    } in labels
+    {
         match encode_label_verified(bitmap, barcodes, &profile, args.copies) {
             Ok(job) => jobs.push(job),
             Err(cause) if args.output.is_some() => {
@@ -284,7 +291,8 @@ fn run_pending(args: &PrintArgs, db: Option<&Path>) -> Result<ExitCode, CliError
         let (name, why) = (&issue.label, &issue.reason);
         println!("uncertain: {}: {}", escape(name), escape(why));
     }
-    for (name, why) in &summary.held {
+    for issue in &summary.held {
+        let (name, why) = (&issue.label, &issue.reason);
         println!(
             "held by another process: {}: {} (settled when the lease expires)",
             escape(name),

@@ -142,7 +142,7 @@ pub fn run(args: RenderArgs, db: Option<&Path>) -> Result<ExitCode, CliError> {
                     &mut |done| progress.set_position(done as u64),
                 );
                 let r = match rendered {
-                    Ok((_, r)) => r,
+                    Ok(rendered) => rendered.report,
                     Err(RenderError::Io(e)) => return Err(e),
                     // A PDF without pages is not a valid document (poppler: "Invalid page count 0").
                     Err(RenderError::NoLabels { report, .. }) => {

@@ -1,8 +1,9 @@
 //! Placing one barcode symbol in a box: the one routine behind template barcodes and the handover sheet.
 
 use crate::barcode::{self, BarcodeError, Shape, SizeError};
-use crate::scene::{dots_to_mm, mm_to_dots, BarcodeItem, Rect};
+use crate::scene::{BarcodeItem, Rect};
 use crate::template::BarcodeBox;
+use crate::units::{dots_to_mm, mm_to_dots};
 
 /// Why a barcode could not be placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -138,7 +139,7 @@ pub fn barcode_item(
     Ok(BarcodeItem {
         element: element.to_string(),
         value: value.to_string(),
-        symbology: placement.symbology.name().to_string(),
+        symbology: placement.symbology,
         module_mm: module * unit,
         module_dots: dpi.map(|_| module as u32),
         bounds: Rect::new(

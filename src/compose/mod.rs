@@ -22,8 +22,9 @@ mod text;
 use crate::barcode::{BarcodeError, SizeError};
 use crate::font::FontStyle;
 use crate::label::{Field, LabelData};
-use crate::scene::{dots_to_mm, mm_to_dots, pt_to_mm, BarcodeItem, Item, Rect, Scene, TextRun};
+use crate::scene::{BarcodeItem, Item, Rect, Scene, TextRun};
 use crate::template::{BarcodeSpec, ElementKind, Template, TextSpec, VAlign};
+use crate::units::{dots_to_mm, mm_to_dots, pt_to_mm};
 
 pub use barcode::{barcode_item, PlaceError};
 
@@ -257,7 +258,11 @@ fn place_text(
         };
     let ascent = f64::from(font.ascent_em()) * em;
     for (i, line) in fitted.lines.iter().enumerate() {
-        let (glyphs, width_em, missing) = font.layout_line(line);
+        let crate::font::LineLayout {
+            glyphs,
+            width_em,
+            missing,
+        } = font.layout_line(line);
         for ch in missing {
             let warning = ComposeWarning::MissingGlyph {
                 label: scene.label_name.clone(),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::scene::mm_to_dots;
+use crate::units::mm_to_dots;
 
 fn ozon() -> Template {
     Template::builtin("ozon-fbs").unwrap()

@@ -1,7 +1,7 @@
 //! Fitting text into a box with the font's real advance widths: shrink, then wrap, then ellipsis.
 
 use crate::font::Font;
-use crate::scene::pt_to_mm;
+use crate::units::pt_to_mm;
 
 /// The ellipsis that ends text cut short.
 const ELLIPSIS: char = '…';

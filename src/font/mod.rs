@@ -78,6 +78,17 @@ fn fonts() -> &'static Fonts {
     })
 }
 
+/// One line of text laid out by [`Font::layout_line`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineLayout {
+    /// The glyphs with their pen positions.
+    pub glyphs: Vec<LineGlyph>,
+    /// The line's width in em.
+    pub width_em: f32,
+    /// The characters the font has no glyph for (each drawn as the missing-glyph box).
+    pub missing: Vec<char>,
+}
+
 /// A glyph placed on a line: its id in the font and its pen position from the start of the line, in em.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineGlyph {
@@ -193,7 +204,7 @@ impl Font {
 
     /// Lays `text` out on one line: glyph ids with their pen positions, the line width in em, and the
     /// characters the font has no glyph for (each drawn as the missing-glyph box).
-    pub fn layout_line(&self, text: &str) -> (Vec<LineGlyph>, f32, Vec<char>) {
+    pub fn layout_line(&self, text: &str) -> LineLayout {
         let mut glyphs = Vec::with_capacity(text.len());
         let mut missing = Vec::new();
         let mut pen: u32 = 0;
@@ -209,7 +220,11 @@ impl Font {
             });
             pen += u32::from(adv);
         }
-        (glyphs, pen as f32 / self.units_per_em, missing)
+        LineLayout {
+            glyphs,
+            width_em: pen as f32 / self.units_per_em,
+            missing,
+        }
     }
 
     /// The fontdue rasteriser for this font, parsed on first use (the PDF path never needs it).
@@ -244,7 +259,11 @@ mod tests {
     fn missing_glyphs_are_reported_not_dropped() {
         let font = FontStyle::Regular.font();
         // U+1F4E6 PACKAGE is not in DejaVu Sans.
-        let (glyphs, width, missing) = font.layout_line("a\u{1F4E6}b");
+        let LineLayout {
+            glyphs,
+            width_em: width,
+            missing,
+        } = font.layout_line("a\u{1F4E6}b");
         assert_eq!(missing, vec!['\u{1F4E6}']);
         assert_eq!(glyphs.len(), 3);
         assert_eq!(glyphs[1].id, 0);

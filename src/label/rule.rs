@@ -125,6 +125,7 @@ fn check_boxes(posting: &Posting, what: &'static str, boxes: u32) -> Result<(), 
 
 /// Why the label rule gives a posting no labels.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LabelRuleError {
     /// More boxes than one posting may have labels for: a data error, not a reason to print thousands.
     #[error("posting {posting}: {what} {boxes} is over the limit of {max} labels per posting; check the posting's boxes", max = MAX_BOXES)]

@@ -27,6 +27,7 @@ pub struct NotLabelable {
 
 /// The reasons behind [`NotLabelable`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NotLabelableReason {
     /// An FBO posting: Ozon ships it from its own warehouse, so the seller prints no label for it.
     #[error("an FBO posting: Ozon ships it from its own warehouse; the seller makes no label")]

@@ -52,7 +52,7 @@ fn with_blocks() -> Value {
 }
 
 /// RFC 3339 UTC with `Z`, as the API's examples write it.
-pub fn api_time(t: DateTime<Utc>) -> String {
+pub(crate) fn api_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -238,7 +238,7 @@ impl Client {
 
     /// `/v6/fbs/posting/product/exemplar/set`: the complete exemplar data of the posting (every call
     /// replaces the last, so it may be repeated). A 200 only starts Ozon's check.
-    pub fn set_exemplars(&self, number: &str, products: &Value) -> Result<(), OzonError> {
+    pub(crate) fn set_exemplars(&self, number: &str, products: &Value) -> Result<(), OzonError> {
         const METHOD: &str = "/v6/fbs/posting/product/exemplar/set";
         let body = json!({ "posting_number": number, "products": products });
         self.post(METHOD, Some(number), Kind::Read, &body, MAX_JSON)?;

@@ -68,6 +68,7 @@ pub struct Credentials {
 
 /// Why the credentials could not be had.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     /// Neither the environment nor a config file gives them.
     #[error("no Ozon credentials: set OZON_CLIENT_ID and OZON_API_KEY, or write them to {path} (readable only by you: chmod 600); see docs/ozon.md")]
@@ -261,7 +262,7 @@ fn check_client_id(id: &str) -> Result<(), CredentialsError> {
 
 /// The base URL without a trailing slash. Plain `http://` is allowed only to this machine (a test
 /// server, a local proxy): anywhere else the key would cross the network readable.
-pub fn check_url(url: &str) -> Result<String, CredentialsError> {
+pub(crate) fn check_url(url: &str) -> Result<String, CredentialsError> {
     let url = url.trim().trim_end_matches('/');
     let invalid = |message: &str| CredentialsError::Invalid {
         what: "OZON_API_URL".into(),

@@ -70,6 +70,7 @@ impl fmt::Display for ApiError {
 
 /// Everything the client can fail with.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OzonError {
     /// No usable credentials.
     #[error(transparent)]

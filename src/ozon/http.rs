@@ -83,7 +83,7 @@ impl Timing {
 
 /// Whether a call may be sent again when its answer is lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Reading, or a write that replaces state whole (exemplar set): repeating it changes nothing.
     Read,
     /// A write that acts (ship, cancel, tracking): never repeated after it may have reached Ozon.
@@ -92,11 +92,11 @@ pub enum Kind {
 
 /// A 200 answer.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     /// The `Content-Type` header, lower case (`""` when absent).
-    pub content_type: String,
+    pub(crate) content_type: String,
     /// The body.
-    pub body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 /// A Seller API client. One request at a time, paced by [`Timing::interval`].
@@ -119,7 +119,7 @@ impl std::fmt::Debug for Client {
 }
 
 /// The largest JSON answer read (a page of 100 postings with every block is well under 1 MiB).
-pub const MAX_JSON: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_JSON: u64 = 32 * 1024 * 1024;
 
 impl Client {
     /// A client for these credentials.
@@ -172,7 +172,7 @@ impl Client {
 
     /// Sends `body` to `method` (a path like `/v4/posting/fbs/ship`) and returns the 200 answer; see
     /// the module docs for what is retried. `posting` names the posting in error messages.
-    pub fn post(
+    pub(crate) fn post(
         &self,
         method: &str,
         posting: Option<&str>,

@@ -50,6 +50,7 @@ pub struct PullReport {
 
 /// What went wrong in a pull.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PullError {
     /// Ozon failed.
     #[error(transparent)]

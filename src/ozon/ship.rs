@@ -57,6 +57,7 @@ pub struct Shipped {
 
 /// Why a ship did not happen or did not finish.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShipError {
     /// Ozon refused or failed.
     #[error(transparent)]

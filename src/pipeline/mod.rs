@@ -23,20 +23,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod native;
+
 use std::io::Write;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
-use crate::barcode::{self, Symbology};
+use crate::barcode;
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
 use crate::label::{labels_of, LabelRuleError};
 use crate::order::{NotLabelable, Posting};
 use crate::printer::ExpectedBarcode;
 use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
-use crate::scene::{mm_to_dots, Item, Scene, DEFAULT_DPI, DPI_RANGE};
+use crate::scene::{Item, Scene, DEFAULT_DPI, DPI_RANGE};
 use crate::template::Template;
+use crate::units::mm_to_dots;
+
+pub use native::encode_scene;
 
 /// Postings composed in parallel before their pages are written: bounds the memory a batch holds.
 const BATCH: usize = 256;
@@ -99,13 +104,34 @@ pub struct RenderReport {
     pub failed: Vec<RenderError>,
 }
 
-/// A PDF made in memory by [`render_pdf`].
+/// A PDF made by [`render_pdf`] (in memory) or [`render_pdf_to`] (into the writer `W`).
 #[derive(Debug)]
-pub struct RenderedPdf {
-    /// The document.
-    pub pdf: Vec<u8>,
+pub struct RenderedPdf<W = Vec<u8>> {
+    /// The document: its bytes, or the writer it went to.
+    pub pdf: W,
     /// What went into it and what was left out.
     pub report: RenderReport,
+}
+
+/// One label of a posting as a bitmap, with its name ([`named_bitmaps`]).
+#[derive(Debug, Clone)]
+pub struct NamedBitmap {
+    /// The label's name (see [`NamedLabel::name`]).
+    pub name: String,
+    /// The label.
+    pub bitmap: Bitmap,
+}
+
+/// One label of a posting as a bitmap with the linear barcodes it must carry
+/// ([`named_bitmaps_to_verify`]).
+#[derive(Debug, Clone)]
+pub struct BitmapToVerify {
+    /// The label's name (see [`NamedLabel::name`]).
+    pub name: String,
+    /// The label.
+    pub bitmap: Bitmap,
+    /// Its linear barcodes as the rasteriser drew them.
+    pub barcodes: Vec<ExpectedBarcode>,
 }
 
 /// One label of a posting, composed.
@@ -200,8 +226,7 @@ pub fn posting_labels(
 /// the report lists the postings left out and why. For large batches prefer [`render_pdf_to`], which
 /// streams.
 pub fn render_pdf(postings: &[Posting], template: &Template) -> Result<RenderedPdf, RenderError> {
-    let (pdf, report) = render_pdf_to(postings, template, &RenderOptions::default(), Vec::new())?;
-    Ok(RenderedPdf { pdf, report })
+    render_pdf_to(postings, template, &RenderOptions::default(), Vec::new())
 }
 
 /// Renders the labels of `postings` into a PDF written to `out` as pages are made; memory does not
@@ -211,7 +236,7 @@ pub fn render_pdf_to<W: Write>(
     template: &Template,
     options: &RenderOptions,
     out: W,
-) -> Result<(W, RenderReport), RenderError> {
+) -> Result<RenderedPdf<W>, RenderError> {
     render_pdf_with_progress(postings, template, options, out, &mut |_| {})
 }
 
@@ -222,7 +247,7 @@ pub fn render_pdf_with_progress<W: Write>(
     options: &RenderOptions,
     out: W,
     progress: &mut dyn FnMut(usize),
-) -> Result<(W, RenderReport), RenderError> {
+) -> Result<RenderedPdf<W>, RenderError> {
     check_dpi(options.dpi)?;
     let mut writer = PdfWriter::new(
         out,
@@ -239,7 +264,10 @@ pub fn render_pdf_with_progress<W: Write>(
         &mut |_, _, page| Ok(writer.add_prepared(page)?),
         progress,
     )?;
-    Ok((writer.finish()?, report))
+    Ok(RenderedPdf {
+        pdf: writer.finish()?,
+        report,
+    })
 }
 
 /// One label of a batch as a PNG file's bytes, handed over in posting order by [`render_png_files`].
@@ -369,10 +397,13 @@ pub fn named_bitmaps(
     posting: &Posting,
     template: &Template,
     options: &RenderOptions,
-) -> Result<Vec<(String, Bitmap)>, RenderError> {
+) -> Result<Vec<NamedBitmap>, RenderError> {
     Ok(posting_labels(posting, template, options)?
         .into_iter()
-        .map(|l| (l.name, rasterize(&l.composed.scene, options.dpi)))
+        .map(|l| NamedBitmap {
+            bitmap: rasterize(&l.composed.scene, options.dpi),
+            name: l.name,
+        })
         .collect())
 }
 
@@ -385,13 +416,17 @@ pub fn named_bitmaps_to_verify(
     posting: &Posting,
     template: &Template,
     options: &RenderOptions,
-) -> Result<Vec<(String, Bitmap, Vec<ExpectedBarcode>)>, RenderError> {
+) -> Result<Vec<BitmapToVerify>, RenderError> {
     Ok(posting_labels(posting, template, options)?
         .into_iter()
         .map(|l| {
             let bitmap = rasterize(&l.composed.scene, options.dpi);
             let barcodes = expected_barcodes(&l.composed.scene, options.dpi);
-            (l.name, bitmap, barcodes)
+            BitmapToVerify {
+                name: l.name,
+                bitmap,
+                barcodes,
+            }
         })
         .collect())
 }
@@ -404,9 +439,7 @@ fn expected_barcodes(scene: &Scene, dpi: u32) -> Vec<ExpectedBarcode> {
     let mut out = Vec::new();
     for item in &scene.items {
         let Item::Barcode(b) = item else { continue };
-        let Some(symbology) = Symbology::ALL.into_iter().find(|s| s.name() == b.symbology) else {
-            continue;
-        };
+        let symbology = b.symbology;
         let (Some(module_dots), Some(first), false) =
             (b.module_dots, b.bars.first(), symbology.is_matrix())
         else {
@@ -445,7 +478,7 @@ pub fn label_bitmaps(
     Ok(
         named_bitmaps(posting, template, &RenderOptions::at_dpi(dpi))?
             .into_iter()
-            .map(|(_, b)| b)
+            .map(|b| b.bitmap)
             .collect(),
     )
 }
@@ -496,7 +529,11 @@ mod tests {
             now: Some("2026-11-23T10:00:00Z".parse().unwrap()),
             ..RenderOptions::at_dpi(203)
         };
-        let (_, mut bitmap, barcodes) = named_bitmaps_to_verify(&posting, &template, &options)
+        let BitmapToVerify {
+            mut bitmap,
+            barcodes,
+            ..
+        } = named_bitmaps_to_verify(&posting, &template, &options)
             .unwrap()
             .remove(0);
         assert!(barcodes.len() >= 2, "both Code 128 symbols: {barcodes:?}");

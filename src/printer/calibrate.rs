@@ -48,7 +48,8 @@ impl Canvas {
     /// Writes `text` with its baseline at `y`, `px` pixels to the em; returns the width in dots.
     fn text(&mut self, x: i64, y: i64, px: f32, text: &str) -> i64 {
         let font = FontStyle::Regular.font();
-        let (glyphs, width_em, _) = font.layout_line(text);
+        let layout = font.layout_line(text);
+        let (glyphs, width_em) = (layout.glyphs, layout.width_em);
         for g in glyphs {
             let (m, coverage) = font.rasterizer().rasterize_indexed(g.id, px);
             let left = x + (g.x_em * px).round() as i64 + i64::from(m.xmin);
@@ -65,7 +66,7 @@ impl Canvas {
 
 /// The calibration page for `profile` (offsets drawn in), labelled with `printer`, and the profile to
 /// send it with (the same, offsets zero).
-pub fn calibration_page(profile: &Profile, printer: &str) -> (Bitmap, Profile) {
+pub fn calibration_page(profile: &Profile, printer: &str) -> CalibrationPage {
     let mm = i64::from(profile.dots_per_mm());
     // As wide as the label, or the head where the head is narrower (an 80 mm roll on a 72 mm head).
     let width = profile
@@ -255,7 +256,19 @@ pub fn calibration_page(profile: &Profile, printer: &str) -> (Bitmap, Profile) {
     let mut send = profile.clone();
     send.offset_x_dots = 0;
     send.offset_y_dots = 0;
-    (c.bitmap, send)
+    CalibrationPage {
+        page: c.bitmap,
+        profile: send,
+    }
+}
+
+/// The calibration page and the profile to send it with ([`calibration_page`]).
+#[derive(Debug, Clone)]
+pub struct CalibrationPage {
+    /// The page, offsets drawn in.
+    pub page: Bitmap,
+    /// The profile it is sent with: the same, offsets zero.
+    pub profile: Profile,
 }
 
 /// Text for the page: printable ASCII only (the page is for reading, and a name may hold anything).
@@ -274,7 +287,10 @@ mod tests {
     #[test]
     fn the_page_is_the_stock_with_rulers_at_the_edges() {
         let p = builtin("xprinter-xp420b").unwrap();
-        let (page, send) = calibration_page(&p, "tcp://x");
+        let CalibrationPage {
+            page,
+            profile: send,
+        } = calibration_page(&p, "tcp://x");
         assert_eq!((page.width(), page.height()), (600, 960));
         // Ruler ticks at 0, 8, 16 … dots on the top edge, 10 mm ones 24 dots long.
         assert!(page.get(0, 0) && page.get(8, 7) && !page.get(8, 8) && page.get(80, 23));
@@ -285,10 +301,10 @@ mod tests {
     #[test]
     fn offsets_move_every_mark() {
         let mut p = builtin("xprinter-xp420b").unwrap();
-        let (plain, _) = calibration_page(&p, "tcp://x");
+        let plain = calibration_page(&p, "tcp://x").page;
         p.offset_x_dots = 5;
         p.offset_y_dots = -3;
-        let (moved, _) = calibration_page(&p, "tcp://x");
+        let moved = calibration_page(&p, "tcp://x").page;
         // Everything but the settings line (which prints the offsets) moved by exactly the offsets.
         for y in (10..100).chain(300..900) {
             for x in 10..560 {

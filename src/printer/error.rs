@@ -152,3 +152,34 @@ pub enum PrinterError {
         source: TransportError,
     },
 }
+
+/// A job that failed on its way to the printer ([`Printer::send`](crate::printer::Printer::send)), and
+/// whether any of it may have reached the printer: then the label may have printed and the job is
+/// uncertain (a write that stalled or a link that closed part way, a fault reported right after the
+/// whole job).
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct SendError {
+    /// What went wrong (the message is its message).
+    pub error: PrinterError,
+    /// Whether some or all of the job may have reached the printer.
+    pub maybe_printed: bool,
+}
+
+impl SendError {
+    /// Nothing reached the printer.
+    pub fn nothing_sent(error: PrinterError) -> SendError {
+        SendError {
+            error,
+            maybe_printed: false,
+        }
+    }
+
+    /// The job, or part of it, may have reached the printer.
+    pub fn maybe_printed(error: PrinterError) -> SendError {
+        SendError {
+            error,
+            maybe_printed: true,
+        }
+    }
+}

@@ -63,27 +63,8 @@ pub fn encode_with_barcodes(
                     .into(),
             ));
         }
-        if !(1..=10).contains(&code.module_dots) || code.height_dots == 0 {
-            return Err(fail(format!(
-                "module width {} dots (1–10) and height {} dots (at least 1) are out of range",
-                code.module_dots, code.height_dots
-            )));
-        }
-        if code.value.is_empty() {
-            return Err(fail("empty data".into()));
-        }
-        if let Some((i, c)) = unsendable_char(&code.value) {
-            return Err(fail(format!(
-                "character {} at position {} cannot be sent in a {} barcode command",
-                barcode::gs1::show_char(c),
-                i + 1,
-                profile.language
-            )));
-        }
-        // The value must be one our own encoder takes: the printer gets the same data, check digits left
-        // for it to compute.
-        let symbol =
-            barcode::encode(code.symbology, &code.value).map_err(|e| fail(e.to_string()))?;
+        // The data and the command first: a value no command can carry is refused as such.
+        command(profile.language, code, 0).map_err(fail)?;
         if code.x < placed.source_x || code.x - placed.source_x >= placed.bitmap.width() {
             return Err(fail(format!(
                 "x = {} is outside the printable width",
@@ -91,61 +72,97 @@ pub fn encode_with_barcodes(
             )));
         }
         let x = placed.x + code.x - placed.source_x;
-        let (m, h, y) = (code.module_dots, code.height_dots, code.y);
-        // EAN and UPC: the digits without the check digit, which the printer adds.
-        let content = symbol.content();
-        let body = content
-            .get(..content.len().saturating_sub(1))
-            .unwrap_or_default();
-        let v = code.value.as_str();
-        // Code 39: the value, and the mod-43 character when the symbology has it.
-        let code39 = symbol.text();
-        let command = match (profile.language, code.symbology) {
-            // Mode A: the printer picks the code sets (digit runs in set C).
-            (Language::Zpl, Symbology::Code128) => format!("^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
-            // Code 39 with the mod-43 character: the plain command with our check character appended draws
-            // the same bars (and does not depend on the printer computing it).
-            (Language::Zpl, Symbology::Code39 | Symbology::Code39Mod43) => {
-                format!("^BY{m},3^B3N,N,{h},N,N^FD{code39}^FS")
-            }
-            (Language::Zpl, Symbology::Ean13) => format!("^BY{m}^BEN,{h},N,N^FD{body}^FS"),
-            (Language::Zpl, Symbology::Ean8) => format!("^BY{m}^B8N,{h},N,N^FD{body}^FS"),
-            (Language::Zpl, Symbology::UpcA) => format!("^BY{m}^BUN,{h},N,N,Y^FD{body}^FS"),
-            (Language::Tspl, Symbology::Code128) => tspl_barcode(x, y, "128", h, m, m, v),
-            // TSPL2 printers draw "39" in full ASCII, where $ / + % are shift characters: only values
-            // without them come out as standard Code 39.
-            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43)
-                if code39.contains(['$', '/', '+', '%']) =>
-            {
-                return Err(fail(
-                    "TSPL's Code 39 command reads $ / + % as full-ASCII shifts; send it as raster"
-                        .into(),
-                ))
-            }
-            (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43) => {
-                tspl_barcode(x, y, "39", h, m, 3 * m, code39)
-            }
-            (Language::Tspl, Symbology::Ean13) => tspl_barcode(x, y, "EAN13", h, m, m, body),
-            (language, symbology) => {
-                return Err(fail(format!(
-                    "{language} has no barcode command shiplabel uses for {symbology}; send it as raster"
-                )))
-            }
-        };
-        if code.value.contains('+') {
-            return Err(fail(format!(
-                "{} add-ons are not sent as printer barcode commands; send the symbol as raster",
-                code.symbology
-            )));
-        }
+        let command = command(profile.language, code, x).map_err(fail)?;
         match profile.language {
             Language::Zpl => {
-                let _ = write!(commands, "\n^FO{x},{y}{command}");
+                let _ = write!(commands, "\n^FO{x},{}{command}", code.y);
             }
             _ => commands.push_str(&command),
         }
     }
     Ok(encode_inserting(placed, profile, copies, &commands).to_vec())
+}
+
+/// Whether `language` has a barcode command that draws `code` as shiplabel would (see
+/// [`NativeBarcode`]); the reason when not.
+pub(super) fn supports(language: Language, code: &NativeBarcode) -> Result<(), String> {
+    if language == Language::Escpos {
+        return Err("ESC/POS cannot place a native barcode inside a raster label".into());
+    }
+    command(language, code, code.x).map(|_| ())
+}
+
+/// The barcode command for `code` at column `x` of the frame (TSPL carries the position in the
+/// command; ZPL's `^FO` is the caller's), or why there is none.
+fn command(language: Language, code: &NativeBarcode, x: u32) -> Result<String, String> {
+    if !(1..=10).contains(&code.module_dots) || code.height_dots == 0 {
+        return Err(format!(
+            "module width {} dots (1–10) and height {} dots (at least 1) are out of range",
+            code.module_dots, code.height_dots
+        ));
+    }
+    if code.value.is_empty() {
+        return Err("empty data".into());
+    }
+    if let Some((i, c)) = unsendable_char(&code.value) {
+        return Err(format!(
+            "character {} at position {} cannot be sent in a {} barcode command",
+            barcode::gs1::show_char(c),
+            i + 1,
+            language
+        ));
+    }
+    // The value must be one our own encoder takes: the printer gets the same data, check digits left
+    // for it to compute.
+    let symbol = barcode::encode(code.symbology, &code.value).map_err(|e| e.to_string())?;
+    let (m, h, y) = (code.module_dots, code.height_dots, code.y);
+    // EAN and UPC: the digits without the check digit, which the printer adds.
+    let content = symbol.content();
+    let body = content
+        .get(..content.len().saturating_sub(1))
+        .unwrap_or_default();
+    let v = code.value.as_str();
+    // Code 39: the value, and the mod-43 character when the symbology has it.
+    let code39 = symbol.text();
+    let command = match (language, code.symbology) {
+        // Mode A: the printer picks the code sets (digit runs in set C).
+        (Language::Zpl, Symbology::Code128) => format!("^BY{m}^BCN,{h},N,N,N,A^FD{v}^FS"),
+        // Code 39 with the mod-43 character: the plain command with our check character appended draws
+        // the same bars (and does not depend on the printer computing it).
+        (Language::Zpl, Symbology::Code39 | Symbology::Code39Mod43) => {
+            format!("^BY{m},3^B3N,N,{h},N,N^FD{code39}^FS")
+        }
+        (Language::Zpl, Symbology::Ean13) => format!("^BY{m}^BEN,{h},N,N^FD{body}^FS"),
+        (Language::Zpl, Symbology::Ean8) => format!("^BY{m}^B8N,{h},N,N^FD{body}^FS"),
+        (Language::Zpl, Symbology::UpcA) => format!("^BY{m}^BUN,{h},N,N,Y^FD{body}^FS"),
+        (Language::Tspl, Symbology::Code128) => tspl_barcode(x, y, "128", h, m, m, v),
+        // TSPL2 printers draw "39" in full ASCII, where $ / + % are shift characters: only values
+        // without them come out as standard Code 39.
+        (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43)
+            if code39.contains(['$', '/', '+', '%']) =>
+        {
+            return Err(
+                "TSPL's Code 39 command reads $ / + % as full-ASCII shifts; send it as raster"
+                    .into(),
+            )
+        }
+        (Language::Tspl, Symbology::Code39 | Symbology::Code39Mod43) => {
+            tspl_barcode(x, y, "39", h, m, 3 * m, code39)
+        }
+        (Language::Tspl, Symbology::Ean13) => tspl_barcode(x, y, "EAN13", h, m, m, body),
+        (language, symbology) => {
+            return Err(format!(
+            "{language} has no barcode command shiplabel uses for {symbology}; send it as raster"
+        ))
+        }
+    };
+    if code.value.contains('+') {
+        return Err(format!(
+            "{} add-ons are not sent as printer barcode commands; send the symbol as raster",
+            code.symbology
+        ));
+    }
+    Ok(command)
 }
 
 /// One label's job as it goes to the printer: `once`, then `page` sent `repeat` times. ESC/POS has no

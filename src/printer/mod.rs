@@ -26,6 +26,7 @@
 mod calibrate;
 mod error;
 mod lang;
+mod native;
 mod place;
 mod png_label;
 mod profile;
@@ -33,9 +34,10 @@ mod status;
 mod transport;
 mod verify;
 
-pub use calibrate::{calibration_page, CALIBRATION_BARCODE};
-pub use error::PrinterError;
+pub use calibrate::{calibration_page, CalibrationPage, CALIBRATION_BARCODE};
+pub use error::{PrinterError, SendError};
 pub use lang::{Job, NativeBarcode};
+pub use native::{native_barcodes, NativeSplit};
 pub use png_label::bitmap_from_png;
 pub use profile::{builtin, builtins, Cut, Language, Media, Profile, Rotation};
 pub use status::{Condition, PrinterStatus};
@@ -77,8 +79,9 @@ pub fn encode_job(label: &Bitmap, profile: &Profile, copies: u32) -> Result<Job,
     Ok(lang::encode_job(&placed, profile, copies))
 }
 
-/// Like [`encode_label`], with Code 128 symbols drawn by the printer's own barcode command (ZPL `^BC`,
-/// TSPL `BARCODE`) at the given label coordinates. ESC/POS and turned labels are refused.
+/// Like [`encode_label`], with barcodes drawn by the printer's own barcode command (ZPL `^BC`, `^B3`,
+/// `^BE`, …; TSPL `BARCODE`) at the given label coordinates (see [`NativeBarcode`]; a scene's barcodes
+/// become these with [`native_barcodes`]). ESC/POS and turned labels are refused.
 pub fn encode_label_with_barcodes(
     label: &Bitmap,
     barcodes: &[lang::NativeBarcode],
@@ -327,7 +330,7 @@ impl Printer {
     /// reports what the printer said afterwards.
     pub fn print(&mut self, label: &Bitmap) -> Result<PrintReport, PrinterError> {
         let job = encode_job(label, &self.profile, self.options.copies)?;
-        self.send_job(&job).map_err(|(e, _)| e)
+        self.send_job(&job).map_err(|e| e.error)
     }
 
     /// Prints one label whose barcodes the printer draws itself (see [`encode_label_with_barcodes`]).
@@ -337,27 +340,27 @@ impl Printer {
         barcodes: &[lang::NativeBarcode],
     ) -> Result<PrintReport, PrinterError> {
         let job = encode_label_with_barcodes(label, barcodes, &self.profile, self.options.copies)?;
-        self.send(&job).map_err(|(e, _)| e)
+        self.send(&job).map_err(|e| e.error)
     }
 
     /// Sends one already encoded job (see [`encode_label`]): the print journal encodes a label before
     /// it records `sending`. On failure also says whether any of the job may have reached the printer
     /// (then the job is uncertain): a write that stalls or a link that closes part way, and a printer
     /// that reports a fault (paper out, head open…) right after taking the whole job.
-    pub fn send(&mut self, job: &[u8]) -> Result<PrintReport, (PrinterError, bool)> {
-        let before = self.checked_status().map_err(|e| (e, false))?;
+    pub fn send(&mut self, job: &[u8]) -> Result<PrintReport, SendError> {
+        let before = self.checked_status().map_err(SendError::nothing_sent)?;
         self.send_checked(&[job], before)
     }
 
     /// [`Printer::send`] for a job in the streamed form of [`encode_job`].
-    pub fn send_job(&mut self, job: &Job) -> Result<PrintReport, (PrinterError, bool)> {
+    pub fn send_job(&mut self, job: &Job) -> Result<PrintReport, SendError> {
         self.send_jobs(std::slice::from_ref(job))
     }
 
     /// [`Printer::send_job`] for several labels sent as one job (one status check before, one after):
     /// the labels of one package with a per-product template.
-    pub fn send_jobs(&mut self, jobs: &[Job]) -> Result<PrintReport, (PrinterError, bool)> {
-        let before = self.checked_status().map_err(|e| (e, false))?;
+    pub fn send_jobs(&mut self, jobs: &[Job]) -> Result<PrintReport, SendError> {
+        let before = self.checked_status().map_err(SendError::nothing_sent)?;
         let parts: Vec<&[u8]> = jobs.iter().flat_map(Job::parts).collect();
         self.send_checked(&parts, before)
     }
@@ -377,15 +380,15 @@ impl Printer {
         &mut self,
         job: &[&[u8]],
         mut before: Option<PrinterStatus>,
-    ) -> Result<PrintReport, (PrinterError, bool)> {
+    ) -> Result<PrintReport, SendError> {
         if self.went_silent && self.options.check_status {
             // It answered once, then not after the last job: ask again before sending more.
-            before = self.status().map_err(|e| (e, false))?;
+            before = self.status().map_err(SendError::nothing_sent)?;
             if before.is_none() {
                 let silent = PrinterError::StoppedAnswering {
                     printer: self.name.clone(),
                 };
-                return Err((silent, false));
+                return Err(SendError::nothing_sent(silent));
             }
             self.went_silent = false;
         }
@@ -395,7 +398,7 @@ impl Printer {
                     printer: self.name.clone(),
                     status: status.clone(),
                 };
-                return Err((refused, false));
+                return Err(SendError::nothing_sent(refused));
             }
         }
         let total: usize = job.iter().map(|part| part.len()).sum();
@@ -404,19 +407,22 @@ impl Printer {
             if let Err(mut e) = self.transport.write_all(part) {
                 count_earlier_parts(&mut e, done, total);
                 let sent = sent_something(&e);
-                return Err((self.link_error(e), sent));
+                return Err(SendError {
+                    error: self.link_error(e),
+                    maybe_printed: sent,
+                });
             }
             done += part.len();
         }
         // The whole job was taken: whatever fails from here on, it may well print.
-        let after = self.checked_status().map_err(|e| (e, true))?;
+        let after = self.checked_status().map_err(SendError::maybe_printed)?;
         if let Some(status) = &after {
             if !status.is_ready() {
                 let fault = PrinterError::FaultAfterJob {
                     printer: self.name.clone(),
                     status: status.clone(),
                 };
-                return Err((fault, true));
+                return Err(SendError::maybe_printed(fault));
             }
         }
         if after.is_none() && self.answered && self.options.check_status {
@@ -488,7 +494,10 @@ impl Printer {
                     });
                     reports.push(report);
                 }
-                Err((cause, partly_sent)) => {
+                Err(SendError {
+                    error: cause,
+                    maybe_printed: partly_sent,
+                }) => {
                     return Err(BatchError {
                         printed: names[..index].to_vec(),
                         failed: Some(names[index].clone()),
@@ -641,7 +650,10 @@ mod tests {
     #[test]
     fn a_fault_reported_right_after_the_job_makes_it_uncertain() {
         let (mut p, jobs) = scripted(&[&[0x00], &[0x04]]);
-        let (err, sent) = p.send(b"SIZE 1 mm,1 mm\r\n").unwrap_err();
+        let SendError {
+            error: err,
+            maybe_printed: sent,
+        } = p.send(b"SIZE 1 mm,1 mm\r\n").unwrap_err();
         assert!(sent, "the job went whole: it may have printed");
         assert!(
             err.to_string()

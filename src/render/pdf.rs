@@ -18,7 +18,8 @@ use pdf_writer::{Chunk, Filter, Name, Rect as PdfRect, Ref, Settings, Str};
 use super::deflate;
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
-use crate::scene::{Item, Scene, MM_PER_INCH};
+use crate::scene::{Item, Scene};
+use crate::units::MM_PER_INCH;
 
 /// Content-stream units per millimetre when a scene has no dot grid (hundredths of a millimetre).
 const UNITS_PER_MM_NO_GRID: f64 = 100.0;

@@ -10,7 +10,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
-use crate::scene::{mm_to_dots, Item, Rect, Scene};
+use crate::scene::{Item, Rect, Scene};
+use crate::units::mm_to_dots;
 
 /// A thresholded glyph: its black dots and where they sit relative to the pen on the baseline.
 #[derive(Debug)]

@@ -79,6 +79,8 @@ pub struct HandoverSheet {
     pub date: NaiveDate,
     /// The postings, in the order given.
     pub rows: Vec<HandoverRow>,
+    /// The postings left off the sheet, and why.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Which rows go on a page.
@@ -136,13 +138,13 @@ fn distinct(values: impl Iterator<Item = Option<String>>) -> String {
 
 impl HandoverSheet {
     /// The sheet for the postings that can be handed over at `now` (the order rules decide: packed,
-    /// passport gate open); the others are returned as skipped with the reason.
+    /// passport gate open); the others are in [`HandoverSheet::skipped`] with the reason.
     pub fn from_postings(
         postings: &[Posting],
         seller: &str,
         date: NaiveDate,
         now: DateTime<Utc>,
-    ) -> Result<(HandoverSheet, Vec<Skipped>), HandoverError> {
+    ) -> Result<HandoverSheet, HandoverError> {
         let mut rows = Vec::new();
         let mut skipped = Vec::new();
         let mut taken: Vec<&Posting> = Vec::new();
@@ -180,8 +182,9 @@ impl HandoverSheet {
             carrier: distinct(taken.iter().map(|p| p.delivery_method.tpl_provider.clone())),
             date,
             rows,
+            skipped,
         };
-        Ok((sheet, skipped))
+        Ok(sheet)
     }
 
     /// Total boxes.
@@ -520,8 +523,9 @@ impl Page {
         anchor: Align,
     ) {
         let font = style.font();
-        let (glyphs, width_em, _missing) = font.layout_line(text);
-        let width = f64::from(width_em) * size_pt * crate::scene::MM_PER_INCH / 72.0;
+        let layout = font.layout_line(text);
+        let (glyphs, width_em) = (layout.glyphs, layout.width_em);
+        let width = f64::from(width_em) * size_pt * crate::units::MM_PER_INCH / 72.0;
         let x = x - anchor.offset(width);
         self.scene.items.push(Item::Text(TextRun {
             element: "handover".to_owned(),

@@ -13,7 +13,7 @@ use super::{reason, Station, StationError};
 use crate::bitmap::Bitmap;
 use crate::label::LabelUnit;
 use crate::order::{Package, Posting, PostingNumber};
-use crate::printer::{PrintOptions, Printer, PrinterError, PrinterStatus, Profile};
+use crate::printer::{PrintOptions, Printer, PrinterError, PrinterStatus, Profile, SendError};
 use crate::store::{JobKind, JobState, Store};
 
 /// What the packer sees of a posting: its items, packages and labels. It carries no customer data
@@ -363,7 +363,10 @@ pub fn print_raw(
                 confirmed: report.confirmed,
             })
         }
-        Err((source, sent)) => {
+        Err(SendError {
+            error: source,
+            maybe_printed: sent,
+        }) => {
             let why = reason(&source);
             if sent {
                 store.mark_uncertain(id, &why, Utc::now())?;
@@ -479,7 +482,7 @@ SHP-1,ORD-1,awaiting_packaging,5100200303,Варежки,1,690.00,RUB,%101%80604
         let before = len(&out);
         let seen = station.answer_uncertain(id, true, now).unwrap();
         assert_eq!(seen.len(), 1);
-        assert_eq!(station.store().job(seen[0]).unwrap().kind, "seen");
+        assert_eq!(station.store().job(seen[0]).unwrap().kind, JobKind::Seen);
         assert_eq!(len(&out), before);
         assert!(station.store().unsettled_uncertain().unwrap().is_empty());
         // Answered: asking again is refused.
@@ -499,7 +502,7 @@ SHP-1,ORD-1,awaiting_packaging,5100200303,Варежки,1,690.00,RUB,%101%80604
         )
         .unwrap();
         let job = station.store().job(done.job).unwrap();
-        assert_eq!(job.kind, "raw");
+        assert_eq!(job.kind, JobKind::Raw);
         assert_eq!(&*job.posting_number, "raw:wms17");
         assert_eq!(job.state, JobState::Sent);
         len(&out);

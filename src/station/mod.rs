@@ -14,7 +14,7 @@ use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
 use crate::label::{labels_of, LabelRuleError, LabelUnit};
 use crate::order::{NotLabelable, Posting, Status};
-use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile};
+use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile, SendError};
 use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
@@ -129,8 +129,8 @@ pub struct PrintSummary {
     /// checks off): they went to the printer, but nothing says they came out.
     pub unconfirmed: Vec<String>,
     /// Jobs held by other processes this one cannot check (another host or container), with their
-    /// owner and lease: settled when the lease expires.
-    pub held: Vec<(String, String)>,
+    /// owner and lease (the reason): settled when the lease expires.
+    pub held: Vec<LabelIssue>,
     /// Jobs that failed without sending, with the reason.
     pub failed: Vec<LabelIssue>,
     /// Jobs found or left uncertain, with the reason.
@@ -301,9 +301,10 @@ impl<'s> Station<'s> {
             let name = self.label_name(&job.posting_number, job.package_number);
             let owner = job.owner.unwrap_or_default();
             let until = job.lease_until.unwrap_or_default();
-            summary
-                .held
-                .push((name, format!("{} by {owner} until {until}", job.state)));
+            summary.held.push(LabelIssue {
+                label: name,
+                reason: format!("{} by {owner} until {until}", job.state),
+            });
         }
         summary.left_queued = self.store.jobs(Some(JobState::Queued), None)?.len();
         result.map(|()| summary)
@@ -451,7 +452,10 @@ impl<'s> Station<'s> {
                 summary.sent.push(name);
                 Ok(())
             }
-            Err((source, sent)) => {
+            Err(SendError {
+                error: source,
+                maybe_printed: sent,
+            }) => {
                 self.printer = None;
                 let why = reason(&source);
                 if sent {

@@ -123,6 +123,15 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// Every kind.
+    pub const ALL: [JobKind; 5] = [
+        JobKind::Print,
+        JobKind::Reprint,
+        JobKind::Scan,
+        JobKind::Raw,
+        JobKind::Seen,
+    ];
+
     /// The name stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -132,6 +141,17 @@ impl JobKind {
             JobKind::Raw => "raw",
             JobKind::Seen => "seen",
         }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -144,8 +164,8 @@ pub struct Job {
     pub posting_number: PostingNumber,
     /// The package (1 for a posting in one package).
     pub package_number: u32,
-    /// Why it was made: `print`, `reprint`, `scan`.
-    pub kind: String,
+    /// Why it was made.
+    pub kind: JobKind,
     /// Where it is.
     pub state: JobState,
     /// The process that holds or held it (`host:pid`).
@@ -188,7 +208,13 @@ fn job_row(r: &Row) -> Result<Job, StoreError> {
             source: Box::new(e),
         })?,
         package_number: u32::try_from(r.int(2)?).unwrap_or(0),
-        kind: r.text(3)?,
+        kind: {
+            let kind = r.text(3)?;
+            JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+                posting: String::new(),
+                source: format!("unknown job kind {kind:?}").into(),
+            })?
+        },
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
         owner: r.opt_text(5)?,
         printer: r.opt_text(6)?,

@@ -25,7 +25,8 @@ use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
 use crate::label::{Field, FieldKind, LabelData};
-use crate::scene::{pt_to_mm, Rect, Segment};
+use crate::scene::{Rect, Segment};
+use crate::units::pt_to_mm;
 
 pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
 pub use expr::{Expr, ExprError};

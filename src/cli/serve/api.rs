@@ -481,7 +481,7 @@ fn job_json(job: &shiplabel::store::Job) -> Value {
         "id": job.id,
         "posting_number": job.posting_number,
         "package_number": job.package_number,
-        "kind": job.kind,
+        "kind": job.kind.as_str(),
         "state": job.state.as_str(),
         "printer": job.printer,
         "error": job.error,

@@ -36,7 +36,6 @@ fn sheet(n: usize) -> HandoverSheet {
         t("2026-11-23T08:00:00Z"),
     )
     .unwrap()
-    .0
 }
 
 #[test]
@@ -48,7 +47,7 @@ fn postings_that_cannot_be_handed_over_are_skipped_with_the_reason() {
     let mut multi = packed(3);
     multi.is_multibox = true;
     multi.multi_box_qty = 3;
-    let (sheet, skipped) = HandoverSheet::from_postings(
+    let sheet = HandoverSheet::from_postings(
         &[packed(0), unpacked, passport, multi],
         "  Seller ",
         date(),
@@ -65,18 +64,18 @@ fn postings_that_cannot_be_handed_over_are_skipped_with_the_reason() {
     assert_eq!(sheet.total_boxes(), 4);
     assert_eq!(sheet.total_items(), 4);
     assert_eq!(sheet.warehouse, "Склад Подольск Северный");
-    assert_eq!(skipped.len(), 2);
+    assert_eq!(sheet.skipped.len(), 2);
     assert!(
-        skipped[0]
+        sheet.skipped[0]
             .reason
             .contains("cannot hand over in status awaiting_packaging"),
         "{}",
-        skipped[0].reason
+        sheet.skipped[0].reason
     );
     assert!(
-        skipped[1].reason.contains("passport"),
+        sheet.skipped[1].reason.contains("passport"),
         "{}",
-        skipped[1].reason
+        sheet.skipped[1].reason
     );
     let e = HandoverSheet::from_postings(&[], "", date(), t("2026-11-23T08:00:00Z")).unwrap_err();
     assert_eq!(e.to_string(), "no posting can be handed over (0 skipped)");

@@ -36,7 +36,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         now: Some(now),
         ..RenderOptions::default()
     };
-    let (pdf, report) = shiplabel::render_pdf_to(&postings, &template, &options, Vec::new())?;
+    let shiplabel::RenderedPdf { pdf, report } =
+        shiplabel::render_pdf_to(&postings, &template, &options, Vec::new())?;
     for why in &report.skipped {
         eprintln!("skipped: {why}");
     }
