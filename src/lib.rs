@@ -39,6 +39,9 @@
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
+//! - **`serve`** (default): `shiplabel serve`, the packer's page in the browser and a local JSON print
+//!   API (axum and tokio, in the binary only; the station logic it calls is `shiplabel::station`'s).
+//!   It turns on `cli`.
 //!
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
 //! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).

@@ -97,6 +97,13 @@ impl PrinterOpts {
     /// The station these arguments describe, printing from `store` (`reprint`, `scan`). A printer,
     /// profile or template no flag gave comes from the environment or the settings file, as for `print`.
     pub fn station<'s>(&mut self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+        let (uri, profile, template, options) = self.resolved()?;
+        Ok(Station::new(store, template, &uri, profile, options))
+    }
+
+    /// The printer URI, profile, template and options a station of these arguments uses; a printer,
+    /// profile or template no flag gave comes from the environment or the settings file.
+    pub fn resolved(&mut self) -> Result<(String, Profile, Template, PrintOptions), CliError> {
         let config = shiplabel::config::Config::load()?;
         let flag = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
         let printer = config.printer(flag(&self.printer).as_deref()).ok_or(
@@ -109,13 +116,7 @@ impl PrinterOpts {
             .value;
         self.template = config.template(flag(&self.template).as_deref()).value;
         let (profile, template, options) = self.resolve()?;
-        Ok(Station::new(
-            store,
-            template,
-            &self.printer,
-            profile,
-            options,
-        ))
+        Ok((self.printer.clone(), profile, template, options))
     }
 }
 
