@@ -55,6 +55,11 @@ fn the_page_scans_prints_once_shows_the_items_and_the_printer_state() {
     session.wait_for("the card", |s| {
         s.text("#card-number").as_deref() == Some(READY)
     });
+    // The status in the packer's language, not the API's name for it.
+    assert_eq!(
+        session.text("#card-status").as_deref(),
+        Some("ожидает отгрузки")
+    );
     // What goes into the box is on the page.
     let items = session.text("#items").unwrap();
     assert!(

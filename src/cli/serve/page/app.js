@@ -38,6 +38,12 @@ const TEXTS = {
     state_uncertain: "неизвестно, вышла ли", state_sending: "печатается", state_claimed: "готовится",
     state_none: "ещё не печаталась",
     order: "Заказ {n}", ship_by: "отгрузить до {d}",
+    st_awaiting_registration: "ожидает регистрации", st_acceptance_in_progress: "идёт приёмка",
+    st_awaiting_approve: "ожидает подтверждения", st_awaiting_packaging: "ожидает упаковки",
+    st_awaiting_deliver: "ожидает отгрузки", st_awaiting_verification: "создано", st_arbitration: "арбитраж",
+    st_client_arbitration: "клиентский арбитраж", st_delivering: "доставляется", st_driver_pickup: "у водителя",
+    st_delivered: "доставлено", st_cancelled: "отменено", st_cancelled_from_split_pending: "отменено (разделено)",
+    st_not_accepted: "не принято", st_sent_by_seller: "отправлено продавцом",
   },
   en: {
     scan_here: "Scan a posting or product barcode",
@@ -75,6 +81,12 @@ const TEXTS = {
     state_uncertain: "may or may not have come out", state_sending: "printing", state_claimed: "preparing",
     state_none: "not printed yet",
     order: "Order {n}", ship_by: "ship by {d}",
+    st_awaiting_registration: "awaiting registration", st_acceptance_in_progress: "acceptance in progress",
+    st_awaiting_approve: "awaiting approval", st_awaiting_packaging: "awaiting packaging",
+    st_awaiting_deliver: "awaiting shipment", st_awaiting_verification: "created", st_arbitration: "arbitration",
+    st_client_arbitration: "customer arbitration", st_delivering: "in delivery", st_driver_pickup: "with the driver",
+    st_delivered: "delivered", st_cancelled: "cancelled", st_cancelled_from_split_pending: "cancelled (split)",
+    st_not_accepted: "not accepted", st_sent_by_seller: "sent by the seller",
   },
   zh: {
     scan_here: "请扫描货件或商品条码",
@@ -112,6 +124,12 @@ const TEXTS = {
     state_uncertain: "不确定是否打印", state_sending: "打印中", state_claimed: "准备中",
     state_none: "尚未打印",
     order: "订单 {n}", ship_by: "发货截止 {d}",
+    st_awaiting_registration: "等待登记", st_acceptance_in_progress: "验收中",
+    st_awaiting_approve: "等待确认", st_awaiting_packaging: "等待打包",
+    st_awaiting_deliver: "等待发货", st_awaiting_verification: "已创建", st_arbitration: "仲裁",
+    st_client_arbitration: "客户仲裁", st_delivering: "配送中", st_driver_pickup: "司机已取件",
+    st_delivered: "已送达", st_cancelled: "已取消", st_cancelled_from_split_pending: "已取消（已拆分）",
+    st_not_accepted: "未被接收", st_sent_by_seller: "卖家已发出",
   },
 };
 
@@ -267,7 +285,9 @@ function showCard(card) {
   $("card").hidden = false;
   $("card").dataset.posting = card.posting_number;
   $("card-number").textContent = card.posting_number;
-  $("card-status").textContent = card.status;
+  // The status in the packer's language; a status this page does not know yet shows as the API names it.
+  $("card-status").textContent = TEXTS[lang]["st_" + card.status] || card.status;
+  $("card-status").title = card.status;
   let order = t("order", { n: card.order_number });
   if (card.shipment_date) order += " · " + t("ship_by", { d: new Date(card.shipment_date).toLocaleString(lang) });
   $("card-order").textContent = order;
