@@ -273,6 +273,14 @@ impl Imported {
     /// ([`status_rank`]): the one whose status ranks higher is kept, and on equal ranks the later input,
     /// which is the newer export. Each merge is counted in [`Imported::merged`].
     pub fn merge(&mut self, other: Imported) {
+        if self.postings.is_empty() {
+            // The first input (usually the only one): its postings are already one per number, so
+            // there is nothing to look up; indexing 10,000 numbers cost 6 % of a 10,000-label render.
+            self.postings = other.postings;
+            self.merge_warnings(other.warnings);
+            self.merged += other.merged;
+            return;
+        }
         let mut at: HashMap<String, usize> = self
             .postings
             .iter()
@@ -295,15 +303,22 @@ impl Imported {
                 }
             }
         }
-        // The same file given twice warns once.
+        self.merge_warnings(other.warnings);
+        self.merged += other.merged;
+    }
+
+    /// Adds warnings not already here: the same file given twice warns once.
+    fn merge_warnings(&mut self, warnings: Vec<ImportWarning>) {
+        if warnings.is_empty() {
+            return;
+        }
         let mut known: std::collections::HashSet<ImportWarning> =
             self.warnings.iter().cloned().collect();
-        for warning in other.warnings {
+        for warning in warnings {
             if known.insert(warning.clone()) {
                 self.warnings.push(warning);
             }
         }
-        self.merged += other.merged;
     }
 
     /// The sentence the CLI prints on stderr about merged postings, when there were any.
@@ -438,10 +453,10 @@ pub fn read_json(name: &str, text: &str) -> Result<Imported, ImportError> {
             list.result
         }
         Shape::Bare => {
-            let posting: lenient::Obj<ozon::RawPosting> = typed(name, text, &shape)?;
+            let posting: ozon::ReadPosting = typed(name, text, &shape)?;
             vec![posting]
         }
-        Shape::Array => typed::<Vec<lenient::Obj<ozon::RawPosting>>>(name, text, &shape)?,
+        Shape::Array => typed::<Vec<ozon::ReadPosting>>(name, text, &shape)?,
         Shape::Records => {
             let value: Value =
                 serde_json::from_str(text).map_err(|e| json_error(name, text, None, &e))?;
@@ -621,14 +636,18 @@ fn convert(
     name: &str,
     text: &str,
     shape: &Shape,
-    raw: Vec<lenient::Obj<ozon::RawPosting>>,
+    read: Vec<ozon::ReadPosting>,
 ) -> Result<Imported, ImportError> {
-    let mut imported = Imported::default();
+    let mut imported = Imported {
+        postings: Vec::with_capacity(read.len()),
+        ..Imported::default()
+    };
     // Where each posting number was first seen: its index in the file and in `imported.postings`.
-    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-    for (index, lenient::Obj(raw)) in raw.into_iter().enumerate() {
+    let mut seen: HashMap<String, (usize, usize)> =
+        HashMap::with_capacity(imported.postings.capacity());
+    for (index, ozon::ReadPosting(converted)) in read.into_iter().enumerate() {
         let posting_path = shape.posting_path(index);
-        let (posting, notes) = raw.into_posting().map_err(|(number, (rel, message))| {
+        let (posting, notes) = converted.map_err(|(number, (rel, message))| {
             let path = [posting_path.clone(), rel].concat();
             let (line, column) = place(text, &path)
                 .map(|(l, c)| (small(l), small(c)))
