@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use shiplabel::order::{Money, Posting, Product, Status};
+use shiplabel::order::{Money, Posting, PostingNumber, Product, Status};
 use shiplabel::printer::{PrintOptions, Profile};
 use shiplabel::station::Station;
 use shiplabel::store::{Actor, Store};
@@ -27,7 +27,9 @@ fn generate(n: usize) -> Vec<Posting> {
     (0..n)
         .map(|i| {
             let mut p = Posting::new(
-                &format!("{:010}-{:04}-1", 100_000_000 + i, i % 10_000),
+                format!("{:010}-{:04}-1", 100_000_000 + i, i % 10_000)
+                    .parse()
+                    .expect("posting number"),
                 Status::AwaitingPackaging,
             );
             p.in_process_at = "2026-11-22T10:00:00Z".parse().ok();
@@ -76,7 +78,7 @@ fn scan(c: &mut Criterion) {
     let now: DateTime<Utc> = "2026-11-22T12:00:00Z".parse().expect("time");
     let mut store = Store::open(&dir.path().join("bench.db"), Actor::new("bench")).expect("store");
     let postings = generate(POSTINGS);
-    let numbers: Vec<String> = postings.iter().map(|p| p.posting_number.clone()).collect();
+    let numbers: Vec<PostingNumber> = postings.iter().map(|p| p.posting_number.clone()).collect();
     store.import(postings, now).expect("import");
     let (uri, arrivals, received) = fake_printer();
     let profile = Profile::resolve("xprinter-xp365b").expect("profile");

@@ -208,29 +208,7 @@ pub fn default_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SHIPLABEL_CONFIG").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    config_dir().map(|d| d.join("shiplabel").join("config.toml"))
-}
-
-/// `%APPDATA%` on Windows; `$XDG_CONFIG_HOME`, else `$HOME/.config`, elsewhere.
-fn config_dir() -> Option<PathBuf> {
-    let absolute = |var: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    if cfg!(windows) {
-        return absolute("APPDATA");
-    }
-    absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|h| h.join(".config")))
-}
-
-/// `%APPDATA%\shiplabel` on Windows (where the database goes by default), `None` elsewhere.
-pub fn windows_data_dir() -> Option<PathBuf> {
-    if cfg!(windows) {
-        config_dir().map(|d| d.join("shiplabel"))
-    } else {
-        None
-    }
+    crate::dirs::config_dir().map(|d| d.join("shiplabel").join("config.toml"))
 }
 
 impl Config {

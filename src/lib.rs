@@ -53,6 +53,7 @@ pub mod barcode;
 pub mod bitmap;
 pub mod compose;
 pub mod config;
+mod dirs;
 pub mod font;
 pub mod label;
 pub mod limits;

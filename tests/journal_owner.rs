@@ -209,7 +209,7 @@ fn a_database_whose_files_vanish_under_a_run_stops_before_sending() {
     let (_dir, db, _) = station(1);
     let mut store = Store::open(&db, Actor::new("test")).unwrap();
     let units = vec![shiplabel::label::LabelUnit {
-        posting_number: "10000000-0000-1".into(),
+        posting_number: "10000000-0000-1".parse().unwrap(),
         package_number: 1,
         boxes: 1,
     }];

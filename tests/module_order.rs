@@ -15,6 +15,7 @@ const RANKS: &[(&str, u32)] = &[
     ("output", 0),
     ("limits", 0),
     ("sys", 0),
+    ("dirs", 0),
     // The scene's units and geometry: composing produces it, templates and barcode sizing use its units.
     ("scene", 1),
     // The domain and the symbologies, independent of each other.

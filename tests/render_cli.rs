@@ -124,7 +124,11 @@ fn pdf_pages_fonts_text_and_barcodes() {
 
     let text = tool("pdftotext", &[&pdf_arg, "-"]);
     for p in &postings {
-        assert!(text.contains(&p.posting_number), "{}", p.posting_number);
+        assert!(
+            text.contains(p.posting_number.as_str()),
+            "{}",
+            p.posting_number
+        );
         if let Some(w) = &p.delivery_method.warehouse {
             assert!(text.contains(w.as_str()), "warehouse {w} not in the text");
         }
@@ -172,7 +176,9 @@ fn png_directory_at_203_and_300_dpi() {
         for f in &files {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
             assert!(
-                postings.iter().any(|p| name.starts_with(&p.posting_number)),
+                postings
+                    .iter()
+                    .any(|p| name.starts_with(p.posting_number.as_str())),
                 "{name}"
             );
             let decoder =

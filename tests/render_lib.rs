@@ -16,7 +16,7 @@ fn rxing_reads_both_barcodes_at_203_and_300_dpi() {
     let upper = posting
         .upper_barcode
         .clone()
-        .unwrap_or(posting.posting_number.clone());
+        .unwrap_or(posting.posting_number.to_string());
     for dpi in [203, 300] {
         let bitmap = shiplabel::label_bitmap(&posting, &template, dpi).unwrap();
         let found = rxing::helpers::detect_multiple_in_luma(

@@ -251,7 +251,10 @@ fn a_printer_that_is_not_there_fails_the_job_and_the_next_run_prints_it() {
         text(&out.stderr)
     );
     let failed = text(&shiplabel(&db, &["jobs", "--state", "failed"]).stdout);
-    assert!(failed.contains(&postings[0].posting_number), "{failed}");
+    assert!(
+        failed.contains(postings[0].posting_number.as_str()),
+        "{failed}"
+    );
     let printer = FakePrinter::start();
     let out = print_pending(&db, &printer.uri());
     assert!(out.status.success(), "{}", text(&out.stderr));

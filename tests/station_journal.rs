@@ -200,7 +200,7 @@ fn station_on<'s>(store: &'s mut Store, printer: &FakePrinter) -> Station<'s> {
 fn an_uncertain_box_is_reported_with_its_box_number() {
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
-    let mut posting = Posting::new("77700001-0001-1", Status::AwaitingDeliver);
+    let mut posting = Posting::new("77700001-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
     posting.is_multibox = true;
     posting.multi_box_qty = 2;
@@ -226,7 +226,7 @@ fn an_uncertain_box_is_reported_with_its_box_number() {
 fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain() {
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
-    let mut posting = Posting::new("77700002-0001-1", Status::AwaitingDeliver);
+    let mut posting = Posting::new("77700002-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
     let mut store = interrupted_on_another_host(dir.path(), &posting);
     let printer = FakePrinter::start();
@@ -241,7 +241,7 @@ fn reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain
 fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain() {
     let dir = tempfile::tempdir().unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
-    let mut posting = Posting::new("77700003-0001-1", Status::AwaitingDeliver);
+    let mut posting = Posting::new("77700003-0001-1".parse().unwrap(), Status::AwaitingDeliver);
     posting.in_process_at = Some(now);
     let mut store = interrupted_on_another_host(dir.path(), &posting);
     let printer = FakePrinter::start();
@@ -265,7 +265,10 @@ fn a_job_moves_only_along_the_journal_transitions() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db"), Actor::new("test")).unwrap();
     let now = "2026-11-22T12:00:00Z".parse().unwrap();
-    let posting = Posting::new("0132112277-0101-1", Status::AwaitingDeliver);
+    let posting = Posting::new(
+        "0132112277-0101-1".parse().unwrap(),
+        Status::AwaitingDeliver,
+    );
     store.import(vec![posting.clone()], now).unwrap();
     let state = |store: &Store, id| store.job(id).unwrap().state;
 

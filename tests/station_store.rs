@@ -11,7 +11,7 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 fn posting(number: &str, status: Status) -> Posting {
-    let mut p = Posting::new(number, status);
+    let mut p = Posting::new(number.parse().unwrap(), status);
     p.in_process_at = Some(at("2026-11-22T10:00:00Z"));
     p.products.push(Product {
         sku: 1745203311,
@@ -194,7 +194,7 @@ fn a_version_1_database_is_migrated_and_its_postings_become_findable() {
         conn.execute(
             "INSERT INTO postings (posting_number, order_number, status, substatus, data, updated_at)
              VALUES (?1, ?2, 'awaiting_packaging', NULL, ?3, '2026-11-22T10:00:00.000Z')",
-            rusqlite::params![p.posting_number, p.order_number, serde_json::to_string(&p).unwrap()],
+            rusqlite::params![p.posting_number.as_str(), p.order_number, serde_json::to_string(&p).unwrap()],
         )
         .unwrap();
         conn.execute(
@@ -242,7 +242,7 @@ fn codes_find_postings_by_number_order_barcode_and_product() {
     let b = posting("10-1-2", Status::AwaitingDeliver);
     store.import(vec![a, b], now).unwrap();
     let one = |code: &str| match store.find_by_code(code).unwrap() {
-        Found::One(p) => p.posting_number,
+        Found::One(p) => p.posting_number.to_string(),
         other => format!("{other:?}"),
     };
     assert_eq!(one("10-1-2"), "10-1-2");

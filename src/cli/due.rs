@@ -25,7 +25,7 @@ pub fn run(args: &OrdersArgs, db: Option<&Path>, now: DateTime<Utc>) -> Result<E
         .map(|d| {
             vec![
                 d.urgency.to_string(),
-                d.posting_number.clone(),
+                d.posting_number.to_string(),
                 d.shipment_date.clone().unwrap_or_else(|| "-".into()),
                 match d.minutes_left {
                     Some(m) if m < 0 => format!("{} late", text_table::minutes(-m)),

@@ -157,7 +157,7 @@ fn table(summaries: &[PostingSummary]) -> String {
                 Some(r) => format!("no: {r}"),
             };
             vec![
-                s.posting_number.clone(),
+                s.posting_number.to_string(),
                 s.status.clone(),
                 s.items.to_string(),
                 cost,

@@ -61,7 +61,7 @@ pub fn run(args: RemindArgs) -> Result<ExitCode, CliError> {
         .iter()
         .map(|r| {
             vec![
-                r.posting_number.clone(),
+                r.posting_number.to_string(),
                 r.state.to_string(),
                 r.deadline_local.clone().unwrap_or_else(|| "-".into()),
                 r.minutes_left

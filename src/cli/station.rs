@@ -36,13 +36,9 @@ fn store_path(db: Option<&Path>) -> Result<PathBuf, CliError> {
     })
 }
 
-/// The database path when neither `--db` nor the settings name one: `%APPDATA%\shiplabel\shiplabel.db`
-/// on Windows, the store's XDG default elsewhere.
+/// The database path when neither `--db` nor the settings name one: the store's default.
 pub fn default_db() -> Result<PathBuf, CliError> {
-    match shiplabel::config::windows_data_dir() {
-        Some(dir) => Ok(dir.join("shiplabel.db")),
-        None => Ok(store::default_path()?),
-    }
+    Ok(store::default_path()?)
 }
 
 /// The printer options of the printing station commands.

@@ -134,7 +134,7 @@ fn compose_inner(
         height_mm: template.page.height_mm,
         grid_dpi: dpi,
         items: Vec::with_capacity(template.elements.len() + 8),
-        label_name: data.posting_number.clone(),
+        label_name: data.posting_number.to_string(),
     };
     let mut warnings = Vec::new();
     let mut buf = String::new();

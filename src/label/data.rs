@@ -6,11 +6,13 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::order::PostingNumber;
+
 /// The values of one label.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelData {
     /// Ozon posting number, e.g. `12345678-0001-1`.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// Order number the posting belongs to.
     pub order_number: String,
     /// The warehouse barcode value (Ozon's `upper_barcode`); empty when the posting has none.
@@ -280,7 +282,7 @@ impl LabelData {
     /// A made-up label for previews and tests.
     pub fn sample() -> LabelData {
         LabelData {
-            posting_number: "12345678-0001-1".into(),
+            posting_number: "12345678-0001-1".parse().expect("a valid posting number"),
             order_number: "12345678-0001".into(),
             upper_barcode: "%101%806044518".into(),
             lower_barcode: "751420599146000".into(),

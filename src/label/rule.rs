@@ -2,7 +2,7 @@
 
 use super::data::{LabelData, ProductData};
 use crate::order::moscow;
-use crate::order::{Posting, Product, Shipment};
+use crate::order::{Posting, PostingNumber, Product, Shipment};
 
 /// What one label stands for (a template's `repeat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ fn product(p: &Product) -> ProductData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelUnit {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The package number (1 for a posting in one package).
     pub package_number: u32,
     /// How many packages (or boxes) the posting has.
@@ -107,7 +107,7 @@ impl LabelUnit {
                 self.posting_number, self.package_number, self.boxes
             )
         } else {
-            self.posting_number.clone()
+            self.posting_number.to_string()
         }
     }
 }
@@ -115,7 +115,7 @@ impl LabelUnit {
 fn check_boxes(posting: &Posting, what: &'static str, boxes: u32) -> Result<(), LabelRuleError> {
     if boxes > MAX_BOXES {
         return Err(LabelRuleError::TooManyBoxes {
-            posting: posting.posting_number.clone(),
+            posting: posting.posting_number.to_string(),
             what,
             boxes,
         });

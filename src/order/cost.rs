@@ -38,10 +38,10 @@ impl Posting {
         match total(&self.products) {
             Ok(Some(sum)) => Ok(sum),
             Ok(None) => Err(OrderError::NoProducts {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             }),
             Err(source) => Err(OrderError::Cost {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 source,
             }),
         }

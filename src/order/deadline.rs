@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::error::rfc3339;
 use super::model::{Posting, Scheme};
+use super::number::PostingNumber;
 use super::status::Status;
 
 /// Moscow time, UTC+3 all year: Ozon's clock and the default seller and customer time zone.
@@ -60,7 +61,7 @@ impl fmt::Display for Urgency {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Due {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The status (API spelling).
     pub status: String,
     /// The pack-by time (RFC 3339, UTC), `null` when unknown.
@@ -233,7 +234,7 @@ mod tests {
     }
 
     fn posting(n: &str, status: Status, date: Option<&str>) -> Posting {
-        let mut p = Posting::new(n, status);
+        let mut p = Posting::new(n.parse().unwrap(), status);
         p.shipment_date = date.map(t);
         p
     }

@@ -257,7 +257,7 @@ impl Posting {
 
     fn refuse(&self, action: DeliveryAction) -> DeliveryError {
         DeliveryError::IllegalMove {
-            posting: self.posting_number.clone(),
+            posting: self.posting_number.to_string(),
             action,
             from: self
                 .delivery_stage()
@@ -286,7 +286,7 @@ impl Posting {
     ) -> Result<(), DeliveryError> {
         match self.delivery_kind() {
             Some(kind) if kind != wanted => Err(DeliveryError::WrongDeliveryKind {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 action,
                 kind,
             }),
@@ -327,7 +327,7 @@ impl Posting {
     fn window_end(&self) -> Result<DateTime<Utc>, DeliveryError> {
         self.dispute_window_end()
             .ok_or_else(|| DeliveryError::WindowUnknown {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             })
     }
 
@@ -341,7 +341,7 @@ impl Posting {
         let end = self.window_end()?;
         if now < end {
             return Err(DeliveryError::WindowOpen {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 until: end,
             });
         }
@@ -368,7 +368,7 @@ impl Posting {
         let end = self.window_end()?;
         if now >= end {
             return Err(DeliveryError::WindowClosed {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 closed_at: end,
             });
         }

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::deadline::to_be_packed;
 use super::error::rfc3339;
 use super::model::{Posting, Scheme, Shipment};
+use super::number::PostingNumber;
 use super::status::{Status, Substatus};
 
 /// Why no label can be made now.
@@ -19,7 +20,7 @@ use super::status::{Status, Substatus};
 #[error("posting {posting_number}: {reason}")]
 pub struct NotLabelable {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The reason.
     pub reason: NotLabelableReason,
 }

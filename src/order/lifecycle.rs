@@ -156,7 +156,7 @@ impl Posting {
 
     fn illegal(&self, action: Action) -> OrderError {
         OrderError::IllegalTransition {
-            posting: self.posting_number.clone(),
+            posting: self.posting_number.to_string(),
             action,
             status: self.status.clone(),
         }
@@ -175,7 +175,7 @@ impl Posting {
     fn seller_ships(&self, action: Action) -> Result<(), OrderError> {
         if self.scheme == Scheme::Fbo {
             return Err(OrderError::OzonShips {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 action,
             });
         }
@@ -186,7 +186,7 @@ impl Posting {
     fn passport_gate(&self, action: Action) -> Result<(), OrderError> {
         if self.awaiting_passport() {
             Err(OrderError::PassportRequired {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 action,
                 deadline: self.passport_deadline(),
             })
@@ -241,7 +241,7 @@ impl Posting {
         }
         if !self.awaiting_passport() {
             return Err(OrderError::PassportNotAwaited {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         }
         self.substatus = Some(Substatus::PostingCreated);
@@ -256,7 +256,7 @@ impl Posting {
         self.passport_gate(Action::Pack)?;
         if self.products.is_empty() {
             return Err(OrderError::NoProducts {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         }
         let shipments = if packages.is_empty() {
@@ -276,7 +276,7 @@ impl Posting {
 
     /// Validates a split and builds its shipments.
     fn split(&self, packages: &[Package]) -> Result<Vec<Shipment>, OrderError> {
-        let posting = || self.posting_number.clone();
+        let posting = || self.posting_number.to_string();
         let mut available: BTreeMap<i64, u32> = BTreeMap::new();
         for p in &self.products {
             let entry = available.entry(p.sku).or_insert(0);
@@ -406,13 +406,13 @@ impl Posting {
         }
         if reason.trim().is_empty() {
             return Err(OrderError::ReasonRequired {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 action: Action::RemoveUnits,
             });
         }
         if quantity == 0 {
             return Err(OrderError::ZeroQuantity {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 sku,
                 package: None,
             });
@@ -425,13 +425,13 @@ impl Posting {
             .sum();
         if available == 0 {
             return Err(OrderError::UnknownSku {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 sku,
             });
         }
         if u64::from(quantity) > available {
             return Err(OrderError::TooManyUnits {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 sku,
                 available: u32::try_from(available).unwrap_or(u32::MAX),
                 requested: u64::from(quantity),
@@ -439,7 +439,7 @@ impl Posting {
         }
         if u64::from(quantity) == self.unit_count() {
             return Err(OrderError::WouldEmptyPosting {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         }
         // Take from the last lines of the SKU first, dropping lines that run empty.
@@ -473,23 +473,23 @@ impl Posting {
         if self.status == Status::Delivering {
             if self.delivered_by_ozon() {
                 return Err(OrderError::OzonInTransit {
-                    posting: self.posting_number.clone(),
+                    posting: self.posting_number.to_string(),
                 });
             }
             if self.substatus == Some(Substatus::PostingConditionallyDelivered) {
                 return Err(OrderError::PresumablyDelivered {
-                    posting: self.posting_number.clone(),
+                    posting: self.posting_number.to_string(),
                 });
             }
         }
         let reason =
             CancelReason::from_id(reason_id).ok_or_else(|| OrderError::UnknownCancelReason {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 reason_id,
             })?;
         if !reason.allowed_in(&self.status) {
             return Err(OrderError::CancelReasonNotAllowed {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 reason_id,
                 status: self.status.clone(),
             });
@@ -497,7 +497,7 @@ impl Posting {
         let message = message.map(str::trim).filter(|m| !m.is_empty());
         if reason == CancelReason::Other && message.is_none() {
             return Err(OrderError::MessageRequired {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 reason_id,
             });
         }
@@ -538,7 +538,7 @@ impl Posting {
         self.require(Action::SendBySeller, &[Status::AwaitingDeliver])?;
         if !self.cross_border {
             return Err(OrderError::NotCrossBorder {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         }
         self.passport_gate(Action::SendBySeller)?;

@@ -31,6 +31,7 @@ mod label;
 mod lifecycle;
 mod model;
 mod money;
+mod number;
 mod rank;
 mod remind;
 mod report;
@@ -59,6 +60,7 @@ pub use model::{
     MAX_BOXES, MAX_UNITS,
 };
 pub use money::{parse_currency, parse_decimal, Money, MoneyError};
+pub use number::{PostingNumber, PostingNumberError, MAX_POSTING_NUMBER_LEN};
 pub use rank::status_rank;
 pub use remind::{
     region_offset, reminder, reminders, Lang as ReminderLang, Reminder, ReminderState,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
+use super::number::PostingNumber;
 use super::status::{Status, Substatus};
 
 /// One Ozon posting (отправление): the unit that gets a label, is packed, handed over and delivered.
@@ -17,14 +18,14 @@ use super::status::{Status, Substatus};
 /// the substatus; see [`Posting::awaiting_passport`](crate::order::Posting::awaiting_passport).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting {
-    /// The posting number, e.g. `0132112277-0101-1`. A string: the first group has leading zeros.
-    pub posting_number: String,
+    /// The posting number, e.g. `0132112277-0101-1`.
+    pub posting_number: PostingNumber,
     /// The order id (beyond 32 bits in practice); absent for neutral records that do not give one.
     pub order_id: Option<i64>,
     /// The order number, the first two groups of the posting number (`0132112277-0101`).
     pub order_number: String,
     /// The posting this one was split from; `None` when the API gives `""` or nothing.
-    pub parent_posting_number: Option<String>,
+    pub parent_posting_number: Option<PostingNumber>,
     /// The status.
     pub status: Status,
     /// The substatus; `None` when the source gives none.
@@ -223,11 +224,11 @@ pub struct RemovedUnits {
 impl Posting {
     /// A posting with only the identifying fields set and everything else empty: the starting point
     /// for importers and tests.
-    pub fn new(posting_number: &str, status: Status) -> Self {
+    pub fn new(posting_number: PostingNumber, status: Status) -> Self {
         Posting {
-            posting_number: posting_number.to_owned(),
+            order_number: posting_number.order_number().to_owned(),
+            posting_number,
             order_id: None,
-            order_number: order_number_of(posting_number),
             parent_posting_number: None,
             status,
             substatus: None,
@@ -270,15 +271,6 @@ impl Posting {
     }
 }
 
-/// The order number is the posting number without its last `-N` group; a number without groups is its
-/// own order number.
-pub(crate) fn order_number_of(posting_number: &str) -> String {
-    match posting_number.rsplit_once('-') {
-        Some((head, _)) if head.contains('-') => head.to_owned(),
-        _ => posting_number.to_owned(),
-    }
-}
-
 /// Whether a `delivery_schema` value marks a cross-border posting.
 pub(crate) fn is_crossborder_schema(schema: Option<&str>) -> bool {
     schema.is_some_and(|s| s.trim().eq_ignore_ascii_case("crossborder"))
@@ -290,6 +282,12 @@ mod tests {
 
     #[test]
     fn order_number_is_the_first_two_groups() {
+        let order_number_of = |n: &str| {
+            n.parse::<PostingNumber>()
+                .unwrap()
+                .order_number()
+                .to_owned()
+        };
         assert_eq!(order_number_of("0132112277-0101-1"), "0132112277-0101");
         assert_eq!(order_number_of("A-1"), "A-1");
         assert_eq!(order_number_of("plain"), "plain");

@@ -20,6 +20,7 @@ use super::deadline::moscow;
 use super::error::rfc3339;
 use super::lifecycle::NO_PASSPORT_REASON;
 use super::model::Posting;
+use super::number::PostingNumber;
 use super::status::Status;
 
 /// The placeholders a reminder template may use.
@@ -70,21 +71,10 @@ impl Lang {
         match self {
             Lang::Ru => format!("{d:02}.{m:02}.{y} {hh:02}:{mm:02}"),
             Lang::En => {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                let month = MONTHS.get(m as usize - 1).copied().unwrap_or("?");
+                let month = u8::try_from(m)
+                    .ok()
+                    .and_then(|m| chrono::Month::try_from(m).ok())
+                    .map_or("?", |m| m.name());
                 format!("{d} {month} {y}, {hh:02}:{mm:02}")
             }
             Lang::Zh => format!("{y}年{m}月{d}日 {hh:02}:{mm:02}"),
@@ -399,7 +389,7 @@ impl fmt::Display for ReminderState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reminder {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// Where it stands.
     pub state: ReminderState,
     /// The deadline in UTC (RFC 3339).
@@ -462,7 +452,7 @@ pub fn reminder(
                 .filter(|n| !n.is_empty())
                 .collect();
             let values = [
-                posting.posting_number.clone(),
+                posting.posting_number.to_string(),
                 posting.order_number.clone(),
                 items.join("; "),
                 lang.datetime(local),

@@ -5,13 +5,14 @@ use serde::Serialize;
 
 use super::error::rfc3339;
 use super::model::{Posting, Scheme};
+use super::number::PostingNumber;
 
 /// What a seller wants to know about a posting at a glance. Serialised with these field names;
 /// scripts depend on them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PostingSummary {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The order number.
     pub order_number: String,
     /// Who ships it: `fbs` (the seller) or `fbo` (Ozon, from its warehouse).

@@ -222,7 +222,7 @@ impl Posting {
     }
 
     fn check_tracking(&self, number: &str) -> Result<String, TrackingError> {
-        let posting = || self.posting_number.clone();
+        let posting = || self.posting_number.to_string();
         if self.delivered_by_ozon() {
             return Err(TrackingError::OzonDelivered { posting: posting() });
         }
@@ -259,7 +259,7 @@ impl Posting {
         let number = self.check_tracking(number)?;
         if let Some(current) = &self.tracking_number {
             return Err(TrackingError::AlreadySet {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 current: current.clone(),
             });
         }
@@ -277,19 +277,19 @@ impl Posting {
         let number = self.check_tracking(number)?;
         let Some(old) = self.tracking_number.clone() else {
             return Err(TrackingError::NotSet {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         };
         if old == number {
             return Err(TrackingError::Unchanged {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
                 number,
             });
         }
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(TrackingError::ReasonRequired {
-                posting: self.posting_number.clone(),
+                posting: self.posting_number.to_string(),
             });
         }
         self.tracking_history.push(TrackingChange {

@@ -237,22 +237,13 @@ impl Credentials {
     }
 }
 
-/// The config file: `OZON_CONFIG`, else `$XDG_CONFIG_HOME/shiplabel/ozon.toml`, else
-/// `$HOME/.config/shiplabel/ozon.toml`.
+/// The config file: `OZON_CONFIG`, else `shiplabel/ozon.toml` in the configuration directory
+/// (`$XDG_CONFIG_HOME`, else `$HOME/.config`; `%APPDATA%` on Windows).
 pub fn config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("OZON_CONFIG").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .map(|h| h.join(".config"))
-        })
-        .map(|base| base.join("shiplabel").join("ozon.toml"))
+    crate::dirs::config_dir().map(|base| base.join("shiplabel").join("ozon.toml"))
 }
 
 fn check_client_id(id: &str) -> Result<(), CredentialsError> {

@@ -125,7 +125,7 @@ pub fn ship(
     mut progress: impl FnMut(&str),
 ) -> Result<Shipped, ShipError> {
     let posting = fetched.posting;
-    let number = posting.posting_number.clone();
+    let number = posting.posting_number.to_string();
     if packed(&posting, &fetched.related) {
         let postings = collect(client, store, &posting, &[], &fetched.related, now)?;
         return Ok(Shipped {
@@ -247,7 +247,7 @@ fn collect(
         }
     }
     if wanted.is_empty() {
-        wanted.push(parent.posting_number.clone());
+        wanted.push(parent.posting_number.to_string());
     }
     let mut made = Vec::new();
     for n in &wanted {
@@ -299,7 +299,7 @@ fn exemplars(
             .any(|p| p.product_id == *sku && p.is_mandatory_mark_needed)
         {
             return Err(ShipError::Exemplars {
-                posting: number.clone(),
+                posting: number.to_string(),
                 details: format!(
                     "  --mark for SKU {sku}: Ozon asks no marking code for it in this posting"
                 ),
@@ -351,7 +351,7 @@ fn exemplars(
                     details.push(format!("  Ozon's check ended with status {other:?}"));
                 }
                 return Err(ShipError::Exemplars {
-                    posting: number.clone(),
+                    posting: number.to_string(),
                     details: details.join("\n"),
                 });
             }
@@ -443,7 +443,7 @@ fn exemplar_products(
     }
     if !missing.is_empty() {
         return Err(ShipError::Exemplars {
-            posting: posting.posting_number.clone(),
+            posting: posting.posting_number.to_string(),
             details: missing.join("\n"),
         });
     }

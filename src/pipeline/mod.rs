@@ -177,7 +177,7 @@ pub fn posting_labels(
     let dpi = Some(options.dpi);
     let labels = labels_of(posting, template.repeat)?;
     if labels.is_empty() {
-        return Err(RenderError::NoLabel(posting.posting_number.clone()));
+        return Err(RenderError::NoLabel(posting.posting_number.to_string()));
     }
     labels
         .into_iter()
@@ -460,7 +460,7 @@ pub fn label_bitmap(
     label_bitmaps(posting, template, dpi)?
         .into_iter()
         .next()
-        .ok_or_else(|| RenderError::NoLabel(posting.posting_number.clone()))
+        .ok_or_else(|| RenderError::NoLabel(posting.posting_number.to_string()))
 }
 
 /// The (first) label of a posting as a 1-bit PNG at `dpi`, with the resolution recorded in the file.

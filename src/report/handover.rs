@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::barcode::Symbology;
 use crate::compose::barcode_item;
 use crate::font::FontStyle;
-use crate::order::{Money, OrderError, Posting};
+use crate::order::{Money, OrderError, Posting, PostingNumber};
 use crate::render::{PdfOptions, PdfWriter};
 use crate::scene::{Item, Rect, Scene, TextRun};
 use crate::template::Align;
@@ -48,7 +48,7 @@ const COLUMNS: [(f64, f64, &str); 6] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandoverRow {
     /// The posting number (also the barcode's value).
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// Boxes (cargo places).
     pub boxes: u32,
     /// Units.
@@ -61,7 +61,7 @@ pub struct HandoverRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// Why it cannot be handed over.
     pub reason: String,
 }

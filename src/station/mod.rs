@@ -566,7 +566,7 @@ fn sent_labels(
         let name = units
             .iter()
             .find(|u| u.package_number == job.package_number)
-            .map_or_else(|| posting.posting_number.clone(), LabelUnit::name);
+            .map_or_else(|| posting.posting_number.to_string(), LabelUnit::name);
         let at = DateTime::parse_from_rfc3339(&job.updated_at)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
@@ -594,7 +594,7 @@ pub fn ship(
         }
         if !missing.is_empty() {
             return Err(StationError::LabelNotSent {
-                posting: posting.posting_number,
+                posting: posting.posting_number.into_string(),
                 labels: missing,
             });
         }

@@ -24,7 +24,7 @@ use rusqlite::{params, Row, TransactionBehavior};
 use super::owner::OwnerId;
 use super::{postings, stamp, Store, StoreError};
 use crate::label::{LabelRuleError, LabelUnit};
-use crate::order::Status;
+use crate::order::{PostingNumber, Status};
 
 /// How long a claim holds without its owner being checked by process id (other hosts, other PID
 /// namespaces, non-Linux) and without being renewed.
@@ -127,7 +127,7 @@ pub struct Job {
     /// The job id.
     pub id: i64,
     /// The posting.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The package (1 for a posting in one package).
     pub package_number: u32,
     /// Why it was made: `print`, `reprint`, `scan`.
@@ -169,7 +169,9 @@ fn job_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     let state: String = r.get(4)?;
     Ok(Job {
         id: r.get(0)?,
-        posting_number: r.get(1)?,
+        posting_number: PostingNumber::new(r.get::<_, String>(1)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         package_number: r.get(2)?,
         kind: r.get(3)?,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
@@ -309,9 +311,10 @@ impl Store {
                         "SELECT EXISTS (SELECT 1 FROM jobs WHERE posting_number = ?1
                              AND package_number = ?2 AND state <> 'failed')",
                     )?
-                    .query_row(params![unit.posting_number, unit.package_number], |r| {
-                        r.get(0)
-                    })?;
+                    .query_row(
+                        params![unit.posting_number.as_str(), unit.package_number],
+                        |r| r.get(0),
+                    )?;
                 if !covered {
                     insert_job(&tx, &unit, JobKind::Print, None, Utc::now())?;
                     queued += 1;
@@ -577,9 +580,10 @@ fn queued_job(tx: &rusqlite::Transaction<'_>, unit: &LabelUnit) -> Result<Option
             "SELECT MIN(id) FROM jobs WHERE posting_number = ?1 AND package_number = ?2
                  AND state = 'queued'",
         )?
-        .query_row(params![unit.posting_number, unit.package_number], |r| {
-            r.get(0)
-        })?)
+        .query_row(
+            params![unit.posting_number.as_str(), unit.package_number],
+            |r| r.get(0),
+        )?)
 }
 
 /// Claims a queued job for `owner`; the caller's transaction has checked that it is queued.
@@ -614,7 +618,7 @@ fn insert_job(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
     .execute(params![
-        unit.posting_number,
+        unit.posting_number.as_str(),
         unit.package_number,
         kind.as_str(),
         state,

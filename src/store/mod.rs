@@ -13,9 +13,9 @@
 //! let dir = tempfile::tempdir()?;
 //! let mut store = Store::open(&dir.path().join("station.db"), Actor::new("example"))?;
 //! let now = "2026-11-22T12:00:00Z".parse()?;
-//! let report = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! let report = store.import(vec![Posting::new("0132112277-0101-1".parse()?, Status::AwaitingPackaging)], now)?;
 //! assert_eq!(report.inserted, 1);
-//! let again = store.import(vec![Posting::new("0132112277-0101-1", Status::AwaitingPackaging)], now)?;
+//! let again = store.import(vec![Posting::new("0132112277-0101-1".parse()?, Status::AwaitingPackaging)], now)?;
 //! assert_eq!(again.unchanged, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -170,20 +170,10 @@ pub fn hostname() -> String {
         .unwrap_or_else(|| "localhost".to_owned())
 }
 
-/// The default database path: `$XDG_DATA_HOME/shiplabel/shiplabel.db`, else
-/// `$HOME/.local/share/shiplabel/shiplabel.db`. A few lines instead of a `dirs` dependency: the
-/// station runs on Linux, and the variables are what that crate reads there too.
+/// The default database path: `shiplabel/shiplabel.db` in the data directory (`$XDG_DATA_HOME`, else
+/// `$HOME/.local/share`; `%APPDATA%` on Windows).
 pub fn default_path() -> Result<PathBuf, StoreError> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .map(|h| h.join(".local").join("share"))
-        })
-        .ok_or(StoreError::NoDataDir)?;
+    let base = crate::dirs::data_dir().ok_or(StoreError::NoDataDir)?;
     Ok(base.join("shiplabel").join("shiplabel.db"))
 }
 

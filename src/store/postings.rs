@@ -63,7 +63,7 @@ pub(crate) fn write_posting(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(posting).map_err(|source| StoreError::Corrupt {
-        posting: posting.posting_number.clone(),
+        posting: posting.posting_number.to_string(),
         source: source.into(),
     })?;
     tx.prepare_cached(
@@ -75,7 +75,7 @@ pub(crate) fn write_posting(
              upper_barcode = ?10, lower_barcode = ?11",
     )?
     .execute(params![
-        posting.posting_number,
+        posting.posting_number.as_str(),
         posting.order_number,
         posting.status.as_str(),
         posting.substatus.as_ref().map(Substatus::as_str),
@@ -93,29 +93,35 @@ pub(crate) fn write_posting(
 
 fn index_codes(tx: &Transaction<'_>, posting: &Posting) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM product_codes WHERE posting_number = ?1")?
-        .execute([&posting.posting_number])?;
+        .execute([posting.posting_number.as_str()])?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO product_codes (code, posting_number) VALUES (?1, ?2)",
     )?;
     for product in &posting.products {
-        insert.execute(params![product.sku.to_string(), posting.posting_number])?;
+        insert.execute(params![
+            product.sku.to_string(),
+            posting.posting_number.as_str()
+        ])?;
         if !product.offer_id.trim().is_empty() {
-            insert.execute(params![product.offer_id.trim(), posting.posting_number])?;
+            insert.execute(params![
+                product.offer_id.trim(),
+                posting.posting_number.as_str()
+            ])?;
         }
     }
     tx.prepare_cached("DELETE FROM shipments WHERE posting_number = ?1")?
-        .execute([&posting.posting_number])?;
+        .execute([posting.posting_number.as_str()])?;
     let mut shipment = tx.prepare_cached(
         "INSERT INTO shipments (posting_number, package_number, id, tracking_number, data)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for s in &posting.shipments {
         let data = serde_json::to_string(s).map_err(|source| StoreError::Corrupt {
-            posting: posting.posting_number.clone(),
+            posting: posting.posting_number.to_string(),
             source: source.into(),
         })?;
         shipment.execute(params![
-            posting.posting_number,
+            posting.posting_number.as_str(),
             s.package_number,
             s.id,
             s.tracking_number,
@@ -187,7 +193,7 @@ fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        after.posting_number,
+        after.posting_number.as_str(),
         stamp(now),
         before.map(|b| b.status.as_str().to_owned()),
         after.status.as_str(),

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::barcode::Symbology;
 use crate::bitmap::Bitmap;
 use crate::font::FontStyle;
-use crate::label::{Field, FieldKind};
+use crate::label::{Field, FieldKind, LabelData};
 use crate::scene::{pt_to_mm, Rect, Segment};
 
 pub use builtin::{builtin_names, builtin_source, BUILTIN, DEFAULT_TEMPLATE};
@@ -697,7 +697,7 @@ fn element_from_raw(
                 }
             }
             let value = expr(&raw.value)?;
-            if value.is_literal() && value.render(&Default::default()).is_empty() {
+            if value.is_literal() && value.render(&LabelData::sample()).is_empty() {
                 return Err(err("`value` is empty".into()));
             }
             ElementKind::Barcode(BarcodeSpec {

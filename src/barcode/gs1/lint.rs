@@ -347,20 +347,13 @@ fn yyyymmdd(s: &[u8], day_zero: bool) -> Result<(), Finding> {
     date(year, s, 4, day_zero)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The English name of a month 1–12 (the caller has checked the range).
+fn month_name(month: u32) -> &'static str {
+    u8::try_from(month)
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+        .map_or("?", |m| m.name())
+}
 
 fn date(year: u32, s: &[u8], month_at: usize, day_zero: bool) -> Result<(), Finding> {
     let (Some(month), Some(day)) = (digits_at(s, month_at, 2), digits_at(s, month_at + 2, 2))
@@ -377,7 +370,7 @@ fn date(year: u32, s: &[u8], month_at: usize, day_zero: bool) -> Result<(), Find
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    let name = MONTHS[month as usize - 1];
+    let name = month_name(month);
     if day == 0 && !day_zero {
         return invalid(
             month_at + 2,

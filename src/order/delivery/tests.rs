@@ -11,7 +11,7 @@ const HANDED_TO_CUSTOMER: &str = "2026-11-23T10:00:00Z";
 
 /// A posting at `stage` for `kind` (None: type unknown).
 fn at(stage: DeliveryStage, kind: Option<DeliveryKind>) -> Posting {
-    let mut p = Posting::new("0132112277-0101-1", Status::Delivering);
+    let mut p = Posting::new("0132112277-0101-1".parse().unwrap(), Status::Delivering);
     p.delivery_type = kind.map(|k| match k {
         DeliveryKind::Courier => "Courier".to_owned(),
         DeliveryKind::PickupPoint => "PVZ".to_owned(),
@@ -149,7 +149,10 @@ fn resolve_only_from_disputed() {
 
 #[test]
 fn courier_path_end_to_end() {
-    let mut p = Posting::new("0132112277-0101-1", Status::AwaitingDeliver);
+    let mut p = Posting::new(
+        "0132112277-0101-1".parse().unwrap(),
+        Status::AwaitingDeliver,
+    );
     p.delivery_type = Some("Courier".into());
     p.hand_over(t("2026-11-22T12:00:00Z")).unwrap();
     assert_eq!(p.delivery_stage(), Some(DeliveryStage::Accepted));
@@ -165,7 +168,10 @@ fn courier_path_end_to_end() {
 
 #[test]
 fn pickup_point_path_end_to_end() {
-    let mut p = Posting::new("0132112277-0101-1", Status::AwaitingDeliver);
+    let mut p = Posting::new(
+        "0132112277-0101-1".parse().unwrap(),
+        Status::AwaitingDeliver,
+    );
     p.delivery_type = Some("PVZ".into());
     p.hand_over(t("2026-11-22T12:00:00Z")).unwrap();
     p.arrive_at_pickup_point().unwrap();
@@ -203,7 +209,10 @@ fn illegal_move_message_names_posting_stage_and_status() {
         e.to_string(),
         "posting 0132112277-0101-1: cannot dispute receipt: it is delivered (status delivered, substatus posting_delivered)"
     );
-    let mut p = Posting::new("0132112277-0101-1", Status::AwaitingPackaging);
+    let mut p = Posting::new(
+        "0132112277-0101-1".parse().unwrap(),
+        Status::AwaitingPackaging,
+    );
     let e = p.courier_on_the_way().unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -54,6 +54,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::model::Posting;
+use super::number::PostingNumber;
 use super::rank::status_rank;
 use locate::{line_column, path_text, span_of, Step};
 
@@ -234,7 +235,7 @@ pub struct ImportWarning {
     /// 1-based column of the value.
     pub column: usize,
     /// The posting number.
-    pub posting_number: String,
+    pub posting_number: PostingNumber,
     /// The field as a JSON path from the top of the file.
     pub path: String,
     /// Why it could not be read.
@@ -281,7 +282,7 @@ impl Imported {
             self.merged += other.merged;
             return;
         }
-        let mut at: HashMap<String, usize> = self
+        let mut at: HashMap<PostingNumber, usize> = self
             .postings
             .iter()
             .enumerate()
@@ -643,7 +644,7 @@ fn convert(
         ..Imported::default()
     };
     // Where each posting number was first seen: its index in the file and in `imported.postings`.
-    let mut seen: HashMap<String, (usize, usize)> =
+    let mut seen: HashMap<PostingNumber, (usize, usize)> =
         HashMap::with_capacity(imported.postings.capacity());
     for (index, ozon::ReadPosting(converted)) in read.into_iter().enumerate() {
         let posting_path = shape.posting_path(index);

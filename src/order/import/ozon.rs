@@ -19,6 +19,7 @@ use crate::order::model::{
     MAX_UNITS,
 };
 use crate::order::money::{parse_currency, parse_decimal, Money};
+use crate::order::number::PostingNumber;
 use crate::order::status::{Status, Substatus};
 
 /// The currency assumed when a v3 product has no `currency_code` (older payloads): Ozon's own.
@@ -302,19 +303,31 @@ impl RawPosting {
         let Some(number) = posting_number else {
             return Err(fail(vec![key("posting_number")], "missing".into()));
         };
+        let number = PostingNumber::new(number.trim())
+            .map_err(|e| fail(vec![key("posting_number")], e.to_string()))?;
         let status = match non_empty(self.status) {
             Some(s) => Status::parse(s.trim()),
             None => return Err(fail(vec![key("status")], "missing".into())),
         };
         let mut notes = Vec::new();
-        let mut posting = Posting::new(&number, status);
+        let mut posting = Posting::new(number, status);
         posting.scheme = scheme;
         posting.order_id = take(self.order_id, &["order_id"], &mut notes);
         // Posting::new already derived the order number from the posting number.
         if let Some(order_number) = non_empty(self.order_number) {
             posting.order_number = order_number;
         }
-        posting.parent_posting_number = non_empty(self.parent_posting_number);
+        // No label and no gate reads the parent: one that is not a posting number is left unread.
+        posting.parent_posting_number = match non_empty(self.parent_posting_number)
+            .map(|n| PostingNumber::new(n.trim()))
+            .transpose()
+        {
+            Ok(parent) => parent,
+            Err(e) => {
+                notes.push((vec![key("parent_posting_number")], e.to_string()));
+                None
+            }
+        };
         posting.substatus = non_empty(self.substatus).map(|s| Substatus::parse(s.trim()));
         if let Some(Obj(dm)) = self.delivery_method {
             posting.delivery_method = DeliveryMethod {

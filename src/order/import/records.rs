@@ -12,6 +12,7 @@ use super::lenient::parse_datetime;
 use super::ImportError;
 use crate::order::model::{is_crossborder_schema, Posting, Product, Scheme, MAX_BOXES, MAX_UNITS};
 use crate::order::money::{parse_currency, parse_decimal, Money};
+use crate::order::number::PostingNumber;
 use crate::order::status::{Status, Substatus};
 
 /// Every column of the neutral format, required ones first.
@@ -297,13 +298,13 @@ struct Head {
     in_process_at: Option<DateTime<Utc>>,
     shipment_date: Option<DateTime<Utc>>,
     delivering_date: Option<DateTime<Utc>>,
-    parent_posting_number: Option<String>,
+    parent_posting_number: Option<PostingNumber>,
     cross_border: Option<bool>,
     multi_box_qty: Option<u32>,
 }
 
 struct Draft {
-    shipment_id: String,
+    shipment_id: PostingNumber,
     head: Head,
     products: Vec<Product>,
 }
@@ -380,9 +381,10 @@ fn merge<T: PartialEq + fmt::Display>(
 
 fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<PostingNumber, usize> = HashMap::new();
     for r in &records {
-        let shipment_id = r.required(file, "shipment_id")?;
+        let shipment_id = PostingNumber::new(r.required(file, "shipment_id")?)
+            .map_err(|e| r.fail(file, "shipment_id", e.to_string()))?;
         let sku = r
             .int(file, "sku")?
             .ok_or_else(|| r.fail(file, "sku", "missing (required)"))?;
@@ -463,10 +465,21 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
             (&mut h.tpl_provider, "tpl_provider"),
             (&mut h.tpl_integration_type, "tpl_integration_type"),
             (&mut h.delivery_schema, "delivery_schema"),
-            (&mut h.parent_posting_number, "parent_posting_number"),
         ] {
             merge(slot, r.text(field), r, file, field)?;
         }
+        let parent = r
+            .text("parent_posting_number")
+            .map(PostingNumber::new)
+            .transpose()
+            .map_err(|e| r.fail(file, "parent_posting_number", e.to_string()))?;
+        merge(
+            &mut h.parent_posting_number,
+            parent,
+            r,
+            file,
+            "parent_posting_number",
+        )?;
         for (slot, field) in [
             (&mut h.warehouse_id, "warehouse_id"),
             (&mut h.delivery_method_id, "delivery_method_id"),
@@ -514,7 +527,7 @@ fn group(file: &str, records: Vec<Record>) -> Result<Vec<Posting>, ImportError> 
 impl Draft {
     fn into_posting(self) -> Posting {
         let h = self.head;
-        let mut p = Posting::new(&self.shipment_id, h.status.unwrap_or(DEFAULT_STATUS));
+        let mut p = Posting::new(self.shipment_id, h.status.unwrap_or(DEFAULT_STATUS));
         // Posting::new already derived the order number from the shipment id.
         if let Some(order_number) = h.order_number {
             p.order_number = order_number;

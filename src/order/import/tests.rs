@@ -910,3 +910,47 @@ fn inputs_are_bounded() {
         );
     }
 }
+
+#[test]
+fn a_posting_number_that_is_not_one_is_refused_by_field_and_character() {
+    let err = parse_json(
+        "p.json",
+        "[{\"posting_number\":\"1-1\\u001b[2J\",\"status\":\"awaiting_deliver\"}]",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "p.json:1:20: [0].posting_number (posting #0, 1-1\\u{1b}[2J): posting number \"1-1\\u{1b}[2J\": \
+         control character (U+001B) at character 4 is not allowed"
+    );
+    // Space around the number is trimmed, as in the neutral records; space inside is refused.
+    let ok = parse_json("p.json", r#"[{"posting_number":" 1-1-1 ","status":"awaiting_deliver"}]"#)
+        .unwrap();
+    assert_eq!(ok[0].posting_number, "1-1-1");
+    let err = parse_csv(
+        "r.csv",
+        "shipment_id,sku,name,quantity,price,currency\nSHP 1,1,a,1,1,RUB\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "r.csv: record #0 (line 2): shipment_id: posting number \"SHP 1\": white space (U+0020) at \
+         character 4 is not allowed"
+    );
+    let long = "9".repeat(65);
+    let err = parse_csv(
+        "r.csv",
+        &format!("shipment_id,sku,name,quantity,price,currency\n{long},1,a,1,1,RUB\n"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is 65 characters long; at most 64"), "{err}");
+    // A parent that is not a posting number is a field no label reads: left unread with a warning.
+    let imported = read_json(
+        "p.json",
+        r#"[{"posting_number":"1-1-2","parent_posting_number":"1 1 1","status":"awaiting_deliver"}]"#,
+    )
+    .unwrap();
+    assert_eq!(imported.postings[0].parent_posting_number, None);
+    assert_eq!(imported.warnings.len(), 1);
+    assert_eq!(imported.warnings[0].path, "[0].parent_posting_number");
+}

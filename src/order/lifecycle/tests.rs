@@ -24,7 +24,7 @@ fn product(sku: i64, quantity: u32, price: &str) -> Product {
 
 /// A posting with SKU 11 × 2 and SKU 22 × 1, created at 2026-11-22T10:00:00Z.
 fn posting(status: Status) -> Posting {
-    let mut p = Posting::new("0132112277-0101-1", status);
+    let mut p = Posting::new("0132112277-0101-1".parse().unwrap(), status);
     p.in_process_at = Some(t("2026-11-22T10:00:00Z"));
     p.products = vec![product(11, 2, "10.50"), product(22, 1, "3.333")];
     p
@@ -180,7 +180,7 @@ fn send_by_seller_needs_cross_border() {
     assert_eq!(
         p.send_by_seller(),
         Err(OrderError::NotCrossBorder {
-            posting: p.posting_number.clone()
+            posting: p.posting_number.to_string()
         })
     );
     p.cross_border = true;
@@ -229,7 +229,7 @@ fn cancel_reasons_follow_the_reference() {
                 assert_eq!(
                     result,
                     Err(OrderError::CancelReasonNotAllowed {
-                        posting: p.posting_number.clone(),
+                        posting: p.posting_number.to_string(),
                         reason_id: reason.id(),
                         status: status.clone()
                     })
@@ -254,7 +254,7 @@ fn cancel_402_needs_a_message_and_unknown_ids_are_refused() {
     assert_eq!(
         err,
         OrderError::MessageRequired {
-            posting: p.posting_number.clone(),
+            posting: p.posting_number.to_string(),
             reason_id: 402
         }
     );
@@ -404,7 +404,7 @@ fn remove_units_before_packing() {
     p.remove_units(11, 1, "брак").unwrap();
     assert_eq!(p.products.len(), 1, "a line with no units left is dropped");
     assert_eq!(p.products[0].sku, 22);
-    let number = p.posting_number.clone();
+    let number = p.posting_number.to_string();
     assert_eq!(
         p.remove_units(22, 1, "брак"),
         Err(OrderError::WouldEmptyPosting {
@@ -471,7 +471,7 @@ fn passport_gate_blocks_pack_and_label_and_names_the_deadline() {
     assert_eq!(
         err,
         OrderError::PassportRequired {
-            posting: p.posting_number.clone(),
+            posting: p.posting_number.to_string(),
             action: Action::Pack,
             deadline: Some(deadline)
         }
@@ -546,7 +546,7 @@ fn passport_arrival_opens_the_gate() {
     assert_eq!(
         p.passport_received(),
         Err(OrderError::PassportNotAwaited {
-            posting: p.posting_number.clone()
+            posting: p.posting_number.to_string()
         })
     );
     let mut p = passport_posting();

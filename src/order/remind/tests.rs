@@ -10,7 +10,10 @@ fn t(s: &str) -> DateTime<Utc> {
 const CREATED: &str = "2026-11-23T09:30:00Z"; // deadline 2026-11-24T09:30:00Z = 12:30 in Moscow
 
 fn waiting(region: Option<&str>) -> Posting {
-    let mut p = Posting::new("0132112277-0101-1", Status::AwaitingPackaging);
+    let mut p = Posting::new(
+        "0132112277-0101-1".parse().unwrap(),
+        Status::AwaitingPackaging,
+    );
     p.substatus = Some(Substatus::PostingAwaitingPassportData);
     p.cross_border = true;
     p.in_process_at = Some(t(CREATED));
@@ -210,14 +213,14 @@ fn user_templates_are_checked_and_cannot_ask_for_passport_data() {
 #[test]
 fn list_puts_waiting_first_by_deadline() {
     let mut a = waiting(None);
-    a.posting_number = "A-0001-1".into();
+    a.posting_number = "A-0001-1".parse().unwrap();
     a.in_process_at = Some(t("2026-11-23T12:00:00Z"));
     let mut b = waiting(None);
-    b.posting_number = "B-0001-1".into();
+    b.posting_number = "B-0001-1".parse().unwrap();
     let mut c = waiting(None);
-    c.posting_number = "C-0001-1".into();
+    c.posting_number = "C-0001-1".parse().unwrap();
     c.in_process_at = Some(t("2026-11-22T08:00:00Z"));
-    let other = Posting::new("D-0001-1", Status::AwaitingPackaging);
+    let other = Posting::new("D-0001-1".parse().unwrap(), Status::AwaitingPackaging);
     let list = reminders(
         &[a, b, c, other],
         t("2026-11-23T18:00:00Z"),

@@ -8,7 +8,7 @@ fn t(s: &str) -> DateTime<Utc> {
 }
 
 fn seller_posting(integration: &str, provider: &str) -> Posting {
-    let mut p = Posting::new("0249917350-0012-1", Status::Delivering);
+    let mut p = Posting::new("0249917350-0012-1".parse().unwrap(), Status::Delivering);
     p.substatus = Some(Substatus::PostingTransferredToCourierService);
     p.tpl_integration_type = Some(integration.to_owned());
     p.delivery_method.tpl_provider = Some(provider.to_owned());

@@ -10,7 +10,10 @@ fn date() -> NaiveDate {
 }
 
 fn packed(i: usize) -> Posting {
-    let mut p = Posting::new(&format!("01{i:08}-0001-1"), Status::AwaitingDeliver);
+    let mut p = Posting::new(
+        format!("01{i:08}-0001-1").parse().unwrap(),
+        Status::AwaitingDeliver,
+    );
     p.delivery_method.warehouse = Some("Склад Подольск Северный".into());
     p.delivery_method.tpl_provider = Some("Доставка Ozon".into());
     p.products.push(Product {

@@ -17,18 +17,18 @@ fn product(price: &str, currency: &str, quantity: u32) -> Product {
 }
 
 fn delivered(n: &str, at: &str, lines: Vec<Product>) -> Posting {
-    let mut p = Posting::new(n, Status::Delivered);
+    let mut p = Posting::new(n.parse().unwrap(), Status::Delivered);
     p.delivered_at = Some(t(at));
     p.products = lines;
     p
 }
 
 fn fixture() -> Vec<Posting> {
-    let mut cancelled = Posting::new("C-0001-1", Status::Cancelled);
+    let mut cancelled = Posting::new("C-0001-1".parse().unwrap(), Status::Cancelled);
     cancelled.in_process_at = Some(t("2026-11-20T10:00:00Z"));
-    let mut disputed = Posting::new("D-0001-1", Status::ClientArbitration);
+    let mut disputed = Posting::new("D-0001-1".parse().unwrap(), Status::ClientArbitration);
     disputed.delivering_date = Some(t("2026-11-21T10:00:00Z"));
-    let mut in_transit = Posting::new("T-0001-1", Status::Delivering);
+    let mut in_transit = Posting::new("T-0001-1".parse().unwrap(), Status::Delivering);
     in_transit.delivering_date = Some(t("2026-11-21T10:00:00Z"));
     in_transit.products = vec![product("100", "RUB", 1)];
     vec![
@@ -117,7 +117,7 @@ fn totals_per_day_and_currency_are_exact() {
 #[test]
 fn range_is_inclusive_and_drops_undated_postings() {
     let mut postings = fixture();
-    postings.push(Posting::new("U-0001-1", Status::Cancelled));
+    postings.push(Posting::new("U-0001-1".parse().unwrap(), Status::Cancelled));
     let all = sales_report(&postings, None, None).unwrap();
     assert_eq!(all.cancelled, 2);
     assert_eq!(all.days.last().and_then(|d| d.date), None, "undated last");
