@@ -924,8 +924,11 @@ fn a_posting_number_that_is_not_one_is_refused_by_field_and_character() {
          control character (U+001B) at character 4 is not allowed"
     );
     // Space around the number is trimmed, as in the neutral records; space inside is refused.
-    let ok = parse_json("p.json", r#"[{"posting_number":" 1-1-1 ","status":"awaiting_deliver"}]"#)
-        .unwrap();
+    let ok = parse_json(
+        "p.json",
+        r#"[{"posting_number":" 1-1-1 ","status":"awaiting_deliver"}]"#,
+    )
+    .unwrap();
     assert_eq!(ok[0].posting_number, "1-1-1");
     let err = parse_csv(
         "r.csv",
@@ -943,7 +946,11 @@ fn a_posting_number_that_is_not_one_is_refused_by_field_and_character() {
         &format!("shipment_id,sku,name,quantity,price,currency\n{long},1,a,1,1,RUB\n"),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("is 65 characters long; at most 64"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("is 65 characters long; at most 64"),
+        "{err}"
+    );
     // A parent that is not a posting number is a field no label reads: left unread with a warning.
     let imported = read_json(
         "p.json",
