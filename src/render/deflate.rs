@@ -367,12 +367,13 @@ fn write_block(raw: &[u8], syms: &[Sym], freq: &mut Freq, last: bool, bits: &mut
             let lit = usize::from(s.len_or_lit);
             bits.put(lit_codes[lit], u32::from(lit_len[lit]));
         } else {
+            // A code and its extra bits in one put: at most 15 + 5 and 15 + 13 bits.
             let (code, n, value) = length_code(usize::from(s.len_or_lit));
-            bits.put(lit_codes[code], u32::from(lit_len[code]));
-            bits.put(value, n);
+            let bits_of_code = u32::from(lit_len[code]);
+            bits.put(lit_codes[code] | value << bits_of_code, bits_of_code + n);
             let (code, n, value) = distance_code(usize::from(s.dist));
-            bits.put(dist_codes[code], u32::from(dist_len[code]));
-            bits.put(value, n);
+            let bits_of_code = u32::from(dist_len[code]);
+            bits.put(dist_codes[code] | value << bits_of_code, bits_of_code + n);
         }
     }
     bits.put(lit_codes[END_OF_BLOCK], u32::from(lit_len[END_OF_BLOCK]));
@@ -412,10 +413,25 @@ const MAX_SYMBOLS: usize = 286;
 /// Huffman code lengths for `freq` (at most [`MAX_SYMBOLS`]), none longer than `max_bits`; unused
 /// symbols get 0. At least two symbols get a code when any is used, so that every code is complete.
 fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
-    let mut used = [0u16; MAX_SYMBOLS];
-    let mut weights = [0u64; MAX_SYMBOLS];
+    // Scratch arrays sized to the alphabet: zeroing 286-symbol arrays for the 19 code-length symbols
+    // and the 30 distances cost more than building their trees.
+    match freq.len() {
+        0..=19 => code_lengths_in::<19, 38>(freq, max_bits, lengths),
+        20..=30 => code_lengths_in::<30, 60>(freq, max_bits, lengths),
+        _ => code_lengths_in::<MAX_SYMBOLS, { 2 * MAX_SYMBOLS }>(freq, max_bits, lengths),
+    }
+}
+
+/// [`code_lengths`] with scratch arrays for `N` symbols (`M` = 2 `N` tree nodes).
+fn code_lengths_in<const N: usize, const M: usize>(
+    freq: &[u32],
+    max_bits: usize,
+    lengths: &mut [u8],
+) {
+    let mut used = [0u16; N];
+    let mut weights = [0u64; N];
     let mut n = 0;
-    for (s, &f) in freq.iter().enumerate().take(MAX_SYMBOLS) {
+    for (s, &f) in freq.iter().enumerate().take(N) {
         if f > 0 {
             used[n] = s as u16;
             weights[n] = u64::from(f);
@@ -432,11 +448,11 @@ fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
         }
         _ => {}
     }
-    let mut depths = [0u8; MAX_SYMBOLS];
+    let mut depths = [0u8; N];
     // Too deep a tree (rare: it takes Fibonacci-like frequencies) is rebuilt from halved weights, which
     // flattens it; all weights equal gives a balanced tree, within the limit for deflate's alphabets.
     loop {
-        huffman_depths(&weights[..n], &mut depths[..n]);
+        huffman_depths::<N, M>(&weights[..n], &mut depths[..n]);
         if depths[..n].iter().all(|&d| usize::from(d) <= max_bits) {
             for (&s, &d) in used[..n].iter().zip(&depths[..n]) {
                 lengths[usize::from(s)] = d;
@@ -450,27 +466,27 @@ fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
 }
 
 /// The depth of each leaf in a Huffman tree over `weights` (2 to [`MAX_SYMBOLS`] of them).
-fn huffman_depths(weights: &[u64], out: &mut [u8]) {
+fn huffman_depths<const N: usize, const M: usize>(weights: &[u64], out: &mut [u8]) {
     let n = weights.len();
     // Leaves by ascending weight (ties by position: the output must be deterministic).
     // Sorted as one integer each, weight above index (weights stay far below 2^48: at most
     // BLOCK_SYMBOLS + 1 symbols a block): a third of the time of sorting by a (weight, index) key.
-    let mut keys = [0u64; MAX_SYMBOLS];
+    let mut keys = [0u64; N];
     for (i, (key, &w)) in keys[..n].iter_mut().zip(weights).enumerate() {
         *key = w << 16 | i as u64;
     }
     keys[..n].sort_unstable();
-    let mut order = [0u16; MAX_SYMBOLS];
+    let mut order = [0u16; N];
     for (slot, &key) in order[..n].iter_mut().zip(&keys[..n]) {
         *slot = (key & 0xFFFF) as u16;
     }
     // Two queues: leaves in order, internal nodes in the order made (their weights never decrease).
     // Nodes 0..n are the sorted leaves, n.. the internal nodes; `parent` links them.
-    let mut weight = [0u64; 2 * MAX_SYMBOLS];
+    let mut weight = [0u64; M];
     for (slot, &i) in weight.iter_mut().zip(&order[..n]) {
         *slot = weights[usize::from(i)];
     }
-    let mut parent = [0u16; 2 * MAX_SYMBOLS];
+    let mut parent = [0u16; M];
     let (mut next_leaf, mut next_node, mut made) = (0, n, n);
     for _ in 0..n - 1 {
         let mut pick = |weight: &[u64], made: usize| {
@@ -490,7 +506,7 @@ fn huffman_depths(weights: &[u64], out: &mut [u8]) {
         made += 1;
     }
     // The root (the last node) has depth 0; every parent comes after its children.
-    let mut depth = [0u8; 2 * MAX_SYMBOLS];
+    let mut depth = [0u8; M];
     for node in (0..2 * n - 2).rev() {
         depth[node] = depth[usize::from(parent[node])].saturating_add(1);
     }
