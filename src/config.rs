@@ -157,6 +157,8 @@ pub struct ConfigFile {
     /// Per-printer settings, by printer URI exactly as given to `--printer`.
     #[serde(default)]
     pub printers: BTreeMap<String, PrinterSettings>,
+    /// The access token `shiplabel serve` requires (needed to listen on any address but loopback).
+    pub token: Option<String>,
 }
 
 /// Where a setting's value came from.

@@ -29,9 +29,9 @@
 //! whole pipeline in pure Rust — orders, barcodes, templates, composer, PDF and PNG, the ESC/POS, TSPL
 //! and ZPL encoders, TCP and file transports — with no C compiler needed and nothing under the LGPL.
 //!
-//! - **`usb`** (default): USB printers (`usb://VID:PID` URIs and the USB printer list) through libusb (rusb),
-//!   compiled from its C source; libusb is LGPL-2.1. Without it a `usb://` URI still parses and opening
-//!   it fails with [`printer::TransportError::UsbNotBuilt`].
+//! - **`usb`** (default): USB printers (`usb://VID:PID` URIs and the USB printer list) through nusb, pure
+//!   Rust (usbfs on Linux, WinUSB on Windows, IOKit on macOS): no C, nothing LGPL. Without it a `usb://`
+//!   URI still parses and opening it fails with [`printer::TransportError::UsbNotBuilt`].
 //! - **`sqlite`** (default): the packing-station store, print journal and station workflow
 //!   (`shiplabel::store`, `shiplabel::station`), on SQLite compiled from its C source (public domain).
 //! - **`ozon`** (default): the Ozon Seller API client (`shiplabel::ozon`: pull postings into the store, pack them on
@@ -39,6 +39,9 @@
 //! - **`cli`** (default): the `shiplabel` command (clap, progress bars, shell completions, man page).
 //!   It turns on `usb` and `sqlite`. The command line lives in the binary only; the library has no CLI
 //!   module.
+//! - **`serve`** (default): `shiplabel serve`, the packer's page in the browser and a local JSON print
+//!   API (axum and tokio, in the binary only; the station logic it calls is `shiplabel::station`'s).
+//!   It turns on `cli`.
 //!
 //! Types of other crates that the API takes or returns are re-exported here: [`DateTime`], [`Utc`],
 //! [`FixedOffset`], [`NaiveDate`] (chrono) and [`Decimal`] (rust_decimal).

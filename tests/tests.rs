@@ -28,6 +28,8 @@ mod printer_faults;
 mod render_cli;
 mod render_lib;
 mod seller_day_cli;
+#[cfg(feature = "serve")]
+mod serve;
 mod station_cli;
 mod station_journal;
 mod station_store;

@@ -1,6 +1,6 @@
 //! The USB path end to end, through a real Linux USB stack: a QEMU guest (TCG) whose kernel runs both sides of
 //! `dummy_hcd` — the `f_printer` gadget driven by our fake printer (`tests/usb-rig/gadget-printer`) and the host
-//! side where usblp and `shiplabel` (over `usb://0416:5011`, libusb) see an ordinary USB printer.
+//! side where usblp and `shiplabel` (over `usb://0416:5011`, nusb on usbfs) see an ordinary USB printer.
 //!
 //! The guest boots ONCE for all tests (`tests/usb-rig/rig.sh`); it runs every step of `tests/usb-rig/scenarios.sh`
 //! in sequence and prints each step's output, exit status and the bytes the fake printer received on its serial

@@ -59,14 +59,7 @@ pub struct ShipArgs {
 /// The SKU a command-line product names: a number is the SKU itself, anything else the offer id of one
 /// of the posting's products (`--split` and `ozon ship --mark` read products the same way).
 pub(crate) fn sku_of(posting: &Posting, code: &str) -> Option<i64> {
-    match code.parse::<i64>() {
-        Ok(sku) => Some(sku),
-        Err(_) => posting
-            .products
-            .iter()
-            .find(|p| p.offer_id == code)
-            .map(|p| p.sku),
-    }
+    shiplabel::station::product_sku(posting, code)
 }
 
 /// Parses `--split` against the posting's products (an offer id resolves to its SKU).

@@ -23,6 +23,8 @@ pub mod render;
 pub mod report;
 mod reprint;
 mod scan;
+#[cfg(feature = "serve")]
+mod serve;
 mod station;
 pub mod templates;
 pub mod terminal;
@@ -92,6 +94,9 @@ enum Command {
     /// Work with Ozon directly: pull postings, pack (ship) them, tracking, cancel, Ozon's label PDF.
     #[cfg(feature = "ozon")]
     Ozon(ozon::OzonArgs),
+    /// The packing station in the browser: the packer's page and a JSON print API (docs/serve.md).
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) on stdout: `shiplabel man > shiplabel.1`.
@@ -112,7 +117,12 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    if !cli.command.talks_to_a_printer() {
+    // `serve` talks to printers and to browsers: a page closed mid-answer must not kill it.
+    #[cfg(feature = "serve")]
+    let serves = matches!(cli.command, Command::Serve(_));
+    #[cfg(not(feature = "serve"))]
+    let serves = false;
+    if !cli.command.talks_to_a_printer() && !serves {
         end_quietly_when_stdout_closes();
     }
     remove_temporaries_on_signal();
@@ -214,6 +224,8 @@ fn dispatch(command: Command, db: Option<&std::path::Path>) -> Result<ExitCode, 
         Command::Report(args) => report::run(args),
         #[cfg(feature = "ozon")]
         Command::Ozon(args) => ozon::run(args, db),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, db),
         Command::Completions(args) => completions::run_completions(args),
         Command::Man(args) => completions::run_man(args),
     }

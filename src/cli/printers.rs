@@ -54,7 +54,7 @@ pub fn run(args: PrintersArgs) -> Result<ExitCode, CliError> {
         }
         Err(TransportError::NoUsb(e)) => {
             eprintln!(
-                "shiplabel: no USB on this machine (libusb: {e}): no USB printers to list; \
+                "shiplabel: no USB on this machine ({e}): no USB printers to list; \
                  tcp:// and file:// printers still work"
             );
         }

@@ -65,7 +65,7 @@ pub struct PrinterOpts {
     #[arg(long)]
     pub no_status: bool,
     /// Seconds to wait for the printer to take more data before giving up on a label.
-    /// (0 is refused: libusb would read it as "wait forever".)
+    /// (0 is refused: every USB transfer would time out at once.)
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -97,6 +97,13 @@ impl PrinterOpts {
     /// The station these arguments describe, printing from `store` (`reprint`, `scan`). A printer,
     /// profile or template no flag gave comes from the environment or the settings file, as for `print`.
     pub fn station<'s>(&mut self, store: &'s mut Store) -> Result<Station<'s>, CliError> {
+        let (uri, profile, template, options) = self.resolved()?;
+        Ok(Station::new(store, template, &uri, profile, options))
+    }
+
+    /// The printer URI, profile, template and options a station of these arguments uses; a printer,
+    /// profile or template no flag gave comes from the environment or the settings file.
+    pub fn resolved(&mut self) -> Result<(String, Profile, Template, PrintOptions), CliError> {
         let config = shiplabel::config::Config::load()?;
         let flag = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
         let printer = config.printer(flag(&self.printer).as_deref()).ok_or(
@@ -109,13 +116,7 @@ impl PrinterOpts {
             .value;
         self.template = config.template(flag(&self.template).as_deref()).value;
         let (profile, template, options) = self.resolve()?;
-        Ok(Station::new(
-            store,
-            template,
-            &self.printer,
-            profile,
-            options,
-        ))
+        Ok((self.printer.clone(), profile, template, options))
     }
 }
 

@@ -19,6 +19,13 @@ use crate::render::rasterize;
 use crate::store::{Found, JobKind, JobState, Store, StoreError};
 use crate::template::Template;
 
+mod desk;
+
+pub use desk::{
+    package_of, posting_card, print_raw, product_sku, CardItem, CardLabel, CardPackage,
+    PostingCard, RawPrinted,
+};
+
 /// What went wrong while printing from the store.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -39,6 +46,27 @@ pub enum StationError {
         posting: String,
         /// The labels never sent, by name.
         labels: Vec<String>,
+    },
+    /// A split that names no product of the posting, or an empty package.
+    #[error("{0}")]
+    BadSplit(String),
+    /// A package number the posting does not have.
+    #[error("posting {posting} has no package {package}")]
+    NoSuchPackage {
+        /// The posting number.
+        posting: String,
+        /// The package number asked for.
+        package: u32,
+    },
+    /// A journal job that is not in the state the action needs.
+    #[error("job #{id} is {state}, not {expected}")]
+    JobState {
+        /// The job.
+        id: i64,
+        /// Its state.
+        state: JobState,
+        /// The state the action needs.
+        expected: JobState,
     },
     /// The template cannot lay out this posting's label.
     #[error(transparent)]
@@ -123,12 +151,76 @@ pub struct LabelIssue {
 /// What one scanned line did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanOutcome {
-    /// Whether the label was printed.
+    /// Whether the scan did what it should: the label was printed, or (with
+    /// [`Rescan::Ask`]) the posting was found already printed and nothing was sent.
     pub ok: bool,
     /// One line for the operator.
     pub line: String,
     /// The journal jobs the scan made.
     pub jobs: Vec<i64>,
+    /// The posting the code found, when it found exactly one.
+    pub posting: Option<String>,
+    /// The scan packed the posting (it was awaiting packaging).
+    pub packed: bool,
+    /// Every label of the posting had been sent before and, with [`Rescan::Ask`], nothing was sent
+    /// now: printing again takes an explicit reprint.
+    pub printed_before: bool,
+    /// Why the scan failed, as a kind a user interface can put in its own words; `None` when `ok`.
+    pub problem: Option<ScanProblem>,
+}
+
+/// Why a scan failed (the [`ScanOutcome::line`] has the details).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ScanProblem {
+    /// No posting has this code.
+    UnknownCode,
+    /// Several postings have this code (a product code of several postings).
+    Ambiguous,
+    /// The posting awaits packaging and could not be packed (the passport gate, a lifecycle rule).
+    NotPacked,
+    /// The posting cannot be labelled now (its status, the passport gate, the label rule).
+    NoLabel,
+    /// The printer refused, could not be reached, or failed while the label was being sent.
+    Printer,
+    /// Bytes may have reached the printer before it failed: the label may or may not have come out.
+    Uncertain,
+    /// The store failed.
+    Store,
+}
+
+impl ScanProblem {
+    /// A stable name for the kind (`unknown_code`, `printer`, …), for a user interface's own texts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanProblem::UnknownCode => "unknown_code",
+            ScanProblem::Ambiguous => "ambiguous",
+            ScanProblem::NotPacked => "not_packed",
+            ScanProblem::NoLabel => "no_label",
+            ScanProblem::Printer => "printer",
+            ScanProblem::Uncertain => "uncertain",
+            ScanProblem::Store => "store",
+        }
+    }
+}
+
+/// What a scan does with a posting whose labels have all been sent already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rescan {
+    /// Print them again (`shiplabel scan`: the operator scanned it again on purpose).
+    PrintAgain,
+    /// Send nothing and say so ([`ScanOutcome::printed_before`]): the packer's page, where printing
+    /// again takes an explicit button.
+    Ask,
+}
+
+/// What a scan found out on its way, for its [`ScanOutcome`].
+#[derive(Debug, Default)]
+struct ScanTrail {
+    jobs: Vec<i64>,
+    posting: Option<String>,
+    packed: bool,
+    printed_before: bool,
 }
 
 /// The store, a label maker and a printer: the packing station.
@@ -224,9 +316,29 @@ impl<'s> Station<'s> {
         number: &str,
         now: DateTime<Utc>,
     ) -> Result<(PrintSummary, Vec<String>), StationError> {
+        self.reprint_package(number, None, now)
+    }
+
+    /// [`Station::reprint`] of one package's label (`Some(n)`, package numbers from 1), or of all
+    /// (`None`): the packer's answer "no" to "did the label of box 2 come out?" prints that box only.
+    pub fn reprint_package(
+        &mut self,
+        number: &str,
+        package: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<(PrintSummary, Vec<String>), StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
-        let units = LabelUnit::of(&posting)?;
+        let mut units = LabelUnit::of(&posting)?;
+        if let Some(n) = package {
+            units.retain(|u| u.package_number == n);
+            if units.is_empty() {
+                return Err(StationError::NoSuchPackage {
+                    posting: number.to_owned(),
+                    package: n,
+                });
+            }
+        }
         let mut never_sent = Vec::new();
         for u in &units {
             if !self.store.was_sent(&u.posting_number, u.package_number)? {
@@ -416,20 +528,28 @@ impl<'s> Station<'s> {
             )
     }
 
-    /// One scanned line: find the posting, pack it if it awaits packaging, print its label(s).
+    /// One scanned line: find the posting, pack it if it awaits packaging, print its label(s); a
+    /// posting printed before is printed again ([`Rescan::PrintAgain`], what `shiplabel scan` does).
     pub fn scan(&mut self, code: &str, now: DateTime<Utc>) -> ScanOutcome {
-        let mut jobs = Vec::new();
-        match self.scan_inner(code.trim(), now, &mut jobs) {
-            Ok(line) => ScanOutcome {
-                ok: true,
-                line,
-                jobs,
-            },
-            Err(line) => ScanOutcome {
-                ok: false,
-                line,
-                jobs,
-            },
+        self.scan_with(code, now, Rescan::PrintAgain)
+    }
+
+    /// [`Station::scan`], with what to do when the posting's labels were all sent before.
+    pub fn scan_with(&mut self, code: &str, now: DateTime<Utc>, rescan: Rescan) -> ScanOutcome {
+        let mut trail = ScanTrail::default();
+        let result = self.scan_inner(code.trim(), now, rescan, &mut trail);
+        let (ok, line, problem) = match result {
+            Ok(line) => (true, line, None),
+            Err((problem, line)) => (false, line, Some(problem)),
+        };
+        ScanOutcome {
+            ok,
+            line,
+            jobs: trail.jobs,
+            posting: trail.posting,
+            packed: trail.packed,
+            printed_before: trail.printed_before,
+            problem,
         }
     }
 
@@ -437,43 +557,64 @@ impl<'s> Station<'s> {
         &mut self,
         code: &str,
         now: DateTime<Utc>,
-        jobs: &mut Vec<i64>,
-    ) -> Result<String, String> {
+        rescan: Rescan,
+        trail: &mut ScanTrail,
+    ) -> Result<String, (ScanProblem, String)> {
         let found = self
             .store
             .find_by_code(code)
-            .map_err(|e| format!("✗ {code}: {e}"))?;
+            .map_err(|e| (ScanProblem::Store, format!("✗ {code}: {e}")))?;
         let mut posting = match found {
             Found::One(p) => *p,
-            Found::Nothing => return Err(format!("✗ {code}: unknown code")),
+            Found::Nothing => {
+                return Err((ScanProblem::UnknownCode, format!("✗ {code}: unknown code")))
+            }
             Found::Ambiguous(numbers) => {
-                return Err(format!(
-                    "✗ {code}: matches {} postings ({}): scan the posting number",
-                    numbers.len(),
-                    numbers.join(", ")
+                return Err((
+                    ScanProblem::Ambiguous,
+                    format!(
+                        "✗ {code}: matches {} postings ({}): scan the posting number",
+                        numbers.len(),
+                        numbers.join(", ")
+                    ),
                 ))
             }
         };
         let number = posting.posting_number.clone();
+        trail.posting = Some(number.to_string());
         let mut did = Vec::new();
         if posting.status == Status::AwaitingPackaging {
-            posting = self
-                .store
-                .pack(&number, &[], now)
-                .map_err(|e| format!("✗ {number}: not packed: {e}"))?;
+            posting = self.store.pack(&number, &[], now).map_err(|e| {
+                (
+                    ScanProblem::NotPacked,
+                    format!("✗ {number}: not packed: {e}"),
+                )
+            })?;
+            trail.packed = true;
             did.push("packed");
         }
         posting
             .labelable(now)
-            .map_err(|e| format!("✗ {number}: no label: {e}"))?;
-        let fail = |e: StationError| format!("✗ {number}: {}", reason(&e));
-        let units = LabelUnit::of(&posting).map_err(|e| fail(e.into()))?;
+            .map_err(|e| (ScanProblem::NoLabel, format!("✗ {number}: no label: {e}")))?;
+        let fail = |problem: ScanProblem, e: StationError| {
+            (problem, format!("✗ {number}: {}", reason(&e)))
+        };
+        let units = LabelUnit::of(&posting).map_err(|e| fail(ScanProblem::NoLabel, e.into()))?;
         let mut again = false;
+        let mut all_sent = true;
         for u in &units {
-            again |= self
+            let sent = self
                 .store
                 .was_sent(&u.posting_number, u.package_number)
-                .map_err(|e| fail(e.into()))?;
+                .map_err(|e| fail(ScanProblem::Store, e.into()))?;
+            again |= sent;
+            all_sent &= sent;
+        }
+        if all_sent && rescan == Rescan::Ask {
+            trail.printed_before = true;
+            return Ok(format!(
+                "✓ {number}: printed before; nothing sent (print again to make another label)"
+            ));
         }
         let kind = if again {
             JobKind::Reprint
@@ -483,8 +624,8 @@ impl<'s> Station<'s> {
         let ids = self
             .store
             .add_jobs(&units, kind, true, Utc::now())
-            .map_err(|e| fail(e.into()))?;
-        jobs.extend_from_slice(&ids);
+            .map_err(|e| fail(ScanProblem::Store, e.into()))?;
+        trail.jobs.extend_from_slice(&ids);
         let mut summary = PrintSummary::default();
         for (n, (id, unit)) in ids.iter().zip(units).enumerate() {
             if let Err(e) =
@@ -501,13 +642,22 @@ impl<'s> Station<'s> {
                             "not printed: an earlier label of this scan failed",
                             Utc::now(),
                         )
-                        .map_err(|e| fail(e.into()))?;
+                        .map_err(|e| fail(ScanProblem::Store, e.into()))?;
                 }
-                return Err(fail(e));
+                let problem = match &e {
+                    StationError::Printer { sent: true, .. } => ScanProblem::Uncertain,
+                    StationError::Printer { .. } => ScanProblem::Printer,
+                    StationError::Store(_) => ScanProblem::Store,
+                    _ => ScanProblem::NoLabel,
+                };
+                return Err(fail(problem, e));
             }
         }
         if let Some(LabelIssue { label, reason }) = summary.failed.first() {
-            return Err(format!("✗ {label}: not printed: {reason}"));
+            return Err((
+                ScanProblem::NoLabel,
+                format!("✗ {label}: not printed: {reason}"),
+            ));
         }
         // "Sent" is all the link can say; "confirmed" only when the printer answered after the job.
         did.push(match (again, summary.unconfirmed.is_empty()) {

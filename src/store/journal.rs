@@ -108,6 +108,12 @@ pub enum JobKind {
     Reprint,
     /// `scan`: printed at the scanner.
     Scan,
+    /// `raw`: bytes a web tool sent through `shiplabel serve` to a configured printer; the journal's
+    /// posting column holds `raw:` and the tool's reference, not a posting.
+    Raw,
+    /// `seen`: no bytes sent; the operator saw the label of an uncertain job come out, which
+    /// settles that job as a later sent job of the same label does.
+    Seen,
 }
 
 impl JobKind {
@@ -117,6 +123,8 @@ impl JobKind {
             JobKind::Print => "print",
             JobKind::Reprint => "reprint",
             JobKind::Scan => "scan",
+            JobKind::Raw => "raw",
+            JobKind::Seen => "seen",
         }
     }
 }

@@ -64,7 +64,7 @@ impl FakePrinter {
         let thread = std::thread::spawn(move || {
             // One connection per fake printer: each test opens one printer.
             if let Ok((stream, _)) = listener.accept() {
-                serve(stream, behaviour, &shared);
+                serve(stream, behaviour, &shared, None);
             }
         });
         FakePrinter {
@@ -89,7 +89,7 @@ impl FakePrinter {
                 if stopping.load(std::sync::atomic::Ordering::SeqCst) {
                     break;
                 }
-                serve(stream, behaviour, &shared);
+                serve(stream, behaviour, &shared, None);
             }
         });
         FakePrinter {
@@ -98,6 +98,44 @@ impl FakePrinter {
             thread: Some(thread),
             stop: Some(stop),
         }
+    }
+
+    /// [`FakePrinter::start_many`] whose status answer the test changes while it runs (paper runs
+    /// out, the head is opened): set it through the returned switch.
+    pub fn start_switchable(behaviour: Behaviour) -> (FakePrinter, Arc<Mutex<Answer>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Received::default()));
+        let shared = received.clone();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let switch = Arc::new(Mutex::new(behaviour.answer));
+        let live = switch.clone();
+        let thread = std::thread::spawn(move || {
+            while let Ok((stream, _)) = listener.accept() {
+                if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                serve(stream, behaviour, &shared, Some(&live));
+            }
+        });
+        let printer = FakePrinter {
+            port,
+            received,
+            thread: Some(thread),
+            stop: Some(stop),
+        };
+        (printer, switch)
+    }
+
+    /// The pages received so far (the printer keeps running).
+    pub fn pages(&self) -> usize {
+        self.received.lock().unwrap().pages.len()
+    }
+
+    /// A copy of the pages received so far.
+    pub fn pages_now(&self) -> Vec<Bitmap> {
+        self.received.lock().unwrap().pages.clone()
     }
 
     /// The URI to print to.
@@ -160,8 +198,9 @@ fn escpos_reply(n: u8, answer: Answer) -> u8 {
 /// Serves one connection; returns true when the test is over (hung up on purpose).
 fn serve(
     mut stream: std::net::TcpStream,
-    behaviour: Behaviour,
+    mut behaviour: Behaviour,
     received: &Mutex<Received>,
+    live: Option<&Mutex<Answer>>,
 ) -> bool {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
     let mut decoder = Decoder::default();
@@ -190,6 +229,9 @@ fn serve(
             };
             let used = match item {
                 Item::Query(n) => {
+                    if let Some(live) = live {
+                        behaviour.answer = *live.lock().unwrap();
+                    }
                     // A query also ends an ESC/POS page.
                     if let Some(page) = decoder.finish() {
                         received.lock().unwrap().pages.push(page);

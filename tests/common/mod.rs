@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod fake_printer;
 pub mod label;
+pub mod webdriver;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! How bytes reach a printer: one [`Transport`] trait, chosen by the printer URI.
 //!
-//! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through libusb (rusb), with
+//! - `usb://VID:PID[?serial=…&interface=…]`: the USB printer-class interface, through nusb (pure Rust), with
 //!   the `usb` feature (without it such a URI still parses, and opening it says the feature is off);
 //! - `tcp://HOST[:PORT]`: a raw socket, port 9100 unless given;
 //! - `file:///dev/usb/lp0` or a plain path: an existing device node or FIFO (never a regular file,
@@ -324,7 +324,7 @@ enum WriteFailure {
     Stalled(Duration),
     /// A system error.
     Io(std::io::Error),
-    /// A libusb error.
+    /// A USB error.
     #[cfg(feature = "usb")]
     Usb(UsbError),
 }
@@ -394,7 +394,7 @@ fn collect_reply(
     }
 }
 
-/// What libusb reported, in our own type so that the USB library stays out of the public API (and the
+/// What the USB library (nusb) reported, in our own type so that the USB library stays out of the public API (and the
 /// error type is the same with or without the `usb` feature).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -417,24 +417,9 @@ pub enum UsbError {
     /// The platform or device does not support the operation.
     #[error("Operation not supported or unimplemented on this platform")]
     NotSupported,
-    /// Any other libusb error, in libusb's words.
+    /// Any other USB error, in the USB library's words.
     #[error("{0}")]
     Other(String),
-}
-
-#[cfg(feature = "usb")]
-impl From<rusb::Error> for UsbError {
-    fn from(error: rusb::Error) -> UsbError {
-        match error {
-            rusb::Error::Timeout => UsbError::Timeout,
-            rusb::Error::Pipe => UsbError::Pipe,
-            rusb::Error::Access => UsbError::Access,
-            rusb::Error::Busy => UsbError::Busy,
-            rusb::Error::NoDevice => UsbError::NoDevice,
-            rusb::Error::NotSupported => UsbError::NotSupported,
-            other => UsbError::Other(other.to_string()),
-        }
-    }
 }
 
 /// What went wrong on the link to a printer.
@@ -510,7 +495,7 @@ pub enum TransportError {
     /// Reading a status reply failed.
     #[error("reading from the printer failed")]
     Read(#[source] std::io::Error),
-    /// libusb could not start: the machine has no USB (a container, a CI runner).
+    /// The USB devices could not be listed: the machine has no USB (a container, a CI runner).
     #[error("USB is not available on this machine; use a tcp:// or file:// printer")]
     NoUsb(#[source] UsbError),
     /// This build of shiplabel has no USB support (the `usb` Cargo feature is off).
@@ -539,7 +524,7 @@ pub enum TransportError {
     Usb {
         /// What was being done, e.g. "claiming interface 0 of 0416:5011".
         action: String,
-        /// libusb's error.
+        /// The USB library's error.
         #[source]
         source: UsbError,
     },
@@ -553,7 +538,7 @@ pub enum TransportError {
         written: usize,
         /// Bytes of the job.
         total: usize,
-        /// libusb's error.
+        /// The USB library's error.
         #[source]
         source: UsbError,
     },
@@ -569,7 +554,7 @@ impl TransportError {
     }
 }
 
-/// What a libusb error means for someone at a packing station (libusb's own words follow as the cause).
+/// What a USB error means for someone at a packing station (the USB library's words follow as the cause).
 fn usb_reason(error: &UsbError) -> &'static str {
     match error {
         UsbError::Timeout => ": timed out: the printer took no data (off line, out of paper, or busy)",
