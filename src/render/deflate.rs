@@ -67,6 +67,8 @@ fn deflate_with(data: &[u8], bits: &mut BitWriter, head: &mut Vec<u32>, syms: &m
     head.clear();
     head.resize(1 << hash_bits, 0);
     syms.clear();
+    // Symbol frequencies of the block, counted as the symbols are made.
+    let mut freq = Freq::default();
     let hash = |at: usize| -> usize {
         let v = u32::from(data[at]) | u32::from(data[at + 1]) << 8 | u32::from(data[at + 2]) << 16;
         (v.wrapping_mul(0x9E37_79B1) >> (32 - hash_bits)) as usize
@@ -111,6 +113,8 @@ fn deflate_with(data: &[u8], bits: &mut BitWriter, head: &mut Vec<u32>, syms: &m
                 len_or_lit: len as u16,
                 dist: dist as u16,
             });
+            freq.lit[length_code(len).0] += 1;
+            freq.dist[distance_code(dist).0] += 1;
             // Hash the positions inside the match too (the last two cannot start a 3-byte hash).
             let end = (i + len).min(data.len().saturating_sub(MIN_MATCH - 1));
             for at in i + 1..end {
@@ -122,19 +126,83 @@ fn deflate_with(data: &[u8], bits: &mut BitWriter, head: &mut Vec<u32>, syms: &m
                 len_or_lit: u16::from(data[i]),
                 dist: 0,
             });
+            freq.lit[usize::from(data[i])] += 1;
             i += 1;
         }
         if syms.len() == BLOCK_SYMBOLS {
-            write_block(&data[block_start..i], syms, false, bits);
+            write_block(&data[block_start..i], syms, &mut freq, false, bits);
             syms.clear();
+            freq = Freq::default();
             block_start = i;
         }
     }
-    write_block(&data[block_start..], syms, true, bits);
+    write_block(&data[block_start..], syms, &mut freq, true, bits);
 }
+
+/// [`length_code`]'s code, by match length (0..=258; below 3 unused), looked up instead of computed:
+/// every match is coded twice (counted, then written), ten thousand streams a batch.
+static LENGTH_CODES: [u16; MAX_MATCH + 1] = {
+    let mut table = [0u16; MAX_MATCH + 1];
+    let mut len = MIN_MATCH;
+    while len <= MAX_MATCH {
+        table[len] = length_code_computed(len).0 as u16;
+        len += 1;
+    }
+    table
+};
+
+/// [`distance_code`]'s code for distances 1..=256 (by `dist - 1`), and for larger ones by
+/// `(dist - 1) >> 7` (zlib's split: codes above 15 cover whole multiples of 128).
+static DISTANCE_CODES: [[u8; 256]; 2] = {
+    let mut table = [[0u8; 256]; 2];
+    let mut i = 0;
+    while i < 256 {
+        table[0][i] = distance_code_computed(i + 1).0 as u8;
+        if i >= 2 {
+            table[1][i] = distance_code_computed((i << 7) + 1).0 as u8;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// The shortest match length of each length code (257..=285).
+static LENGTH_BASE: [u16; 29] = {
+    let mut table = [0u16; 29];
+    let mut len = MAX_MATCH;
+    while len >= MIN_MATCH {
+        table[length_code_computed(len).0 - 257] = len as u16;
+        len -= 1;
+    }
+    table
+};
 
 /// Deflate's length code (257..=285), its extra bits and their value, for a match length 3..=258.
 fn length_code(len: usize) -> (usize, u32, u32) {
+    let code = usize::from(LENGTH_CODES[len]);
+    let base = usize::from(LENGTH_BASE[code - 257]);
+    (code, length_extra_bits(code), (len - base) as u32)
+}
+
+/// Deflate's distance code (0..=29), its extra bits and their value, for a distance 1..=32768.
+fn distance_code(dist: usize) -> (usize, u32, u32) {
+    let x = dist - 1;
+    let code = usize::from(if x < 256 {
+        DISTANCE_CODES[0][x]
+    } else {
+        DISTANCE_CODES[1][x >> 7]
+    });
+    if code < 4 {
+        (code, 0, 0)
+    } else {
+        let extra = code / 2 - 1;
+        let base = (2 + (code & 1)) << extra;
+        (code, extra as u32, (x - base) as u32)
+    }
+}
+
+/// [`length_code`], computed (fills [`LENGTH_CODES`] and [`LENGTH_BASE`]).
+const fn length_code_computed(len: usize) -> (usize, u32, u32) {
     let x = len - MIN_MATCH;
     if x < 8 {
         (257 + x, 0, 0)
@@ -151,8 +219,8 @@ fn length_code(len: usize) -> (usize, u32, u32) {
     }
 }
 
-/// Deflate's distance code (0..=29), its extra bits and their value, for a distance 1..=32768.
-fn distance_code(dist: usize) -> (usize, u32, u32) {
+/// [`distance_code`], computed (fills [`DISTANCE_CODES`]).
+const fn distance_code_computed(dist: usize) -> (usize, u32, u32) {
     let x = dist - 1;
     if x < 4 {
         (x, 0, 0)
@@ -167,22 +235,28 @@ fn distance_code(dist: usize) -> (usize, u32, u32) {
     }
 }
 
-fn write_block(raw: &[u8], syms: &[Sym], last: bool, bits: &mut BitWriter) {
-    let mut lit_freq = [0u32; 286];
-    let mut dist_freq = [0u32; 30];
-    for s in syms {
-        if s.dist == 0 {
-            lit_freq[usize::from(s.len_or_lit)] += 1;
-        } else {
-            lit_freq[length_code(usize::from(s.len_or_lit)).0] += 1;
-            dist_freq[distance_code(usize::from(s.dist)).0] += 1;
+/// How often each literal/length and distance code occurs in a block.
+struct Freq {
+    lit: [u32; 286],
+    dist: [u32; 30],
+}
+
+impl Default for Freq {
+    fn default() -> Self {
+        Freq {
+            lit: [0; 286],
+            dist: [0; 30],
         }
     }
-    lit_freq[END_OF_BLOCK] += 1;
+}
+
+fn write_block(raw: &[u8], syms: &[Sym], freq: &mut Freq, last: bool, bits: &mut BitWriter) {
+    freq.lit[END_OF_BLOCK] += 1;
+    let (lit_freq, dist_freq) = (&freq.lit, &freq.dist);
     let mut lit_len = [0u8; 286];
     let mut dist_len = [0u8; 30];
-    code_lengths(&lit_freq, 15, &mut lit_len);
-    code_lengths(&dist_freq, 15, &mut dist_len);
+    code_lengths(lit_freq, 15, &mut lit_len);
+    code_lengths(dist_freq, 15, &mut dist_len);
     // A decoder needs at least one distance code even when there are no matches.
     if dist_len.iter().all(|&l| l == 0) {
         dist_len[0] = 1;
@@ -293,18 +367,19 @@ fn write_block(raw: &[u8], syms: &[Sym], last: bool, bits: &mut BitWriter) {
             let lit = usize::from(s.len_or_lit);
             bits.put(lit_codes[lit], u32::from(lit_len[lit]));
         } else {
+            // A code and its extra bits in one put: at most 15 + 5 and 15 + 13 bits.
             let (code, n, value) = length_code(usize::from(s.len_or_lit));
-            bits.put(lit_codes[code], u32::from(lit_len[code]));
-            bits.put(value, n);
+            let bits_of_code = u32::from(lit_len[code]);
+            bits.put(lit_codes[code] | value << bits_of_code, bits_of_code + n);
             let (code, n, value) = distance_code(usize::from(s.dist));
-            bits.put(dist_codes[code], u32::from(dist_len[code]));
-            bits.put(value, n);
+            let bits_of_code = u32::from(dist_len[code]);
+            bits.put(dist_codes[code] | value << bits_of_code, bits_of_code + n);
         }
     }
     bits.put(lit_codes[END_OF_BLOCK], u32::from(lit_len[END_OF_BLOCK]));
 }
 
-fn length_extra_bits(code: usize) -> u32 {
+const fn length_extra_bits(code: usize) -> u32 {
     match code {
         257..=264 | 285 => 0,
         _ => ((code - 261) / 4) as u32,
@@ -338,10 +413,25 @@ const MAX_SYMBOLS: usize = 286;
 /// Huffman code lengths for `freq` (at most [`MAX_SYMBOLS`]), none longer than `max_bits`; unused
 /// symbols get 0. At least two symbols get a code when any is used, so that every code is complete.
 fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
-    let mut used = [0u16; MAX_SYMBOLS];
-    let mut weights = [0u64; MAX_SYMBOLS];
+    // Scratch arrays sized to the alphabet: zeroing 286-symbol arrays for the 19 code-length symbols
+    // and the 30 distances cost more than building their trees.
+    match freq.len() {
+        0..=19 => code_lengths_in::<19, 38>(freq, max_bits, lengths),
+        20..=30 => code_lengths_in::<30, 60>(freq, max_bits, lengths),
+        _ => code_lengths_in::<MAX_SYMBOLS, { 2 * MAX_SYMBOLS }>(freq, max_bits, lengths),
+    }
+}
+
+/// [`code_lengths`] with scratch arrays for `N` symbols (`M` = 2 `N` tree nodes).
+fn code_lengths_in<const N: usize, const M: usize>(
+    freq: &[u32],
+    max_bits: usize,
+    lengths: &mut [u8],
+) {
+    let mut used = [0u16; N];
+    let mut weights = [0u64; N];
     let mut n = 0;
-    for (s, &f) in freq.iter().enumerate().take(MAX_SYMBOLS) {
+    for (s, &f) in freq.iter().enumerate().take(N) {
         if f > 0 {
             used[n] = s as u16;
             weights[n] = u64::from(f);
@@ -358,11 +448,11 @@ fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
         }
         _ => {}
     }
-    let mut depths = [0u8; MAX_SYMBOLS];
+    let mut depths = [0u8; N];
     // Too deep a tree (rare: it takes Fibonacci-like frequencies) is rebuilt from halved weights, which
     // flattens it; all weights equal gives a balanced tree, within the limit for deflate's alphabets.
     loop {
-        huffman_depths(&weights[..n], &mut depths[..n]);
+        huffman_depths::<N, M>(&weights[..n], &mut depths[..n]);
         if depths[..n].iter().all(|&d| usize::from(d) <= max_bits) {
             for (&s, &d) in used[..n].iter().zip(&depths[..n]) {
                 lengths[usize::from(s)] = d;
@@ -376,21 +466,27 @@ fn code_lengths(freq: &[u32], max_bits: usize, lengths: &mut [u8]) {
 }
 
 /// The depth of each leaf in a Huffman tree over `weights` (2 to [`MAX_SYMBOLS`] of them).
-fn huffman_depths(weights: &[u64], out: &mut [u8]) {
+fn huffman_depths<const N: usize, const M: usize>(weights: &[u64], out: &mut [u8]) {
     let n = weights.len();
     // Leaves by ascending weight (ties by position: the output must be deterministic).
-    let mut order = [0u16; MAX_SYMBOLS];
-    for (i, slot) in order[..n].iter_mut().enumerate() {
-        *slot = i as u16;
+    // Sorted as one integer each, weight above index (weights stay far below 2^48: at most
+    // BLOCK_SYMBOLS + 1 symbols a block): a third of the time of sorting by a (weight, index) key.
+    let mut keys = [0u64; N];
+    for (i, (key, &w)) in keys[..n].iter_mut().zip(weights).enumerate() {
+        *key = w << 16 | i as u64;
     }
-    order[..n].sort_unstable_by_key(|&i| (weights[usize::from(i)], i));
+    keys[..n].sort_unstable();
+    let mut order = [0u16; N];
+    for (slot, &key) in order[..n].iter_mut().zip(&keys[..n]) {
+        *slot = (key & 0xFFFF) as u16;
+    }
     // Two queues: leaves in order, internal nodes in the order made (their weights never decrease).
     // Nodes 0..n are the sorted leaves, n.. the internal nodes; `parent` links them.
-    let mut weight = [0u64; 2 * MAX_SYMBOLS];
+    let mut weight = [0u64; M];
     for (slot, &i) in weight.iter_mut().zip(&order[..n]) {
         *slot = weights[usize::from(i)];
     }
-    let mut parent = [0u16; 2 * MAX_SYMBOLS];
+    let mut parent = [0u16; M];
     let (mut next_leaf, mut next_node, mut made) = (0, n, n);
     for _ in 0..n - 1 {
         let mut pick = |weight: &[u64], made: usize| {
@@ -410,7 +506,7 @@ fn huffman_depths(weights: &[u64], out: &mut [u8]) {
         made += 1;
     }
     // The root (the last node) has depth 0; every parent comes after its children.
-    let mut depth = [0u8; 2 * MAX_SYMBOLS];
+    let mut depth = [0u8; M];
     for node in (0..2 * n - 2).rev() {
         depth[node] = depth[usize::from(parent[node])].saturating_add(1);
     }
@@ -567,6 +663,14 @@ mod tests {
         for len in 3..=258 {
             let (code, extra, _) = length_code(len);
             assert_eq!(length_extra_bits(code), extra, "length {len}");
+            assert_eq!(length_code(len), length_code_computed(len), "length {len}");
+        }
+        for dist in 1..=32768 {
+            assert_eq!(
+                distance_code(dist),
+                distance_code_computed(dist),
+                "distance {dist}"
+            );
         }
     }
 

@@ -53,7 +53,12 @@ pub(super) fn read_bounded_to(
             Err(e) => return Err(io(e)),
         };
         let got = chunk.get(..n).unwrap_or(&[]);
-        if let Some(i) = got.iter().position(|&b| b == 0) {
+        // `contains` on bytes is a memchr; the position is looked for only when there is one.
+        if let Some(i) = got
+            .contains(&0)
+            .then(|| got.iter().position(|&b| b == 0))
+            .flatten()
+        {
             return Err(ImportError::Binary {
                 file: name.to_owned(),
                 offset: bytes.len() + i,
