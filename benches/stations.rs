@@ -241,7 +241,7 @@ fn main() {
             ))
             .expect("pack");
         let mut store = Store::open(Path::new(&url), Actor::new("bench")).expect("open");
-        let (queued, _) = store.enqueue_pending(now).expect("enqueue");
+        let queued = store.enqueue_pending(now).expect("enqueue").queued;
         assert_eq!(queued, queue, "queued");
     }
     let started = Instant::now();

@@ -81,8 +81,8 @@ pub mod units;
 pub use pipeline::{
     encode_scene, label_bitmap, label_bitmaps, named_bitmaps, named_bitmaps_to_verify,
     posting_labels, render_pdf, render_pdf_to, render_pdf_with_progress, render_png,
-    render_png_files, BitmapToVerify, NamedBitmap, NamedLabel, PngLabel, RenderError,
-    RenderOptions, RenderReport, RenderedPdf,
+    render_png_files, BitmapToVerify, NamedLabel, PngLabel, RenderError, RenderOptions,
+    RenderReport, RenderedPdf,
 };
 
 pub use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};

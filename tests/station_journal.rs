@@ -249,7 +249,7 @@ fn an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain(
     let summary = station.print_pending(false, now, |_| {}).unwrap();
     assert_eq!(summary.uncertain.len(), 1, "{summary:?}");
     // The operator saw no label come out and printed it again by hand.
-    let (summary, _) = station.reprint("77700003-0001-1", now).unwrap();
+    let summary = station.reprint("77700003-0001-1", now).unwrap().summary;
     assert_eq!(summary.sent.len(), 1, "{summary:?}");
     // A later --reprint-uncertain (for some other label) must not print it a second time.
     let summary = station.print_pending(true, now, |_| {}).unwrap();

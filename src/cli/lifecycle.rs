@@ -146,7 +146,7 @@ pub fn run_cancel(args: CancelArgs, db: Option<&Path>) -> Result<ExitCode, CliEr
             done.dropped_jobs.len()
         );
     }
-    for (name, at) in &done.sent {
+    for shiplabel::station::SentLabel { name, at } in &done.sent {
         // The shop reads Ozon's clock: Moscow time.
         let at = at.with_timezone(&order::moscow()).format("%H:%M");
         println!("{name}: label sent at {at} (Moscow time): take it off the parcel");

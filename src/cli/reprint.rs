@@ -27,7 +27,10 @@ pub fn run(mut args: ReprintArgs, db: Option<&Path>) -> Result<ExitCode, CliErro
     let mut store = open_existing_store(db, "reprint")?;
     let now = args.now.unwrap_or_else(Utc::now);
     let mut station = args.printer.station(&mut store)?;
-    let (summary, never_sent) = station.reprint(&args.posting, now)?;
+    let shiplabel::station::Reprinted {
+        summary,
+        never_sent,
+    } = station.reprint(&args.posting, now)?;
     for name in &summary.sent {
         let confirmed = if summary.unconfirmed.contains(name) {
             "not confirmed"

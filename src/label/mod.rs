@@ -9,4 +9,4 @@ mod data;
 mod rule;
 
 pub use data::{is_placeholder, Field, FieldKind, LabelData, ProductData, Value};
-pub use rule::{labels_of, LabelRuleError, LabelUnit, PostingLabel, Repeat};
+pub use rule::{labels_of, LabelRuleError, LabelUnit, NamedBitmap, PostingLabel, Repeat};

@@ -1,6 +1,7 @@
 //! The label rule: which labels a posting gets, what each is called and what it shows.
 
 use super::data::{LabelData, ProductData};
+use crate::bitmap::Bitmap;
 use crate::order::moscow;
 use crate::order::{Posting, PostingNumber, Product, Shipment};
 
@@ -237,4 +238,14 @@ fn unit_data(posting: &Posting, unit: &LabelUnit) -> LabelData {
         }
         None => LabelData::from_posting(posting, unit.package_number, unit.boxes),
     }
+}
+
+/// One label as a bitmap, with its name ([`PostingLabel::name`]): what the station prints and the
+/// pipeline's `named_bitmaps` returns.
+#[derive(Debug, Clone)]
+pub struct NamedBitmap {
+    /// The label's name, e.g. `0132112277-0101-1` or `0132112277-0101-1 (2 of 3)`.
+    pub name: String,
+    /// The label.
+    pub bitmap: Bitmap,
 }

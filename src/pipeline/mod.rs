@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::barcode;
 use crate::bitmap::Bitmap;
 use crate::compose::{compose, compose_sample, ComposeError, ComposeWarning, Composed};
-use crate::label::{labels_of, LabelRuleError};
+use crate::label::{labels_of, LabelRuleError, NamedBitmap};
 use crate::order::{NotLabelable, Posting};
 use crate::printer::ExpectedBarcode;
 use crate::render::{rasterize, PdfOptions, PdfWriter, PreparedPage};
@@ -111,15 +111,6 @@ pub struct RenderedPdf<W = Vec<u8>> {
     pub pdf: W,
     /// What went into it and what was left out.
     pub report: RenderReport,
-}
-
-/// One label of a posting as a bitmap, with its name ([`named_bitmaps`]).
-#[derive(Debug, Clone)]
-pub struct NamedBitmap {
-    /// The label's name (see [`NamedLabel::name`]).
-    pub name: String,
-    /// The label.
-    pub bitmap: Bitmap,
 }
 
 /// One label of a posting as a bitmap with the linear barcodes it must carry

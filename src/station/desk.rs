@@ -10,8 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{reason, Station, StationError};
-use crate::bitmap::Bitmap;
-use crate::label::LabelUnit;
+use crate::label::{LabelUnit, NamedBitmap};
 use crate::order::{Package, Posting, PostingNumber};
 use crate::printer::{PrintOptions, Printer, PrinterError, PrinterStatus, Profile, SendError};
 use crate::store::{JobKind, JobState, Store};
@@ -219,7 +218,7 @@ impl Station<'_> {
         &self,
         number: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(String, Bitmap)>, StationError> {
+    ) -> Result<Vec<NamedBitmap>, StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
         let mut out = Vec::new();

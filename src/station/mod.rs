@@ -10,9 +10,8 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 
-use crate::bitmap::Bitmap;
 use crate::compose::{compose, ComposeError};
-use crate::label::{labels_of, LabelRuleError, LabelUnit};
+use crate::label::{labels_of, LabelRuleError, LabelUnit, NamedBitmap};
 use crate::order::{NotLabelable, Posting, Status};
 use crate::printer::{encode_job, Job, PrintOptions, Printer, PrinterError, Profile, SendError};
 use crate::render::rasterize;
@@ -108,16 +107,38 @@ impl LabelMaker {
         &self,
         posting: &Posting,
         unit: &LabelUnit,
-    ) -> Result<Vec<(String, Bitmap)>, StationError> {
+    ) -> Result<Vec<NamedBitmap>, StationError> {
         labels_of(posting, self.template.repeat)?
             .into_iter()
             .filter(|l| l.unit.package_number == unit.package_number)
             .map(|l| {
                 let composed = compose(&self.template, &l.data, Some(self.dpi))?;
-                Ok((l.name(), rasterize(&composed.scene, self.dpi)))
+                Ok(NamedBitmap {
+                    name: l.name(),
+                    bitmap: rasterize(&composed.scene, self.dpi),
+                })
             })
             .collect()
     }
+}
+
+/// What [`Station::reprint`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reprinted {
+    /// The labels printed.
+    pub summary: PrintSummary,
+    /// The labels of those that no printer had been sent before, by name: a "reprint" that is in
+    /// fact their first print (worth telling the operator, who may expect a duplicate).
+    pub never_sent: Vec<String>,
+}
+
+/// A label a printer was sent, by name, and when (the last sending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentLabel {
+    /// The label's name.
+    pub name: String,
+    /// When it was last sent.
+    pub at: DateTime<Utc>,
 }
 
 /// What a print run did.
@@ -274,7 +295,7 @@ impl<'s> Station<'s> {
         if reprint_uncertain {
             self.store.requeue_uncertain(Utc::now())?;
         }
-        let (_, refused) = self.store.enqueue_pending(now)?;
+        let refused = self.store.enqueue_pending(now)?.refused;
         for e in refused {
             let line = e.to_string();
             progress(&format!("not printed: {line}"));
@@ -312,11 +333,7 @@ impl<'s> Station<'s> {
 
     /// `reprint POSTING`: a new job for each label of the posting, printed now. Also returns the
     /// labels that had never been sent before, so that a "printed again" is never said of a first print.
-    pub fn reprint(
-        &mut self,
-        number: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(PrintSummary, Vec<String>), StationError> {
+    pub fn reprint(&mut self, number: &str, now: DateTime<Utc>) -> Result<Reprinted, StationError> {
         self.reprint_package(number, None, now)
     }
 
@@ -327,7 +344,7 @@ impl<'s> Station<'s> {
         number: &str,
         package: Option<u32>,
         now: DateTime<Utc>,
-    ) -> Result<(PrintSummary, Vec<String>), StationError> {
+    ) -> Result<Reprinted, StationError> {
         let posting = self.store.posting(number)?;
         posting.labelable(now)?;
         let mut units = LabelUnit::of(&posting)?;
@@ -355,7 +372,10 @@ impl<'s> Station<'s> {
             .add_jobs(&units, JobKind::Reprint, false, Utc::now())?;
         let mut summary = PrintSummary::default();
         self.print_queue(Some(&ids), now, &mut summary, &mut |_| {})?;
-        Ok((summary, never_sent))
+        Ok(Reprinted {
+            summary,
+            never_sent,
+        })
     }
 
     /// Prints claimed-or-queued jobs (all queued ones, or `only`) until none is left or the printer
@@ -496,7 +516,7 @@ impl<'s> Station<'s> {
         // A job is one package: with a per-product template, its labels go out as one job. ESC/POS
         // copies are streamed: each label is held once, sent `copies` times.
         let mut jobs = Vec::new();
-        for (_, bitmap) in self.maker.bitmaps(&posting, &unit)? {
+        for NamedBitmap { bitmap, .. } in self.maker.bitmaps(&posting, &unit)? {
             let label =
                 encode_job(&bitmap, &self.profile, self.options.copies).map_err(|source| {
                     StationError::Printer {
@@ -715,7 +735,7 @@ pub struct Cancelled {
     pub dropped_jobs: Vec<i64>,
     /// Labels already sent to a printer, by name, with when: they are on a parcel (or on the
     /// printer) and must come off it.
-    pub sent: Vec<(String, DateTime<Utc>)>,
+    pub sent: Vec<SentLabel>,
 }
 
 /// `cancel POSTING`: cancels the stored posting, takes its queued labels out of the print queue, and
@@ -737,10 +757,7 @@ pub fn cancel(
 }
 
 /// The labels of a posting that a printer was sent, by name, with the time of the last sending.
-fn sent_labels(
-    store: &Store,
-    posting: &Posting,
-) -> Result<Vec<(String, DateTime<Utc>)>, StationError> {
+fn sent_labels(store: &Store, posting: &Posting) -> Result<Vec<SentLabel>, StationError> {
     let units = LabelUnit::of(posting).unwrap_or_default();
     let mut sent = Vec::new();
     for job in store.jobs(Some(JobState::Sent), Some(&posting.posting_number))? {
@@ -751,8 +768,8 @@ fn sent_labels(
         let at = DateTime::parse_from_rfc3339(&job.updated_at)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
-        sent.retain(|(n, _)| *n != name);
-        sent.push((name, at));
+        sent.retain(|s: &SentLabel| s.name != name);
+        sent.push(SentLabel { name, at });
     }
     Ok(sent)
 }

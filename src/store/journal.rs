@@ -199,6 +199,15 @@ const SENT_SINCE: &str = "EXISTS (SELECT 1 FROM jobs AS later
     WHERE later.posting_number = jobs.posting_number AND later.package_number = jobs.package_number
         AND later.state = 'sent' AND later.id > jobs.id)";
 
+/// What [`Store::enqueue_pending`] did.
+#[derive(Debug, Default)]
+pub struct Enqueued {
+    /// Jobs queued.
+    pub queued: usize,
+    /// The postings the label rule refuses: they get no job; the caller reports them.
+    pub refused: Vec<LabelRuleError>,
+}
+
 fn job_row(r: &Row) -> Result<Job, StoreError> {
     let state = r.text(4)?;
     Ok(Job {
@@ -357,12 +366,9 @@ impl Store {
     }
 
     /// Queues a `print` job for every label of every posting labelable at `now` that has no job
-    /// queued, in progress, sent or uncertain. Returns how many were queued, and the postings the
+    /// queued, in progress, sent or uncertain. Says how many were queued, and the postings the
     /// label rule refuses (they get no job; the caller reports them).
-    pub fn enqueue_pending(
-        &mut self,
-        now: DateTime<Utc>,
-    ) -> Result<(usize, Vec<LabelRuleError>), StoreError> {
+    pub fn enqueue_pending(&mut self, now: DateTime<Utc>) -> Result<Enqueued, StoreError> {
         let tx = self.db.begin()?;
         let mut queued = 0;
         let mut refused = Vec::new();
@@ -417,7 +423,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok((queued, refused))
+        Ok(Enqueued { queued, refused })
     }
 
     /// Adds jobs for these labels; with `claim`, they are claimed by this process in the same

@@ -40,7 +40,7 @@ use rusqlite::Connection;
 use db::Db;
 
 pub use db::redact;
-pub use journal::{Job, JobKind, JobState, LEASE};
+pub use journal::{Enqueued, Job, JobKind, JobState, LEASE};
 pub use postings::{Found, HistoryEntry, ImportReport};
 pub use schema::{SCHEMA_VERSION, V1 as SCHEMA_V1};
 

@@ -282,7 +282,7 @@ impl Store {
     /// Applies a lifecycle action of the order model to a stored posting and saves the result with a
     /// history entry; the model's error (an illegal transition, the passport gate) leaves the store as
     /// it was.
-    pub fn update_posting<T>(
+    pub(crate) fn update_posting<T>(
         &mut self,
         number: &str,
         now: DateTime<Utc>,

@@ -206,7 +206,8 @@ pub fn expected_jobs(postings: &[Posting]) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|p| {
             let unit = LabelUnit::of(p).unwrap().remove(0);
-            let (name, bitmap) = maker.bitmaps(p, &unit).unwrap().remove(0);
+            let shiplabel::label::NamedBitmap { name, bitmap } =
+                maker.bitmaps(p, &unit).unwrap().remove(0);
             (name, encode_label(&bitmap, &profile, 1).unwrap())
         })
         .collect()

@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use futures_util::stream::Stream;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shiplabel::station::{package_of, posting_card, print_raw, Rescan, StationError};
+use shiplabel::station::{package_of, posting_card, print_raw, Reprinted, Rescan, StationError};
 use shiplabel::store::{JobState, StoreError};
 
 use super::{printer_state, security, App, Desk};
@@ -246,7 +246,7 @@ async fn preview(
                             &format!("posting {number} has {} label(s)", bitmaps.len()),
                         );
                     }
-                    let (_, bitmap) = bitmaps.swap_remove(index - 1);
+                    let bitmap = bitmaps.swap_remove(index - 1).bitmap;
                     (
                         [(header::CONTENT_TYPE, "image/png")],
                         bitmap.to_png(Some(dpi)),
@@ -446,7 +446,10 @@ async fn reprint(State(app): State<Arc<App>>, Path(number): Path<String>, body: 
             app.tell(json!({ "type": "posting", "posting": number }));
             after_job(desk, app);
             match result {
-                Ok((summary, never_sent)) => {
+                Ok(Reprinted {
+                    summary,
+                    never_sent,
+                }) => {
                     let failed: Vec<Value> = summary
                         .failed
                         .iter()
