@@ -595,7 +595,7 @@ fn tls_options(url: &str) -> Result<(String, Option<TlsOptions>), DatabaseError>
     for kv in query.split('&') {
         match kv.split_once('=') {
             Some(("sslmode", value)) => mode = Some(value.to_owned()),
-            Some(("sslrootcert", value)) => root_cert = Some(PathBuf::from(value)),
+            Some(("sslrootcert", value)) => root_cert = Some(PathBuf::from(percent_decode(value))),
             _ => kept.push(kv),
         }
     }
@@ -630,6 +630,33 @@ fn tls_options(url: &str) -> Result<(String, Option<TlsOptions>), DatabaseError>
     ))
 }
 
+/// A URL query value with its `%XX` escapes decoded (as the client library does for its own
+/// parameters); an invalid escape stays as written.
+#[cfg(feature = "postgres")]
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(all(test, feature = "postgres"))]
 mod tls_options_tests {
     use super::tls_options;
@@ -644,6 +671,9 @@ mod tls_options_tests {
         let tls = tls.unwrap();
         assert_eq!(tls.name, "verify-full");
         assert_eq!(tls.root_cert.unwrap().to_str(), Some("/ca.pem"));
+        let (_, tls) =
+            tls_options("postgres://h/db?sslmode=require&sslrootcert=/my%20ca.pem").unwrap();
+        assert_eq!(tls.unwrap().root_cert.unwrap().to_str(), Some("/my ca.pem"));
         let (rest, tls) = tls_options("postgres://h/db?sslmode=disable").unwrap();
         assert_eq!(rest, "postgres://h/db");
         assert!(tls.is_none());
