@@ -34,4 +34,6 @@ mod station_cli;
 mod station_cluster;
 mod station_journal;
 mod station_store;
+#[cfg(feature = "postgres-tls")]
+mod station_tls;
 mod usb_rig;

@@ -543,6 +543,7 @@ pub(crate) fn sqlite_connection(path: &Path, create: bool) -> Result<Connection,
 /// server gone silent mid-batch is noticed) unless the URL says otherwise.
 #[cfg(feature = "postgres")]
 pub(crate) fn postgres_client(url: &str) -> Result<postgres::Client, DatabaseError> {
+    let (url, tls) = tls_options(url)?;
     let mut config: postgres::Config = url.parse().map_err(DatabaseError::postgres)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(10));
@@ -552,7 +553,176 @@ pub(crate) fn postgres_client(url: &str) -> Result<postgres::Client, DatabaseErr
     }
     config.keepalives(true);
     config.keepalives_idle(Duration::from_secs(30));
-    config
-        .connect(postgres::NoTls)
-        .map_err(DatabaseError::postgres)
+    match tls {
+        None => config
+            .connect(postgres::NoTls)
+            .map_err(DatabaseError::postgres),
+        Some(tls) => {
+            config.ssl_mode(tls.mode);
+            config
+                .connect(tls_connector(&tls)?)
+                .map_err(DatabaseError::postgres)
+        }
+    }
+}
+
+/// The TLS part of a connection URL: `sslmode` and `sslrootcert`, which the client library does
+/// not know in full, taken out of the query.
+#[cfg(feature = "postgres")]
+#[derive(Debug)]
+struct TlsOptions {
+    mode: postgres::config::SslMode,
+    /// The `sslmode` as written, for messages.
+    #[cfg_attr(not(feature = "postgres-tls"), allow(dead_code))]
+    name: String,
+    #[cfg_attr(not(feature = "postgres-tls"), allow(dead_code))]
+    root_cert: Option<PathBuf>,
+}
+
+/// Splits `sslmode` and `sslrootcert` off a `postgres://` URL. `None`: plain TCP (no `sslmode`,
+/// or `sslmode=disable`). Every mode that uses TLS verifies the server's certificate against the CA
+/// file `sslrootcert` (required) and the host name: `require` and `verify-ca` are as strict as
+/// `verify-full` (docs/station.md).
+#[cfg(feature = "postgres")]
+fn tls_options(url: &str) -> Result<(String, Option<TlsOptions>), DatabaseError> {
+    use postgres::config::SslMode;
+    let Some((head, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), None));
+    };
+    let mut mode = None;
+    let mut root_cert = None;
+    let mut kept = Vec::new();
+    for kv in query.split('&') {
+        match kv.split_once('=') {
+            Some(("sslmode", value)) => mode = Some(value.to_owned()),
+            Some(("sslrootcert", value)) => root_cert = Some(PathBuf::from(percent_decode(value))),
+            _ => kept.push(kv),
+        }
+    }
+    let rest = if kept.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}?{}", kept.join("&"))
+    };
+    let name = mode.clone().unwrap_or_default();
+    let mode = match mode.as_deref() {
+        None | Some("disable") => return Ok((rest, None)),
+        Some("prefer") => SslMode::Prefer,
+        Some("require" | "verify-ca" | "verify-full") => SslMode::Require,
+        Some(other) => {
+            return Err(DatabaseError::message(format!(
+                "sslmode={other}: expected disable, prefer, require, verify-ca or verify-full"
+            )))
+        }
+    };
+    if !cfg!(feature = "postgres-tls") && mode == SslMode::Require {
+        return Err(DatabaseError::message(format!(
+            "sslmode={name}: this shiplabel was built without TLS for PostgreSQL (Cargo feature `postgres-tls`)"
+        )));
+    }
+    Ok((
+        rest,
+        Some(TlsOptions {
+            mode,
+            name,
+            root_cert,
+        }),
+    ))
+}
+
+/// A URL query value with its `%XX` escapes decoded (as the client library does for its own
+/// parameters); an invalid escape stays as written.
+#[cfg(feature = "postgres")]
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(all(test, feature = "postgres"))]
+mod tls_options_tests {
+    use super::tls_options;
+
+    #[test]
+    fn ssl_parameters_are_taken_out_of_the_url() {
+        let (rest, tls) = tls_options(
+            "postgres://u:p@h/db?connect_timeout=3&sslmode=verify-full&sslrootcert=/ca.pem",
+        )
+        .unwrap();
+        assert_eq!(rest, "postgres://u:p@h/db?connect_timeout=3");
+        let tls = tls.unwrap();
+        assert_eq!(tls.name, "verify-full");
+        assert_eq!(tls.root_cert.unwrap().to_str(), Some("/ca.pem"));
+        let (_, tls) =
+            tls_options("postgres://h/db?sslmode=require&sslrootcert=/my%20ca.pem").unwrap();
+        assert_eq!(tls.unwrap().root_cert.unwrap().to_str(), Some("/my ca.pem"));
+        let (rest, tls) = tls_options("postgres://h/db?sslmode=disable").unwrap();
+        assert_eq!(rest, "postgres://h/db");
+        assert!(tls.is_none());
+        assert!(tls_options("postgres://h/db").unwrap().1.is_none());
+        let err = tls_options("postgres://h/db?sslmode=allow").unwrap_err();
+        assert!(err.to_string().contains("sslmode=allow: expected"), "{err}");
+    }
+}
+
+/// Without TLS compiled in, `sslmode=prefer` connects in plain TCP.
+#[cfg(all(feature = "postgres", not(feature = "postgres-tls")))]
+fn tls_connector(_: &TlsOptions) -> Result<postgres::NoTls, DatabaseError> {
+    Ok(postgres::NoTls)
+}
+
+/// rustls on ring, trusting only the CA file `sslrootcert`.
+#[cfg(feature = "postgres-tls")]
+fn tls_connector(
+    tls: &TlsOptions,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DatabaseError> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let Some(path) = &tls.root_cert else {
+        return Err(DatabaseError::message(format!(
+            "sslmode={} needs sslrootcert=PATH, the CA file (PEM) that signed the server's certificate",
+            tls.name
+        )));
+    };
+    let shown = path.display();
+    let mut roots = rustls::RootCertStore::empty();
+    let mut count = 0;
+    for cert in CertificateDer::pem_file_iter(path)
+        .map_err(|e| DatabaseError::message(format!("sslrootcert {shown}: {e}")))?
+    {
+        let cert = cert.map_err(|e| DatabaseError::message(format!("sslrootcert {shown}: {e}")))?;
+        roots
+            .add(cert)
+            .map_err(|e| DatabaseError::message(format!("sslrootcert {shown}: {e}")))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err(DatabaseError::message(format!(
+            "sslrootcert {shown}: no PEM certificate in the file"
+        )));
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DatabaseError::message(format!("TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }

@@ -16,6 +16,18 @@ use std::time::{Duration, Instant};
 /// The running cluster: the URL prefix (`postgres://postgres@127.0.0.1:PORT/`).
 struct Cluster {
     base: String,
+    /// With `openssl` on the machine, the server has `ssl = on` with a certificate for 127.0.0.1 and
+    /// localhost signed by this CA (PEM), and a second, unrelated CA: see [`tls`].
+    tls: Option<Tls>,
+}
+
+/// The test cluster's TLS files.
+#[derive(Clone)]
+pub struct Tls {
+    /// The CA that signed the server's certificate.
+    pub ca: PathBuf,
+    /// A CA that did not.
+    pub wrong_ca: PathBuf,
 }
 
 static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
@@ -101,6 +113,20 @@ fn start() -> Result<Cluster, String> {
     if !out.status.success() {
         return Err(format!("initdb: {}", String::from_utf8_lossy(&out.stderr)));
     }
+    let tls = make_certificates(&dir.join("tls"));
+    if is_root() {
+        let _ = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.join("tls"))
+            .status();
+    }
+    let ssl = match &tls {
+        Ok(_) => format!(
+            " -c ssl=on -c ssl_cert_file={tls}/server.pem -c ssl_key_file={tls}/server.key",
+            tls = dir.join("tls").display()
+        ),
+        Err(_) => String::new(),
+    };
     let port = free_port();
     let fast = if DURABLE.load(Ordering::SeqCst) {
         ""
@@ -108,7 +134,7 @@ fn start() -> Result<Cluster, String> {
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     };
     let options = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 {fast}",
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 {fast}{ssl}",
         dir.display()
     );
     let out = as_owner(&bin.join("pg_ctl"))
@@ -146,7 +172,114 @@ fn start() -> Result<Cluster, String> {
         .map_err(|e| format!("watchdog: {e}"))?;
     Ok(Cluster {
         base: format!("postgres://postgres@127.0.0.1:{port}/"),
+        tls: tls
+            .map_err(|why| eprintln!("\n!!!! no TLS on the test cluster: {why} !!!!\n"))
+            .ok(),
     })
+}
+
+/// A CA, a server certificate for 127.0.0.1 and localhost signed by it (key mode 0600, as the
+/// server demands) and an unrelated CA, made with the `openssl` command in `dir`.
+fn make_certificates(dir: &Path) -> Result<Tls, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n\
+         basicConstraints=CA:FALSE\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let steps: [&[&str]; 4] = [
+        &[
+            &["req", "-x509"],
+            &ec[..],
+            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2"],
+            &["-subj", "/CN=shiplabel test CA"],
+        ]
+        .concat(),
+        &[
+            &["req", "-x509"],
+            &ec[..],
+            &["-keyout", "wrong.key", "-out", "wrong-ca.pem"],
+            &["-days", "2", "-subj", "/CN=shiplabel other CA"],
+        ]
+        .concat(),
+        &[
+            &["req"],
+            &ec[..],
+            &["-keyout", "server.key", "-out", "server.csr"],
+            &["-subj", "/CN=localhost"],
+        ]
+        .concat(),
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ],
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .map_err(|e| format!("openssl: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "openssl {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Tls {
+        ca: dir.join("ca.pem"),
+        wrong_ca: dir.join("wrong-ca.pem"),
+    })
+}
+
+/// The test cluster's CA files, after [`database`] has started it; `None` (after a loud SKIPPED
+/// line, or a failure with `CI` set) when the cluster has no TLS.
+pub fn tls() -> Option<Tls> {
+    match CLUSTER
+        .get()
+        .and_then(|c| c.as_ref().ok())
+        .and_then(|c| c.tls.clone())
+    {
+        Some(tls) => Some(tls),
+        None => {
+            if std::env::var_os("CI").is_some() {
+                panic!("the test cluster has no TLS and CI is set (is `openssl` installed?)");
+            }
+            eprintln!(
+                "\n!!!! SKIPPED: PostgreSQL TLS: the test cluster has no TLS (openssl?) !!!!\n"
+            );
+            None
+        }
+    }
 }
 
 /// The URL of a new, empty database on the test cluster; `None` (after a loud SKIPPED line) when
