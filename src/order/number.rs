@@ -76,8 +76,8 @@ fn kind(c: char) -> &'static str {
     }
 }
 
-/// Text for a message: control characters written as `\u{…}`.
-fn printable(text: &str) -> String {
+/// Input text for a message: control characters (terminal escape sequences) written as `\u{…}`.
+pub(in crate::order) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{reason, Station, StationError};
+use super::{error_line, Station, StationError};
 use crate::label::{LabelUnit, NamedBitmap};
 use crate::order::{Package, Posting, PostingNumber};
 use crate::printer::{PrintOptions, Printer, PrinterError, PrinterStatus, Profile, SendError};
@@ -341,7 +341,7 @@ pub fn print_raw(
                 source,
                 sent: false,
             };
-            store.mark_failed(id, Some(uri), &reason(&e), Utc::now())?;
+            store.mark_failed(id, Some(uri), &error_line(&e), Utc::now())?;
             return Err(e);
         }
     };
@@ -366,7 +366,7 @@ pub fn print_raw(
             error: source,
             maybe_printed: sent,
         }) => {
-            let why = reason(&source);
+            let why = error_line(&source);
             if sent {
                 store.mark_uncertain(id, &why, Utc::now())?;
             } else {

@@ -415,7 +415,7 @@ impl<'s> Station<'s> {
             Ok(ready) => ready,
             Err(e) => {
                 let name = self.label_name(&unit.posting_number, unit.package_number);
-                let why = reason(&e);
+                let why = error_line(&e);
                 self.store.mark_failed(id, None, &why, Utc::now())?;
                 progress(&format!("{name}: not printed: {why}"));
                 summary.failed.push(LabelIssue {
@@ -436,7 +436,7 @@ impl<'s> Station<'s> {
                             source,
                             sent: false,
                         };
-                        let why = reason(&e);
+                        let why = error_line(&e);
                         self.store
                             .mark_failed(id, Some(&self.uri), &why, Utc::now())?;
                         summary.failed.push(LabelIssue {
@@ -477,7 +477,7 @@ impl<'s> Station<'s> {
                 maybe_printed: sent,
             }) => {
                 self.printer = None;
-                let why = reason(&source);
+                let why = error_line(&source);
                 if sent {
                     self.store.mark_uncertain(id, &why, Utc::now())?;
                     summary.uncertain.push(LabelIssue {
@@ -610,7 +610,7 @@ impl<'s> Station<'s> {
         // Packing and queuing are one transaction: a label that cannot be queued leaves the posting
         // unpacked, and another station never sees a packed posting without its job.
         let fail = |problem: ScanProblem, e: StationError| {
-            (problem, format!("✗ {number}: {}", reason(&e)))
+            (problem, format!("✗ {number}: {}", error_line(&e)))
         };
         let step = self
             .store
@@ -722,7 +722,7 @@ struct ScanStop(ScanProblem, String);
 
 impl From<StoreError> for ScanStop {
     fn from(e: StoreError) -> ScanStop {
-        ScanStop(ScanProblem::Store, format!("✗ {}", reason(&e)))
+        ScanStop(ScanProblem::Store, format!("✗ {}", error_line(&e)))
     }
 }
 
@@ -802,7 +802,7 @@ pub fn ship(
 
 /// An error with its causes on one line: the journal's error column and the scan's line have no room
 /// for the CLI's "caused by" lines, and a printer error alone names only the printer.
-fn reason(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn error_line(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

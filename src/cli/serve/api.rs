@@ -16,7 +16,9 @@ use axum::{Json, Router};
 use futures_util::stream::Stream;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shiplabel::station::{package_of, posting_card, print_raw, Reprinted, Rescan, StationError};
+use shiplabel::station::{
+    error_line, package_of, posting_card, print_raw, Reprinted, Rescan, StationError,
+};
 use shiplabel::store::{JobState, StoreError};
 
 use super::{printer_state, security, App, Desk};
@@ -40,7 +42,7 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
 /// A station error as an HTTP answer: what was asked for does not exist (404), cannot be done now
 /// (409), the printer failed (502), or the store did (500).
 fn station_error(e: &StationError) -> Response {
-    let message = reason(e);
+    let message = error_line(e);
     let (status, code) = match e {
         StationError::Store(StoreError::UnknownPosting(_)) => (StatusCode::NOT_FOUND, "not_found"),
         StationError::Store(StoreError::Order(_)) => (StatusCode::CONFLICT, "refused"),
@@ -53,20 +55,6 @@ fn station_error(e: &StationError) -> Response {
         _ => (StatusCode::CONFLICT, "no_label"),
     };
     error(status, code, &message)
-}
-
-fn reason(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// Runs `work` on the desk on a blocking thread (SQLite and the printer link block).
@@ -268,7 +256,7 @@ struct ScanBody {
 /// Refreshes the printer's state after a job, so the page shows what the job found.
 fn after_job(desk: &mut Desk, app: &App) {
     if app.polls {
-        let status = desk.station().printer_status().map_err(|e| reason(&e));
+        let status = desk.station().printer_status().map_err(|e| error_line(&e));
         publish_printer(app, printer_state(&status));
     }
 }
@@ -608,7 +596,7 @@ async fn printers(State(app): State<Arc<App>>) -> Response {
 async fn printer_status(State(app): State<Arc<App>>) -> Response {
     flatten(
         on_desk(&app, |desk, app| {
-            let status = desk.station().printer_status().map_err(|e| reason(&e));
+            let status = desk.station().printer_status().map_err(|e| error_line(&e));
             let state = printer_state(&status);
             publish_printer(app, state.clone());
             Json(state).into_response()
@@ -620,7 +608,7 @@ async fn printer_status(State(app): State<Arc<App>>) -> Response {
 /// One status poll, from the background task.
 pub async fn poll_printer(app: Arc<App>) {
     let _ = on_desk(&app, |desk, app| {
-        let status = desk.station().printer_status().map_err(|e| reason(&e));
+        let status = desk.station().printer_status().map_err(|e| error_line(&e));
         publish_printer(app, printer_state(&status));
     })
     .await;

@@ -54,7 +54,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::model::Posting;
-use super::number::PostingNumber;
+use super::number::{printable, PostingNumber};
 use super::rank::status_rank;
 use locate::{line_column, path_text, span_of, Step};
 
@@ -209,19 +209,6 @@ fn position(line: Option<u32>, column: Option<u32>) -> String {
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
     }
-}
-
-/// Input text for a message: control characters (terminal escape sequences) written as `\u{…}`.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// A field left unread because its value could not be read and nothing on a label or in a gate needs
