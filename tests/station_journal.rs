@@ -31,6 +31,7 @@ impl Rng {
 crate::on_both_backends!(
     killed_at_random_points_the_batch_completes_with_every_label_once,
     two_processes_printing_the_same_queue_never_print_a_label_twice,
+    two_stations_on_one_queue_one_killed_mid_batch_print_every_label_once,
     an_uncertain_box_is_reported_with_its_box_number,
     reprint_uncertain_does_not_report_the_labels_it_has_just_printed_as_uncertain,
     an_uncertain_label_printed_again_since_is_not_reprinted_by_reprint_uncertain,
@@ -174,6 +175,69 @@ fn two_processes_printing_the_same_queue_never_print_a_label_twice(t: &Target) {
     };
     eprintln!("printed by a: {}, by b: {}", printed(&a), printed(&b));
     assert_eq!(printed(&a) + printed(&b), expected.len());
+}
+
+/// Two stations drain one queue; one is killed (`SIGKILL`) mid-batch while the other goes on. The
+/// survivor and a later run finish the batch: every label once, apart from the ones reported uncertain.
+fn two_stations_on_one_queue_one_killed_mid_batch_print_every_label_once(t: &Target) {
+    let (db, postings) = station_in(t, 120);
+    let expected = expected_jobs(&postings);
+    let printer = FakePrinter::start();
+    let args = print_args(&printer.uri());
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let job_len = expected.iter().map(|(_, j)| j.len()).sum::<usize>() / expected.len();
+    let (mut doomed, survivor) = (spawn(), spawn());
+    // Kill the first once a dozen labels' worth of bytes reached the printer: mid-batch, often mid-label.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while printer.bytes() < job_len * 12 + job_len / 2 && Instant::now() < deadline {
+        if doomed.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert!(
+        doomed.try_wait().unwrap().is_none(),
+        "the first station finished before it could be killed"
+    );
+    doomed.kill().unwrap(); // SIGKILL
+    doomed.wait().unwrap();
+    let survivor = survivor.wait_with_output().unwrap();
+    assert!(survivor.status.success());
+    let mut uncertain: HashSet<String> = uncertain_in(&survivor.stdout).into_iter().collect();
+    // A later run picks up whatever the killed station held.
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    uncertain.extend(uncertain_in(&out.stdout));
+    let counts = printer.labels(&expected);
+    for (name, _) in &expected {
+        let n = counts.get(name).copied().unwrap_or(0);
+        if uncertain.contains(name) {
+            assert!(n <= 1, "uncertain label {name} printed {n} times");
+        } else {
+            assert_eq!(
+                n, 1,
+                "label {name} printed {n} times (uncertain: {uncertain:?})"
+            );
+        }
+    }
+    // Nothing is left to print.
+    let before = printer.bytes();
+    let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success());
+    assert_eq!(printer.bytes(), before);
 }
 
 /// A store holding `posting` whose labels were being sent by a process on another host whose lease
