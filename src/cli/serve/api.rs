@@ -280,6 +280,17 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Respo
     })
 }
 
+/// [`json_body`] for a request whose body may be left out: an empty (or blank) body is the default.
+fn optional_json_body<T: serde::de::DeserializeOwned + Default>(
+    body: &[u8],
+) -> Result<T, Box<Response>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        json_body(body)
+    }
+}
+
 async fn scan(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let body: ScanBody = match json_body(&body) {
         Ok(body) => body,
@@ -339,13 +350,9 @@ struct PackBody {
 }
 
 async fn pack(State(app): State<Arc<App>>, Path(number): Path<String>, body: Bytes) -> Response {
-    let body: PackBody = if body.iter().all(u8::is_ascii_whitespace) {
-        PackBody::default()
-    } else {
-        match json_body(&body) {
-            Ok(b) => b,
-            Err(e) => return *e,
-        }
+    let body: PackBody = match optional_json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return *e,
     };
     flatten(
         on_desk(&app, move |desk, app| {
@@ -418,13 +425,9 @@ struct ReprintBody {
 }
 
 async fn reprint(State(app): State<Arc<App>>, Path(number): Path<String>, body: Bytes) -> Response {
-    let body: ReprintBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ReprintBody::default()
-    } else {
-        match json_body(&body) {
-            Ok(b) => b,
-            Err(e) => return *e,
-        }
+    let body: ReprintBody = match optional_json_body(&body) {
+        Ok(b) => b,
+        Err(e) => return *e,
     };
     flatten(
         on_desk(&app, move |desk, app| {
