@@ -85,8 +85,25 @@ fn preflight(origin: &str, headers: &HeaderMap) -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// The checks above, in that order, then the security headers on the answer.
+/// The checks above, then the answer. A request refused here was answered before its body was read,
+/// so hyper closes its connection after the answer: the answer says `Connection: close`, or a client
+/// that keeps connections (ureq, a WMS's HTTP library) would send its next request on a closing one.
 pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut response = check(app, request, next).await;
+    if response.extensions_mut().remove::<Handled>().is_none() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Marks an answer that came from the handler (which took the request's body), not from a refusal.
+#[derive(Clone, Copy)]
+struct Handled;
+
+/// The checks above, in that order, then the security headers on the answer.
+async fn check(app: Arc<App>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = header_str(headers, header::HOST).unwrap_or("");
     // An allowed web tool's page (`--allow-origin`): CORS for it, and only for it.
@@ -171,6 +188,7 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
         }
     }
     let mut response = next.run(request).await;
+    response.extensions_mut().insert(Handled);
     let h = response.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
