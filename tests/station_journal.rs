@@ -150,16 +150,7 @@ fn two_processes_printing_the_same_queue_never_print_a_label_twice(t: &Target) {
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let args = print_args(&printer.uri());
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-            .arg("--db")
-            .arg(&db)
-            .args(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || print_pending(&db, &args, Stdio::piped());
     let (a, b) = (spawn(), spawn());
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
@@ -184,16 +175,7 @@ fn two_stations_on_one_queue_one_killed_mid_batch_print_every_label_once(t: &Tar
     let expected = expected_jobs(&postings);
     let printer = FakePrinter::start();
     let args = print_args(&printer.uri());
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_shiplabel"))
-            .arg("--db")
-            .arg(&db)
-            .args(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || print_pending(&db, &args, Stdio::null());
     let job_len = expected.iter().map(|(_, j)| j.len()).sum::<usize>() / expected.len();
     let (mut doomed, survivor) = (spawn(), spawn());
     // Kill the first once a dozen labels' worth of bytes reached the printer: mid-batch, often mid-label.
@@ -238,6 +220,18 @@ fn two_stations_on_one_queue_one_killed_mid_batch_print_every_label_once(t: &Tar
     let out = shiplabel(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success());
     assert_eq!(printer.bytes(), before);
+}
+
+/// `shiplabel print --pending` on `db` as a child, its standard output piped.
+fn print_pending(db: &std::path::Path, args: &[String], stderr: Stdio) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_shiplabel"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
 }
 
 /// A store holding `posting` whose labels were being sent by a process on another host whose lease
