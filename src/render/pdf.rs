@@ -45,8 +45,7 @@ pub struct PreparedPage {
     width_pt: f32,
     height_pt: f32,
     content: Vec<u8>,
-    glyphs: Vec<(FontStyle, u16, char)>,
-    images: Vec<Arc<Bitmap>>,
+    used: PageUse,
 }
 
 impl PreparedPage {
@@ -55,26 +54,34 @@ impl PreparedPage {
         RAW.with(|cell| {
             let mut raw = cell.borrow_mut();
             raw.clear();
-            let (glyphs, images) = content(scene, &mut raw);
+            let used = content(scene, &mut raw);
             PreparedPage {
                 width_pt: mm_to_pt(scene.width_mm),
                 height_pt: mm_to_pt(scene.height_mm),
                 content: deflate::zlib(&raw),
-                glyphs,
-                images,
+                used,
             }
         })
     }
 }
 
-/// Writes the content stream of `scene` into `c`; returns the glyphs it shows (in order of use, with
-/// repeats) and the images it draws.
+/// What a page's content stream draws with, for the resources written once at the end.
+#[derive(Debug, Default)]
+struct PageUse {
+    /// The text glyphs it shows (in order of use, with repeats).
+    glyphs: Vec<(FontStyle, u16, char)>,
+    /// The images it draws.
+    images: Vec<Arc<Bitmap>>,
+    /// The codes of the bar font it shows.
+    bar_codes: BarCodes,
+}
+
+/// Writes the content stream of `scene` into `c`; returns what it draws with.
 ///
 /// Coordinates are content units: dots of the scene's grid (or hundredths of a millimetre), y up from
 /// a baseline one whole unit below the page's top edge rounded up, so that everything on the grid is a
 /// small integer. Other values are written to two decimals.
-#[allow(clippy::type_complexity)]
-fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<Arc<Bitmap>>) {
+fn content(scene: &Scene, c: &mut Vec<u8>) -> PageUse {
     let units_per_mm = match scene.grid_dpi {
         Some(dpi) => f64::from(dpi) / MM_PER_INCH,
         None => UNITS_PER_MM_NO_GRID,
@@ -93,10 +100,11 @@ fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<
     c.extend_from_slice(b" 0 ");
     num_precise(c, (page_h - top) * pt_per_unit);
     c.extend_from_slice(b" cm\n");
-    // Lone rectangles first, as one path. A linear barcode's bars share their bottom and height: they
-    // are drawn in a frame scaled to them (`q 1 0 0 h 0 y cm … Q`), so each bar is `x 0 w 1 re`, a
-    // quarter fewer bytes to write and to compress than `x y w h re`, on exactly the same device
-    // coordinates (whole units times whole units).
+    // Lone rectangles first, as one path. A linear barcode's bars share their bottom and height and
+    // are whole modules wide: they are drawn as one string of the bar font (one byte a bar, see
+    // `bar_string`) in a frame of one module by the bars' height (`q m 0 0 h x y cm … Q`); bars that
+    // do not fit the font go in a frame scaled to their height, as `x 0 w 1 re`. Either way the device
+    // coordinates are the same products of whole numbers as `x y w h re`.
     let mut any_fill = false;
     for item in &scene.items {
         if let Item::Fill(r) = item {
@@ -107,6 +115,7 @@ fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<
     if any_fill {
         c.extend_from_slice(b"f\n");
     }
+    let mut bar_codes = BarCodes::default();
     for item in &scene.items {
         let Item::Barcode(b) = item else { continue };
         let Some(first) = b.bars.first() else {
@@ -117,27 +126,67 @@ fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<
             && b.bars
                 .iter()
                 .all(|r| hundredths(y_up(r.bottom())) == bottom && hundredths(u(r.h)) == height);
-        if one_row {
-            c.extend_from_slice(b"q\n1 0 0 ");
-            num_hundredths(c, height);
-            c.extend_from_slice(b" 0 ");
-            num_hundredths(c, bottom);
-            c.extend_from_slice(b" cm\n");
-            for r in &b.bars {
-                num(c, u(r.x));
-                c.extend_from_slice(b" 0 ");
-                num(c, u(r.w));
-                c.extend_from_slice(b" 1 re\n");
-            }
-            c.extend_from_slice(b"f\nQ\n");
-        } else {
+        if !one_row {
             for r in &b.bars {
                 op4(c, [u(r.x), y_up(r.bottom()), u(r.w), u(r.h)], b"re");
             }
             c.extend_from_slice(b"f\n");
+            continue;
         }
+        let module = hundredths(u(b.module_mm));
+        let edges: Vec<(i64, i64)> = b
+            .bars
+            .iter()
+            .map(|r| (hundredths(u(r.x)), hundredths(u(r.w))))
+            .collect();
+        c.extend_from_slice(b"q\n");
+        match bar_string(&edges, module) {
+            Some(codes) => {
+                // The bars as glyphs of the bar font, in a frame of one module across and the bars'
+                // height up: each glyph is a bar and the gap after it, in whole modules.
+                num_hundredths(c, module);
+                c.extend_from_slice(b" 0 0 ");
+                num_hundredths(c, height);
+                c.push(b' ');
+                num_hundredths(c, edges[0].0);
+                c.push(b' ');
+                num_hundredths(c, bottom);
+                // An empty ActualText: the glyphs are bars, not text to extract or copy.
+                c.extend_from_slice(b" cm\n/Span<</ActualText()>>BDC\nBT\n/");
+                c.extend_from_slice(BAR_FONT_RESOURCE.as_bytes());
+                c.extend_from_slice(b" 1 Tf\n(");
+                for code in codes {
+                    bar_codes.insert(code);
+                    literal_byte(c, code);
+                }
+                c.extend_from_slice(b") Tj\nET\nEMC\n");
+            }
+            None => {
+                c.extend_from_slice(b"1 0 0 ");
+                num_hundredths(c, height);
+                c.extend_from_slice(b" 0 ");
+                num_hundredths(c, bottom);
+                c.extend_from_slice(b" cm\n");
+                for r in &b.bars {
+                    num(c, u(r.x));
+                    c.extend_from_slice(b" 0 ");
+                    num(c, u(r.w));
+                    c.extend_from_slice(b" 1 re\n");
+                }
+                c.extend_from_slice(b"f\n");
+            }
+        }
+        c.extend_from_slice(b"Q\n");
     }
-    let mut glyphs = Vec::new();
+    let glyph_count = scene
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Text(run) => run.glyphs.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut glyphs = Vec::with_capacity(glyph_count);
     let mut images: Vec<Arc<Bitmap>> = Vec::new();
     for item in &scene.items {
         match item {
@@ -154,13 +203,7 @@ fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<
                 c.extend_from_slice(b" Td\n(");
                 for g in &run.glyphs {
                     for byte in g.id.to_be_bytes() {
-                        // A literal string: only the delimiters, the escape and CR (read as a line end)
-                        // need escaping.
-                        match byte {
-                            b'(' | b')' | b'\\' => c.extend_from_slice(&[b'\\', byte]),
-                            b'\r' => c.extend_from_slice(b"\\r"),
-                            _ => c.push(byte),
-                        }
+                        literal_byte(c, byte);
                     }
                     glyphs.push((run.style, g.id, g.ch));
                 }
@@ -201,7 +244,81 @@ fn content(scene: &Scene, c: &mut Vec<u8>) -> (Vec<(FontStyle, u16, char)>, Vec<
         }
     }
     c.extend_from_slice(b"Q");
-    (glyphs, images)
+    PageUse {
+        glyphs,
+        images,
+        bar_codes,
+    }
+}
+
+/// Writes one byte of a literal string: only the delimiters, the escape and CR (read as a line end)
+/// need escaping.
+fn literal_byte(c: &mut Vec<u8>, byte: u8) {
+    match byte {
+        b'(' | b')' | b'\\' => c.extend_from_slice(&[b'\\', byte]),
+        b'\r' => c.extend_from_slice(b"\\r"),
+        _ => c.push(byte),
+    }
+}
+
+/// The resource name of the bar font.
+const BAR_FONT_RESOURCE: &str = "B0";
+/// The widest bar the bar font has, in modules.
+const MAX_BAR_MODULES: i64 = 16;
+/// The widest gap after a bar the bar font has, in modules.
+const MAX_GAP_MODULES: i64 = 15;
+
+/// The codes of the bar font for a row of bars given as `(x, width)` in hundredths of a content unit,
+/// left to right, or `None` when they do not fit it: a bar not a whole number of `module`s wide, a bar
+/// or gap too wide, bars out of order. Code `(b - 1) << 4 | g` is a bar `b` modules wide followed by a
+/// gap of `g` modules (the last bar's gap is 0): a Type 3 glyph 11 modules wide for Code 128's
+/// `2 1 2 2 2 2`-style patterns is three bytes instead of three `x 0 w 1 re` lines.
+fn bar_string(edges: &[(i64, i64)], module: i64) -> Option<Vec<u8>> {
+    if module <= 0 {
+        return None;
+    }
+    let whole = |v: i64| (v % module == 0).then_some(v / module);
+    let mut codes = Vec::with_capacity(edges.len());
+    for (i, &(x, w)) in edges.iter().enumerate() {
+        let bar = whole(w)?;
+        let gap = match edges.get(i + 1) {
+            Some(&(next, _)) => whole(next - x - w)?,
+            None => 0,
+        };
+        if !(1..=MAX_BAR_MODULES).contains(&bar) || !(0..=MAX_GAP_MODULES).contains(&gap) {
+            return None;
+        }
+        codes.push(((bar - 1) << 4 | gap) as u8);
+    }
+    Some(codes)
+}
+
+/// A set of bar-font codes.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct BarCodes([u64; 4]);
+
+impl BarCodes {
+    fn insert(&mut self, code: u8) {
+        self.0[usize::from(code >> 6)] |= 1 << (code & 63);
+    }
+
+    fn union(&mut self, other: BarCodes) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+    }
+
+    fn contains(&self, code: u8) -> bool {
+        self.0[usize::from(code >> 6)] & (1 << (code & 63)) != 0
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0 == [0; 4]
+    }
+
+    fn iter(self) -> impl Iterator<Item = u8> {
+        (0..=255u8).filter(move |&code| self.contains(code))
+    }
 }
 
 /// Writes `a b c d op` and a newline.
@@ -232,18 +349,29 @@ fn num(c: &mut Vec<u8>, v: f64) {
 
 /// Writes a number given in hundredths, without trailing zeros: one copy into the stream.
 fn num_hundredths(c: &mut Vec<u8>, hundredths: i64) {
-    let mut buf = [0u8; 24];
+    num_fixed::<2>(c, hundredths);
+}
+
+/// Writes `scaled / 10^DECIMALS` (at most 18 decimals) without trailing zeros (`12`, `12.5`,
+/// `-0.06`), into a stack buffer and then the stream with one copy.
+fn num_fixed<const DECIMALS: u32>(c: &mut Vec<u8>, scaled: i64) {
+    let unit = 10u64.pow(DECIMALS);
+    let mut buf = [0u8; 48];
     let mut at = buf.len();
-    let mut n = hundredths.unsigned_abs();
-    let frac = n % 100;
-    n /= 100;
+    let mut n = scaled.unsigned_abs();
+    let mut frac = n % unit;
+    n /= unit;
     if frac != 0 {
-        if frac % 10 != 0 {
+        let mut digits = DECIMALS;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        for _ in 0..digits {
             at -= 1;
             buf[at] = b'0' + (frac % 10) as u8;
+            frac /= 10;
         }
-        at -= 1;
-        buf[at] = b'0' + (frac / 10) as u8;
         at -= 1;
         buf[at] = b'.';
     }
@@ -255,18 +383,18 @@ fn num_hundredths(c: &mut Vec<u8>, hundredths: i64) {
             break;
         }
     }
-    if hundredths < 0 {
+    if scaled < 0 {
         at -= 1;
         buf[at] = b'-';
     }
     c.extend_from_slice(&buf[at..]);
 }
 
-/// Writes `v` with seven significant decimals (the page transform, written once a page).
+/// Writes `v` to seven decimals (the page transform, written once a page).
 fn num_precise(c: &mut Vec<u8>, v: f64) {
-    let text = format!("{v:.7}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    c.extend_from_slice(if text == "-0" { "0" } else { text }.as_bytes());
+    let x = v * 1e7;
+    let magnitude = (x.abs() + 0.5) as i64;
+    num_fixed::<7>(c, if x < 0.0 { -magnitude } else { magnitude });
 }
 
 /// Decimal digits of an unsigned integer, without allocating.
@@ -349,6 +477,9 @@ pub struct PdfWriter<W: Write> {
     /// The character of every glyph used, by glyph id (allocated on first use: 64 K entries).
     used: [Vec<Option<char>>; 2],
     font_referenced: [bool; 2],
+    /// The bar font (written at the end when a page shows it) and the codes the pages show.
+    bar_font: Ref,
+    bar_codes: BarCodes,
     /// Images already written, by the address of their shared bitmap. The `Arc` is kept so that the
     /// bitmap outlives the document: a freed one's address could be reused by a different image.
     images: HashMap<*const Bitmap, (Ref, Arc<Bitmap>)>,
@@ -373,6 +504,8 @@ impl<W: Write> PdfWriter<W> {
             media_box: None,
             used: [Vec::new(), Vec::new()],
             font_referenced: [false; 2],
+            bar_font: Ref::new(1),
+            bar_codes: BarCodes::default(),
             images: HashMap::new(),
             image_order: Vec::new(),
         };
@@ -380,6 +513,7 @@ impl<W: Write> PdfWriter<W> {
         writer.pages = writer.alloc();
         writer.resources = writer.alloc();
         writer.fonts = [writer.alloc(), writer.alloc()];
+        writer.bar_font = writer.alloc();
         // The binary comment tells transfer tools the file is not text.
         writer.out.write_all(b"%PDF-1.7\n%\x80\x80\x80\x80\n")?;
         Ok(writer)
@@ -415,7 +549,8 @@ impl<W: Write> PdfWriter<W> {
 
     /// Writes a prepared page as the next page.
     pub fn add_prepared(&mut self, page: PreparedPage) -> io::Result<()> {
-        for &(style, gid, ch) in &page.glyphs {
+        self.bar_codes.union(page.used.bar_codes);
+        for &(style, gid, ch) in &page.used.glyphs {
             let used = &mut self.used[style.index()];
             if used.is_empty() {
                 used.resize(usize::from(u16::MAX) + 1, None);
@@ -426,7 +561,7 @@ impl<W: Write> PdfWriter<W> {
         // Images are written the first time a page uses them; a page with images carries its own
         // resources (fonts and its images), the others inherit the shared dictionary.
         let mut page_images = Vec::new();
-        for bitmap in &page.images {
+        for bitmap in &page.used.images {
             let key = Arc::as_ptr(bitmap);
             let id = match self.images.get(&key) {
                 Some((id, _)) => *id,
@@ -486,6 +621,9 @@ impl<W: Write> PdfWriter<W> {
                             self.fonts[style.index()],
                         );
                     }
+                    if !page.used.bar_codes.is_empty() {
+                        fonts.pair(Name(BAR_FONT_RESOURCE.as_bytes()), self.bar_font);
+                    }
                 }
                 let mut xobjects = res.x_objects();
                 for (i, id) in page_images.iter().enumerate() {
@@ -529,6 +667,9 @@ impl<W: Write> PdfWriter<W> {
                 font_entries.push(style);
             }
         }
+        if !self.bar_codes.is_empty() {
+            self.write_bar_font()?;
+        }
         let mut chunk = Self::chunk();
         {
             let mut res = chunk.indirect(self.resources).dict();
@@ -539,6 +680,9 @@ impl<W: Write> PdfWriter<W> {
                         Name(font_resource(style).as_bytes()),
                         self.fonts[style.index()],
                     );
+                }
+                if !self.bar_codes.is_empty() {
+                    fonts.pair(Name(BAR_FONT_RESOURCE.as_bytes()), self.bar_font);
                 }
             }
         }
@@ -598,6 +742,95 @@ impl<W: Write> PdfWriter<W> {
         self.out.write_all(xref.as_bytes())?;
         self.out.inner.flush()?;
         Ok(self.out.inner)
+    }
+
+    /// Writes the bar font: a Type 3 font whose glyph `(b - 1) << 4 | g` is a bar `b` units wide and
+    /// one high at the origin, followed by a gap of `g` units (its advance is `b + g`), for the codes
+    /// the pages show. The glyphs are colored (`d0`): a viewer draws each one's path instead of
+    /// caching a bitmap of it, so the bars land on the same device pixels as rectangles would. They
+    /// carry no text: the ToUnicode map makes each a space.
+    fn write_bar_font(&mut self) -> io::Result<()> {
+        let codes: Vec<u8> = self.bar_codes.iter().collect();
+        let (Some(&first), Some(&last)) = (codes.first(), codes.last()) else {
+            return Ok(());
+        };
+        let split = |code: u8| (i64::from(code >> 4) + 1, i64::from(code & 15));
+        let procs: Vec<(u8, Ref)> = codes.iter().map(|&code| (code, self.alloc())).collect();
+        let cmap_id = self.alloc();
+        let name = |code: u8| {
+            let (bar, gap) = split(code);
+            format!("b{bar}g{gap}")
+        };
+        let mut chunk = Self::chunk();
+        {
+            let mut font = chunk.indirect(self.bar_font).dict();
+            font.pair(Name(b"Type"), Name(b"Font"));
+            font.pair(Name(b"Subtype"), Name(b"Type3"));
+            font.insert(Name(b"FontBBox")).array().items([
+                0,
+                0,
+                (MAX_BAR_MODULES + MAX_GAP_MODULES) as i32,
+                1,
+            ]);
+            font.insert(Name(b"FontMatrix"))
+                .array()
+                .items([1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0]);
+            {
+                let mut char_procs = font.insert(Name(b"CharProcs")).dict();
+                for &(code, id) in &procs {
+                    char_procs.pair(Name(name(code).as_bytes()), id);
+                }
+            }
+            {
+                let mut encoding = font.insert(Name(b"Encoding")).dict();
+                encoding.pair(Name(b"Type"), Name(b"Encoding"));
+                let mut differences = encoding.insert(Name(b"Differences")).array();
+                for &code in &codes {
+                    differences.item(i32::from(code));
+                    differences.item(Name(name(code).as_bytes()));
+                }
+            }
+            font.pair(Name(b"FirstChar"), i32::from(first));
+            font.pair(Name(b"LastChar"), i32::from(last));
+            font.insert(Name(b"Widths"))
+                .array()
+                .items((first..=last).map(|code| {
+                    if self.bar_codes.contains(code) {
+                        let (bar, gap) = split(code);
+                        (bar + gap) as i32
+                    } else {
+                        0
+                    }
+                }));
+            font.insert(Name(b"Resources")).dict();
+            font.pair(Name(b"ToUnicode"), cmap_id);
+        }
+        self.emit(self.bar_font, &chunk)?;
+        // Bars are blanks to a text extractor: each page also marks them with an empty ActualText,
+        // which poppler honours; this map is for the readers that only look here.
+        let mut cmap = UnicodeCmap::<u8>::new(
+            Name(b"Custom"),
+            SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"UCS"),
+                supplement: 0,
+            },
+        );
+        for &code in &codes {
+            cmap.pair(code, ' ');
+        }
+        let cmap_bytes = cmap.finish();
+        let mut chunk = Self::chunk();
+        chunk.cmap(cmap_id, cmap_bytes.as_slice());
+        self.emit(cmap_id, &chunk)?;
+        for (code, id) in procs {
+            let (bar, gap) = split(code);
+            let glyph = format!("{} 0 d0\n0 0 {bar} 1 re\nf", bar + gap);
+            let mut chunk = Self::chunk();
+            chunk.stream(id, glyph.as_bytes());
+            self.emit(id, &chunk)?;
+        }
+        Ok(())
     }
 
     fn write_font(&mut self, style: FontStyle) -> io::Result<()> {
