@@ -339,7 +339,9 @@ pub fn read_file(path: &Path) -> Result<Imported, ImportError> {
         file: name.clone(),
         source,
     })?;
-    let bytes = text::read_bounded(&name, file)?;
+    // The length sizes the buffer; the read itself is what is bounded.
+    let size_hint = file.metadata().map_or(0, |m| m.len());
+    let bytes = text::read_bounded(&name, file, size_hint)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -421,8 +423,12 @@ pub fn read_csv(name: &str, text: &str) -> Result<Imported, ImportError> {
 /// Imports JSON in any supported shape (see the module docs). `name` is used in error messages.
 pub fn read_json(name: &str, text: &str) -> Result<Imported, ImportError> {
     let text = strip_bom(text);
-    let skeleton = probe::skeleton(text).map_err(|e| json_error(name, text, None, &e))?;
-    let shape = detect(&skeleton);
+    let shape = if probe::starts_as_v3_list(text) {
+        Shape::V3List
+    } else {
+        let skeleton = probe::skeleton(text).map_err(|e| json_error(name, text, None, &e))?;
+        detect(&skeleton)
+    };
     let raw = match &shape {
         Shape::V3List => {
             let list: ozon::V3List = typed(name, text, &shape)?;

@@ -15,6 +15,25 @@ pub(super) fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str::<Top>(text).map(|t| t.0)
 }
 
+/// Whether `text` starts like a v3 posting list, `{"result": {"postings": …` (any white space
+/// between the tokens): then its shape is known without the skeleton, whatever follows (`postings` in
+/// `result` decides it). The skeleton is a second full parse of the document, 5 % of a 10,000-label
+/// render; the typed parse that follows checks the rest anyway.
+pub(super) fn starts_as_v3_list(text: &str) -> bool {
+    let mut rest = text.as_bytes();
+    for token in [&b"{"[..], b"\"result\"", b":", b"{", b"\"postings\"", b":"] {
+        let start = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        match rest[start..].strip_prefix(token) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Which keys of an object are kept, and how the value under each is read.
 #[derive(Clone, Copy)]
 enum Level {
@@ -127,6 +146,25 @@ mod tests {
         );
         let v = skeleton(r#"{"result": [1, 2]}"#).unwrap();
         assert_eq!(v, serde_json::json!({"result": []}));
+    }
+
+    #[test]
+    fn a_v3_list_is_known_by_its_first_tokens() {
+        assert!(starts_as_v3_list(r#"{"result":{"postings":[]}}"#));
+        assert!(starts_as_v3_list(
+            " {\n  \"result\" : {\r\n\t\"postings\": [1"
+        ));
+        for other in [
+            "",
+            "[]",
+            r#"{"postings":[]}"#,
+            r#"{"result":[]}"#,
+            r#"{"result":{"posting_number":"1"}}"#,
+            r#"{"result":{"has_next":false,"postings":[]}}"#,
+            r#"{"\u0072esult":{"postings":[]}}"#,
+        ] {
+            assert!(!starts_as_v3_list(other), "{other}");
+        }
     }
 
     #[test]

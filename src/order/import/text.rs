@@ -30,29 +30,40 @@ pub(super) enum Encoding {
 }
 
 /// Reads at most [`MAX_INPUT_BYTES`] from `reader`, refusing more and refusing a NUL byte.
-pub(super) fn read_bounded(name: &str, reader: impl Read) -> Result<Vec<u8>, ImportError> {
-    read_bounded_to(name, reader, MAX_INPUT_BYTES)
+/// `size_hint` (a file's length) sizes the buffer up front: a 16 MB list read into a growing buffer
+/// was copied twice over as it doubled.
+pub(super) fn read_bounded(
+    name: &str,
+    reader: impl Read,
+    size_hint: u64,
+) -> Result<Vec<u8>, ImportError> {
+    read_bounded_to(name, reader, MAX_INPUT_BYTES, size_hint)
 }
+
+/// How much is read at a time: a NUL byte or the limit is noticed within this many bytes.
+const CHUNK: u64 = 64 * 1024;
 
 pub(super) fn read_bounded_to(
     name: &str,
     mut reader: impl Read,
     limit: u64,
+    size_hint: u64,
 ) -> Result<Vec<u8>, ImportError> {
     let io = |source| ImportError::Io {
         file: name.to_owned(),
         source,
     };
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
+    // One byte more than the hint: the read that finds the end needs room to return 0.
+    let mut bytes = Vec::with_capacity(usize::try_from(size_hint.min(limit) + 1).unwrap_or(0));
     loop {
-        let n = match reader.read(&mut chunk) {
+        let start = bytes.len();
+        // Straight into the buffer (no zeroing, no second copy); `read_to_end` retries interrupted reads.
+        let n = match (&mut reader).take(CHUNK).read_to_end(&mut bytes) {
             Ok(0) => break,
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(io(e)),
         };
-        let got = chunk.get(..n).unwrap_or(&[]);
+        let got = bytes.get(start..).unwrap_or(&[]);
         // `contains` on bytes is a memchr; the position is looked for only when there is one.
         if let Some(i) = got
             .contains(&0)
@@ -61,16 +72,15 @@ pub(super) fn read_bounded_to(
         {
             return Err(ImportError::Binary {
                 file: name.to_owned(),
-                offset: bytes.len() + i,
+                offset: start + i,
             });
         }
-        if bytes.len() as u64 + n as u64 > limit {
+        if start as u64 + n as u64 > limit {
             return Err(ImportError::TooLarge {
                 file: name.to_owned(),
                 limit,
             });
         }
-        bytes.extend_from_slice(got);
     }
     Ok(bytes)
 }
@@ -160,10 +170,16 @@ mod tests {
 
     #[test]
     fn reads_are_bounded_and_nul_stops_them() {
-        let e = read_bounded("/dev/zero", std::io::repeat(0)).unwrap_err();
+        let e = read_bounded("/dev/zero", std::io::repeat(0), 0).unwrap_err();
         assert!(e.to_string().contains("NUL byte at offset 0"), "{e}");
-        let e = read_bounded_to("big", std::io::repeat(b' '), 1000).unwrap_err();
+        let e = read_bounded_to("big", std::io::repeat(b' '), 1000, 0).unwrap_err();
         assert!(e.to_string().contains("larger than"), "{e}");
-        assert_eq!(read_bounded_to("ok", &b"[]"[..], 2).unwrap(), b"[]");
+        assert_eq!(read_bounded_to("ok", &b"[]"[..], 2, 2).unwrap(), b"[]");
+        // A wrong hint only sizes the buffer.
+        assert_eq!(read_bounded_to("ok", &b"[1]"[..], 3, 1).unwrap(), b"[1]");
+        assert_eq!(
+            read_bounded_to("ok", &b"[1]"[..], 3, 1 << 40).unwrap(),
+            b"[1]"
+        );
     }
 }
