@@ -92,7 +92,11 @@ pub fn barcode_item(
     let qz = symbol.quiet_zone();
     let x0 = left + offset + module * f64::from(qz.left);
     let y0 = top + module * f64::from(qz.top);
-    let mut bars = Vec::new();
+    let mut bars = Vec::with_capacity(match symbol.shape() {
+        // At most every other module starts a bar.
+        Shape::Linear { modules } => modules.len() / 2 + 1,
+        Shape::Matrix { .. } => 0,
+    });
     match symbol.shape() {
         Shape::Linear { modules } => {
             // Bars between ITF-14's bearer bars; the bearers themselves as more rectangles.
