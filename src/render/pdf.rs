@@ -726,20 +726,36 @@ impl<W: Write> PdfWriter<W> {
         self.emit(info, &chunk)?;
 
         let xref_at = self.out.written;
-        let mut xref = format!("xref\n0 {}\n0000000000 65535 f \n", self.offsets.len());
+        // Twenty bytes an object, two objects a page: written without the formatter.
+        let mut xref = Vec::with_capacity(self.offsets.len() * 20 + 128);
+        xref.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", self.offsets.len()).as_bytes(),
+        );
         for offset in self.offsets.iter().skip(1) {
             match offset {
-                Some(o) => xref.push_str(&format!("{o:010} 00000 n \n")),
-                None => xref.push_str("0000000000 65535 f \n"),
+                Some(o) => {
+                    let digits = Digits::of(*o);
+                    let digits = digits.digits();
+                    xref.extend(std::iter::repeat_n(
+                        b'0',
+                        10usize.saturating_sub(digits.len()),
+                    ));
+                    xref.extend_from_slice(digits);
+                    xref.extend_from_slice(b" 00000 n \n");
+                }
+                None => xref.extend_from_slice(b"0000000000 65535 f \n"),
             }
         }
-        xref.push_str(&format!(
-            "trailer\n<< /Size {} /Root {} 0 R /Info {} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n",
-            self.offsets.len(),
-            self.catalog.get(),
-            info.get()
-        ));
-        self.out.write_all(xref.as_bytes())?;
+        xref.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root {} 0 R /Info {} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n",
+                self.offsets.len(),
+                self.catalog.get(),
+                info.get()
+            )
+            .as_bytes(),
+        );
+        self.out.write_all(&xref)?;
         self.out.inner.flush()?;
         Ok(self.out.inner)
     }
