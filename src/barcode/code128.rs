@@ -257,9 +257,18 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     }
     let n = items.len();
     // consume[i][s]: fewest symbols for items[i..] when set s is active and must take items[i] itself;
-    // best[i][s]: the same when a latch may come first.
-    let mut consume = vec![[INF; 3]; n + 1];
-    let mut best = vec![[INF; 3]; n + 1];
+    // best[i][s]: the same when a latch may come first. On the stack for the lengths labels carry
+    // (two barcodes a label, ten thousand labels a batch), on the heap past that.
+    const ON_STACK: usize = 64;
+    let (mut consume_stack, mut best_stack) = ([[INF; 3]; ON_STACK], [[INF; 3]; ON_STACK]);
+    let (mut consume_heap, mut best_heap) = (Vec::new(), Vec::new());
+    let (consume, best): (&mut [[u32; 3]], &mut [[u32; 3]]) = if n < ON_STACK {
+        (&mut consume_stack[..=n], &mut best_stack[..=n])
+    } else {
+        consume_heap.resize(n + 1, [INF; 3]);
+        best_heap.resize(n + 1, [INF; 3]);
+        (&mut consume_heap, &mut best_heap)
+    };
     best[n] = [0; 3];
     consume[n] = [0; 3];
     for i in (0..n).rev() {
@@ -280,11 +289,11 @@ pub(crate) fn values(items: &[Item]) -> Vec<u8> {
     }
 
     let mut out = Vec::with_capacity(n + 4);
-    let mut set = start_set(items, &consume);
+    let mut set = start_set(items, consume);
     out.push(START[set]);
     let mut i = 0;
     while i < n {
-        let target = next_set(items, i, set, &consume, best[i][set]);
+        let target = next_set(items, i, set, consume, best[i][set]);
         if target != set {
             out.push(latch(set, target));
             set = target;

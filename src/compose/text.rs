@@ -1,5 +1,7 @@
 //! Fitting text into a box with the font's real advance widths: shrink, then wrap, then ellipsis.
 
+use std::borrow::Cow;
+
 use crate::font::Font;
 use crate::units::pt_to_mm;
 
@@ -12,11 +14,11 @@ const EPS: f64 = 1e-6;
 
 /// The result of fitting: the lines to draw and the size to draw them at.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fitted {
+pub struct Fitted<'a> {
     /// Font size in points.
     pub size_pt: f64,
-    /// The lines, top to bottom.
-    pub lines: Vec<String>,
+    /// The lines, top to bottom: the text itself when it fits on one line (most fields of a label).
+    pub lines: Vec<Cow<'a, str>>,
     /// Whether text had to be cut (ellipsis).
     pub truncated: bool,
 }
@@ -44,7 +46,7 @@ pub struct Constraints {
 /// 3. At the minimum size, as many lines as fit; the last one ends in an ellipsis.
 ///
 /// Explicit line breaks (`\n`) in the text are kept.
-pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
+pub fn fit<'a>(font: &Font, text: &'a str, c: &Constraints) -> Fitted<'a> {
     let line_em = f64::from(font.line_height_em());
     let lines_at = |size: f64| -> usize {
         let fit = ((c.height_mm + EPS) / (line_em * pt_to_mm(size))).floor() as usize;
@@ -69,7 +71,7 @@ pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
             let size = ((size * 100.0 + 1e-9).floor() / 100.0).max(c.min_size_pt);
             return Fitted {
                 size_pt: size,
-                lines: vec![text.to_string()],
+                lines: vec![Cow::Borrowed(text)],
                 truncated: false,
             };
         }
@@ -81,7 +83,7 @@ pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
         if lines.len() <= lines_at(size) {
             return Fitted {
                 size_pt: size,
-                lines,
+                lines: lines.into_iter().map(Cow::Owned).collect(),
                 truncated: false,
             };
         }
@@ -104,7 +106,7 @@ pub fn fit(font: &Font, text: &str, c: &Constraints) -> Fitted {
     }
     Fitted {
         size_pt: size,
-        lines,
+        lines: lines.into_iter().map(Cow::Owned).collect(),
         truncated: true,
     }
 }

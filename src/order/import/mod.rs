@@ -641,11 +641,12 @@ fn convert(
         .into_iter()
         .enumerate()
         .map_while(|(index, ozon::ReadPosting(converted))| {
-            let posting_path = shape.posting_path(index);
+            // Only an error or a note needs the posting's place in the document.
+            let posting_path = || shape.posting_path(index);
             let (posting, notes) = match converted {
                 Ok(converted) => converted,
                 Err((number, (rel, message))) => {
-                    let path = [posting_path, rel].concat();
+                    let path = [posting_path(), rel].concat();
                     let (line, column) = place(text, &path)
                         .map(|(l, c)| (small(l), small(c)))
                         .unzip();
@@ -662,7 +663,7 @@ fn convert(
                 }
             };
             for (rel, message) in notes {
-                let path = [posting_path.clone(), rel].concat();
+                let path = [posting_path(), rel].concat();
                 let (line, column) = place(text, &path).unwrap_or((1, 1));
                 warnings.push(ImportWarning {
                     file: name.to_owned(),
