@@ -296,25 +296,134 @@ impl<'de> Visitor<'de> for StringVisitor {
 
 /// A boolean; `null` is absent, `"true"`/`"false"` are accepted.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match any(d)? {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(other) => Err(D::Error::custom(format!(
-            "expected true or false, found {}",
-            kind(&other)
-        ))),
+    d.deserialize_any(BoolVisitor)
+}
+
+struct BoolVisitor;
+
+impl BoolVisitor {
+    fn not_a_bool<T, E: serde::de::Error>(found: &str) -> Result<T, E> {
+        Err(E::custom(format!("expected true or false, found {found}")))
+    }
+}
+
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = Option<bool>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("true or false")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.eq_ignore_ascii_case("true") {
+            Ok(Some(true))
+        } else if v.eq_ignore_ascii_case("false") {
+            Ok(Some(false))
+        } else {
+            Self::not_a_bool("a string")
+        }
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Self::not_a_bool("a number")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Self::not_a_bool("a number")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Self::not_a_bool("a number")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Self::not_a_bool("an array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Self::not_a_bool("an object")
     }
 }
 
 /// An RFC 3339 timestamp with any number of fractional digits (the API writes up to nine);
-/// `null` and `""` are absent.
+/// `null` and `""` are absent. Read as [`opt_string`] reads text, parsed without a copy.
 pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match opt_string(d)? {
-        None => Ok(None),
-        Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => parse_datetime(&s).map(Some).map_err(D::Error::custom),
+    d.deserialize_any(DateTimeVisitor)
+}
+
+struct DateTimeVisitor;
+
+impl DateTimeVisitor {
+    fn parse<E: serde::de::Error>(text: &str) -> Result<Option<DateTime<Utc>>, E> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_datetime(text).map(Some).map_err(E::custom)
+    }
+}
+
+impl<'de> Visitor<'de> for DateTimeVisitor {
+    type Value = Option<DateTime<Utc>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 date and time")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::parse(v)
+    }
+
+    // Anything else as opt_string writes it, then refused by the parser with that text.
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::parse(&Value::from(v).to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::parse(&Value::from(v).to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::parse(&Value::from(v).to_string())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::parse(&v.to_string())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom("expected a string, found an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom("expected a string, found an object"))
     }
 }
 
