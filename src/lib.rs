@@ -57,6 +57,7 @@ pub mod barcode;
 pub mod bitmap;
 pub mod compose;
 pub mod config;
+mod deflate;
 mod dirs;
 pub mod font;
 pub mod label;

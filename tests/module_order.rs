@@ -9,40 +9,42 @@ use std::path::{Path, PathBuf};
 
 /// The module order, lowest first. Keep it in step with `docs/architecture.md`.
 const RANKS: &[(&str, u32)] = &[
+    // The zlib encoder: the PDF writer's streams and the bitmap's PNG data.
+    ("deflate", 0),
     // Foundations every stage may use: pixels, fonts, atomic files, read limits.
-    ("bitmap", 0),
-    ("font", 0),
-    ("output", 0),
-    ("limits", 0),
-    ("sys", 0),
-    ("dirs", 0),
+    ("bitmap", 1),
+    ("font", 1),
+    ("output", 1),
+    ("limits", 1),
+    ("sys", 1),
+    ("dirs", 1),
     // Millimetres, points and dots: templates, barcode sizing, composing and the backends use them.
-    ("units", 0),
+    ("units", 1),
     // The domain and the symbologies, independent of each other.
-    ("order", 1),
-    ("barcode", 1),
+    ("order", 2),
+    ("barcode", 2),
     // The composed label's data: its barcode items name their symbology.
-    ("scene", 2),
+    ("scene", 3),
     // What a label shows and which labels a posting gets.
-    ("label", 3),
-    ("template", 4),
-    ("compose", 5),
+    ("label", 4),
+    ("template", 5),
+    ("compose", 6),
     // Backends over a scene or a bitmap.
-    ("render", 6),
-    ("printer", 6),
+    ("render", 7),
+    ("printer", 7),
     // Persistence only.
-    ("store", 7),
+    ("store", 8),
     // The packing workflow over store, composer and printer.
-    ("station", 8),
+    ("station", 9),
     // The Ozon Seller API client (feature `ozon`): pulls and ships into the store, independent of the station.
-    ("ozon", 8),
+    ("ozon", 9),
     // Postings → labels → files, and the sheets and reports; both callers of the stages.
-    ("pipeline", 9),
-    ("report", 9),
+    ("pipeline", 10),
+    ("report", 10),
     // The user's settings file: defaults and per-printer calibration over a printer profile.
-    ("config", 9),
+    ("config", 10),
     // The command line, a thin adapter over all of it.
-    ("cli", 10),
+    ("cli", 11),
 ];
 
 fn rank(module: &str) -> Option<u32> {

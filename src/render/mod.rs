@@ -5,7 +5,6 @@
 //! only draws. They know nothing of postings or templates; the batch functions that go from postings to
 //! files are at the crate root ([`crate::render_pdf`] and its siblings).
 
-mod deflate;
 mod pdf;
 mod raster;
 

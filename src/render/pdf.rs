@@ -5,6 +5,8 @@
 //! labels a batch has. Fonts are Type 0 / CIDFontType2 with the glyph ids of the bundled font as CIDs, so
 //! pages can be prepared in parallel without a shared glyph table; at the end each font is subset to the
 //! glyphs used (`subsetter`), and a CIDToGIDMap, a widths array and a ToUnicode CMap are written for it.
+//! A linear barcode's bars are glyphs of a small Type 3 "bar font" written by the document (one byte
+//! a bar and the gap after it, see `bar_string`), a tenth of the bytes of a rectangle per bar.
 //! The output is a deterministic function of the scenes and options: no timestamps or random ids unless a
 //! creation date is asked for.
 
@@ -15,8 +17,8 @@ use std::sync::Arc;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Filter, Name, Rect as PdfRect, Ref, Settings, Str};
 
-use super::deflate;
 use crate::bitmap::Bitmap;
+use crate::deflate;
 use crate::font::FontStyle;
 use crate::scene::{Item, Scene};
 use crate::units::MM_PER_INCH;
@@ -1004,4 +1006,49 @@ fn pdf_text(text: &str) -> PdfText {
         bytes.extend_from_slice(&unit.to_be_bytes());
     }
     PdfText(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_become_one_code_each_in_whole_modules() {
+        // Module 3 units (in hundredths: 300). Bars of 2, 1 and 4 modules with gaps of 1 and 3.
+        let edges = [(4900, 600), (5800, 300), (7000, 1200)];
+        let codes = bar_string(&edges, 300).expect("fits the font");
+        assert_eq!(codes, vec![(1 << 4) | 1, 3, 3 << 4]);
+        for (code, (bar, gap)) in codes.iter().zip([(2, 1), (1, 3), (4, 0)]) {
+            assert_eq!((i64::from(code >> 4) + 1, i64::from(code & 15)), (bar, gap));
+        }
+    }
+
+    #[test]
+    fn bars_the_font_cannot_draw_keep_their_rectangles() {
+        // A bar not a whole number of modules, one too wide, a gap too wide, bars out of order.
+        assert_eq!(bar_string(&[(0, 450)], 300), None);
+        assert_eq!(bar_string(&[(0, 300 * 17)], 300), None);
+        assert_eq!(bar_string(&[(0, 300), (300 * 17, 300)], 300), None);
+        assert_eq!(bar_string(&[(900, 300), (0, 300)], 300), None);
+        assert_eq!(bar_string(&[(0, 300)], 0), None);
+        // The widest bar and gap the font has still fit.
+        assert_eq!(
+            bar_string(&[(0, 300 * 16), (300 * 31, 300)], 300),
+            Some(vec![0xFF, 0])
+        );
+    }
+
+    #[test]
+    fn code_sets_hold_each_code_once_in_order() {
+        let mut set = BarCodes::default();
+        assert!(set.is_empty());
+        for code in [200, 0, 63, 64, 200, 255] {
+            set.insert(code);
+        }
+        let mut other = BarCodes::default();
+        other.insert(1);
+        set.union(other);
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 1, 63, 64, 200, 255]);
+        assert!(set.contains(64) && !set.contains(65));
+    }
 }
