@@ -151,6 +151,44 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SoftObjectVisitor<T> {
     }
 }
 
+/// `null` and an absent value are `None`; a present one is read by the same visitor.
+macro_rules! null_is_none {
+    ($de:lifetime) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<$de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    };
+}
+
+/// An array or an object where a scalar belongs: "expected `what`, found an array".
+macro_rules! no_containers {
+    ($de:lifetime, $what:literal) => {
+        fn visit_seq<A: SeqAccess<$de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(A::Error::custom(concat!(
+                "expected ",
+                $what,
+                ", found an array"
+            )))
+        }
+
+        fn visit_map<A: MapAccess<$de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(A::Error::custom(concat!(
+                "expected ",
+                $what,
+                ", found an object"
+            )))
+        }
+    };
+}
+
 /// Reads any JSON value, `null` or absent as `None`.
 fn any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Ok(Option::<Value>::deserialize(d)?.filter(|v| !v.is_null()))
@@ -174,17 +212,7 @@ impl<'de> Visitor<'de> for I64Visitor {
         f.write_str("a whole number")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    null_is_none!('de);
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Some(v))
@@ -215,13 +243,7 @@ impl<'de> Visitor<'de> for I64Visitor {
         Err(E::custom("expected a number, found a boolean"))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a number, found an array"))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a number, found an object"))
-    }
+    no_containers!('de, "a number");
 }
 
 /// A count (quantity, boxes) as [`opt_i64`], but never negative and within `u32`.
@@ -248,17 +270,7 @@ impl<'de> Visitor<'de> for StringVisitor {
         f.write_str("a string")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    null_is_none!('de);
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
         Ok(Some(v.to_owned()))
@@ -285,13 +297,7 @@ impl<'de> Visitor<'de> for StringVisitor {
         Ok(Some(v.to_string()))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a string, found an array"))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a string, found an object"))
-    }
+    no_containers!('de, "a string");
 }
 
 /// A boolean; `null` is absent, `"true"`/`"false"` are accepted.
@@ -314,17 +320,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
         f.write_str("true or false")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    null_is_none!('de);
 
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Some(v))
@@ -352,13 +348,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
         Self::not_a_bool("a number")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Self::not_a_bool("an array")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Self::not_a_bool("an object")
-    }
+    no_containers!('de, "true or false");
 }
 
 /// An RFC 3339 timestamp with any number of fractional digits (the API writes up to nine);
@@ -385,17 +375,7 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
         f.write_str("an RFC 3339 date and time")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    null_is_none!('de);
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
         Self::parse(v)
@@ -418,13 +398,7 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
         Self::parse(&v.to_string())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a string, found an array"))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(A::Error::custom("expected a string, found an object"))
-    }
+    no_containers!('de, "a string");
 }
 
 /// A list of ids that the spec calls strings and the official examples write as numbers.
