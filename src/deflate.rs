@@ -107,8 +107,7 @@ fn deflate_fixed(data: &[u8], bits: &mut BitWriter, head: &mut Vec<u32>) {
     let (code, len) = FIXED_LIT[END_OF_BLOCK];
     bits.put(code, len);
     let written = (bits.out.len() - out_len) as u64 * 8 + u64::from(bits.n) - u64::from(n);
-    let stored = (data.len() as u64 + 5 * data.len().div_ceil(65535).max(1) as u64) * 8 + 7;
-    if stored < written {
+    if stored_bits(data.len()) < written {
         bits.out.truncate(out_len);
         (bits.acc, bits.n) = (acc, n);
         write_stored(data, true, bits);
@@ -333,7 +332,6 @@ impl Default for Freq {
 
 fn write_block(raw: &[u8], syms: &[Sym], freq: &mut Freq, last: bool, bits: &mut BitWriter) {
     freq.lit[END_OF_BLOCK] += 1;
-    let stored_bits = (raw.len() as u64 + 5 * raw.len().div_ceil(65535).max(1) as u64) * 8 + 7;
     let (lit_freq, dist_freq) = (&freq.lit, &freq.dist);
     let mut lit_len = [0u8; 286];
     let mut dist_len = [0u8; 30];
@@ -420,7 +418,7 @@ fn write_block(raw: &[u8], syms: &[Sym], freq: &mut Freq, last: bool, bits: &mut
         let extra = if code < 4 { 0 } else { (code as u64 - 2) / 2 };
         dynamic_bits += u64::from(f) * (u64::from(dist_len[code]) + extra);
     }
-    if stored_bits < dynamic_bits {
+    if stored_bits(raw.len()) < dynamic_bits {
         write_stored(raw, last, bits);
         return;
     }
@@ -465,6 +463,12 @@ const fn length_extra_bits(code: usize) -> u32 {
         257..=264 | 285 => 0,
         _ => ((code - 261) / 4) as u32,
     }
+}
+
+/// Bits that `len` bytes take as stored blocks: five bytes of framing a block of at most 64 K, and up
+/// to seven bits of padding before the first. The bound either Huffman coding must beat.
+fn stored_bits(len: usize) -> u64 {
+    (len as u64 + 5 * len.div_ceil(65535).max(1) as u64) * 8 + 7
 }
 
 fn write_stored(raw: &[u8], last: bool, bits: &mut BitWriter) {

@@ -290,9 +290,19 @@ fn bar_string(edges: &[(i64, i64)], module: i64) -> Option<Vec<u8>> {
         if !(1..=MAX_BAR_MODULES).contains(&bar) || !(0..=MAX_GAP_MODULES).contains(&gap) {
             return None;
         }
-        codes.push(((bar - 1) << 4 | gap) as u8);
+        codes.push(bar_code(bar, gap));
     }
     Some(codes)
+}
+
+/// The bar-font code of a bar `bar` modules wide (1–16) followed by a gap of `gap` (0–15).
+fn bar_code(bar: i64, gap: i64) -> u8 {
+    ((bar - 1) << 4 | gap) as u8
+}
+
+/// A bar-font code's bar and gap, in modules: the inverse of [`bar_code`].
+fn bar_and_gap(code: u8) -> (i64, i64) {
+    (i64::from(code >> 4) + 1, i64::from(code & 15))
 }
 
 /// A set of bar-font codes.
@@ -772,11 +782,10 @@ impl<W: Write> PdfWriter<W> {
         let (Some(&first), Some(&last)) = (codes.first(), codes.last()) else {
             return Ok(());
         };
-        let split = |code: u8| (i64::from(code >> 4) + 1, i64::from(code & 15));
         let procs: Vec<(u8, Ref)> = codes.iter().map(|&code| (code, self.alloc())).collect();
         let cmap_id = self.alloc();
         let name = |code: u8| {
-            let (bar, gap) = split(code);
+            let (bar, gap) = bar_and_gap(code);
             format!("b{bar}g{gap}")
         };
         let mut chunk = Self::chunk();
@@ -814,7 +823,7 @@ impl<W: Write> PdfWriter<W> {
                 .array()
                 .items((first..=last).map(|code| {
                     if self.bar_codes.contains(code) {
-                        let (bar, gap) = split(code);
+                        let (bar, gap) = bar_and_gap(code);
                         (bar + gap) as i32
                     } else {
                         0
@@ -842,7 +851,7 @@ impl<W: Write> PdfWriter<W> {
         chunk.cmap(cmap_id, cmap_bytes.as_slice());
         self.emit(cmap_id, &chunk)?;
         for (code, id) in procs {
-            let (bar, gap) = split(code);
+            let (bar, gap) = bar_and_gap(code);
             let glyph = format!("{} 0 d0\n0 0 {bar} 1 re\nf", bar + gap);
             let mut chunk = Self::chunk();
             chunk.stream(id, glyph.as_bytes());
@@ -1018,8 +1027,8 @@ mod tests {
         let edges = [(4900, 600), (5800, 300), (7000, 1200)];
         let codes = bar_string(&edges, 300).expect("fits the font");
         assert_eq!(codes, vec![(1 << 4) | 1, 3, 3 << 4]);
-        for (code, (bar, gap)) in codes.iter().zip([(2, 1), (1, 3), (4, 0)]) {
-            assert_eq!((i64::from(code >> 4) + 1, i64::from(code & 15)), (bar, gap));
+        for (&code, bar_gap) in codes.iter().zip([(2, 1), (1, 3), (4, 0)]) {
+            assert_eq!(bar_and_gap(code), bar_gap);
         }
     }
 

@@ -280,17 +280,16 @@ impl<'de> Visitor<'de> for StringVisitor {
         Ok(Some(v))
     }
 
-    // Numbers are written as serde_json writes them (`1.0` stays `1.0`).
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v).to_string()))
+        Ok(Some(number_text(v)))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v).to_string()))
+        Ok(Some(number_text(v)))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(Value::from(v).to_string()))
+        Ok(Some(number_text(v)))
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
@@ -298,6 +297,11 @@ impl<'de> Visitor<'de> for StringVisitor {
     }
 
     no_containers!('de, "a string");
+}
+
+/// A number where text was expected, written as serde_json writes it (`1.0` stays `1.0`).
+fn number_text(v: impl Into<Value>) -> String {
+    v.into().to_string()
 }
 
 /// A boolean; `null` is absent, `"true"`/`"false"` are accepted.
@@ -383,15 +387,15 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
 
     // Anything else as opt_string writes it, then refused by the parser with that text.
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Self::parse(&Value::from(v).to_string())
+        Self::parse(&number_text(v))
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Self::parse(&Value::from(v).to_string())
+        Self::parse(&number_text(v))
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Self::parse(&Value::from(v).to_string())
+        Self::parse(&number_text(v))
     }
 
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
